@@ -1,0 +1,364 @@
+"""Answer composition: turns catalogue content into chat replies. Pure functions, no state."""
+
+from __future__ import annotations
+
+from typing import Iterable, List, Optional, Sequence
+
+from bot.catalogue import AREAS, Catalogue, Dose, Routine, Stretch
+from bot.safety import Hit
+
+AREA_NAMES = {
+    "upper_back": "upper back",
+    "mid_back": "mid back",
+    "lower_back": "lower back",
+    "neck": "neck",
+    "shoulders": "shoulders",
+    "chest": "chest",
+    "sides": "sides of the back",
+    "hips": "hips",
+    "glutes": "glutes",
+    "core": "core",
+    "whole_back": "whole back",
+}
+TAG_NAMES = {
+    "beginner": "beginners",
+    "desk": "desk breaks",
+    "chair": "doing in a chair",
+    "no_floor": "doing without getting on the floor",
+    "morning": "the morning",
+    "bedtime": "before bed",
+    "warm_up": "warming up",
+    "cool_down": "cooling down",
+    "posture": "posture",
+    "relaxation": "relaxing",
+    "after_sitting": "after long sitting",
+    "after_exercise": "after exercise",
+    "sports": "sports",
+}
+BULLET = "\u2022 "
+
+
+def bullets(items: Iterable[str]) -> str:
+    return "\n".join(BULLET + item for item in items)
+
+
+def numbered(items: Sequence[str]) -> str:
+    return "\n".join(f"{i}. {item}" for i, item in enumerate(items, 1))
+
+
+def _span(values, unit: str) -> str:
+    low, high = values
+    low_s, high_s = f"{low:g}", f"{high:g}"
+    if low == high:
+        return f"{low_s} {unit}"
+    return f"{low_s} to {high_s} {unit}"
+
+
+def _seconds(values) -> str:
+    low, high = values
+    if low >= 60 and high >= 60 and low % 60 == 0 and high % 60 == 0:
+        return _span((low / 60, high / 60), "minutes" if high > 60 else "minute")
+    return _span(values, "seconds")
+
+
+def dose_text(stretch: Stretch, dose: Optional[Dose] = None) -> str:
+    dose = dose or stretch.dose
+    parts: List[str] = []
+    side = " on each side" if dose.per_side else ""
+    if dose.hold_seconds:
+        parts.append(f"hold for {_seconds(dose.hold_seconds)}{side}")
+    elif dose.hold_breaths:
+        parts.append(f"hold for {_span(dose.hold_breaths, 'breaths')}{side}")
+    if dose.reps:
+        reps = _span(dose.reps, "times" if dose.hold_seconds or dose.hold_breaths else "reps")
+        if dose.hold_seconds or dose.hold_breaths:
+            parts.append(f"repeat {reps}{' per side' if dose.per_side else ''}")
+        else:
+            parts.append(f"do {reps}{side}")
+    text = ", ".join(parts)
+    text = text[0].upper() + text[1:] + "."
+    if dose.frequency:
+        text += f" How often: {dose.frequency.rstrip('.')}."
+    return text
+
+
+# -- one stretch -------------------------------------------------------------------------------------
+def howto(stretch: Stretch, variant_hint: str = "") -> str:
+    variant = _pick_variant(stretch, variant_hint)
+    steps = variant.steps if variant else stretch.steps
+    title = f"{stretch.name} ({variant.name.lower()})" if variant else stretch.name
+    lines = [f"{title}: {stretch.summary}", "", numbered(steps), "", dose_text(stretch)]
+    others = [v.name.lower() for v in stretch.variants if v is not variant]
+    if others and not variant:
+        lines.append(f"There is also a {' and a '.join(others)}; just ask.")
+    return "\n".join(lines)
+
+
+def _pick_variant(stretch: Stretch, hint: str):
+    hint = hint.lower()
+    for variant in stretch.variants:
+        words = [w for w in variant.name.lower().replace("-", " ").split() if w != "version"]
+        if words and all(w in hint.replace("-", " ") for w in words):
+            return variant
+    if "chair" in hint or "sitting" in hint or "seated" in hint:
+        return next((v for v in stretch.variants if "chair" in v.name.lower()), None)
+    return None
+
+
+def overview(stretch: Stretch) -> str:
+    return howto(stretch)
+
+
+def muscles(stretch: Stretch) -> str:
+    lines = [f"{stretch.name} works {_lower_first(stretch.targets)}"]
+    if stretch.muscles and stretch.muscles.primary:
+        lines.append("Main muscles: " + ", ".join(stretch.muscles.primary) + ".")
+    if stretch.muscles and stretch.muscles.secondary:
+        label = "Also worked" if stretch.muscles.primary else "Muscles involved"
+        lines.append(f"{label}: " + ", ".join(stretch.muscles.secondary) + ".")
+    return "\n".join(lines)
+
+
+def benefits(stretch: Stretch) -> str:
+    return f"Why do {stretch.name}:\n" + bullets(stretch.benefits)
+
+
+def dosage(stretch: Stretch) -> str:
+    return f"{stretch.name}: {dose_text(stretch)}"
+
+
+def mistakes(stretch: Stretch) -> str:
+    parts = []
+    if stretch.mistakes:
+        parts.append(f"Common mistakes with {stretch.name}:\n" + bullets(stretch.mistakes))
+    if stretch.tips:
+        parts.append(f"Tips for {stretch.name}:\n" + bullets(stretch.tips))
+    if not parts:
+        parts.append(
+            f"I don't have a list of mistakes for {stretch.name}. The general rules apply: "
+            "move slowly, keep breathing, and never push into sharp pain."
+        )
+    return "\n\n".join(parts)
+
+
+def modification(
+    stretch: Stretch, needs: Sequence[str], catalogue: Catalogue, variant_hint: str = ""
+) -> str:
+    needs = list(needs) or ["easier", "harder"]
+    mods = stretch.modifications
+    parts: List[str] = []
+    for need in needs:
+        if need == "knees":
+            parts.append(_joint_answer(stretch, "knees", mods.knees, stretch.kneeling, catalogue))
+        elif need == "wrists":
+            parts.append(
+                _joint_answer(stretch, "wrists", mods.wrists, stretch.loads_hands, catalogue)
+            )
+        elif need == "no_floor":
+            parts.append(_no_floor_answer(stretch, catalogue))
+        elif need in ("easier", "harder"):
+            items = getattr(mods, need)
+            if items:
+                label = "Easier" if need == "easier" else "Harder"
+                parts.append(f"{label} version of {stretch.name}:\n" + bullets(items))
+            elif need == "easier":
+                parts.append(
+                    f"I don't have a specific easier version of {stretch.name}. Work in a smaller, "
+                    "comfortable range and build up slowly."
+                )
+            else:
+                parts.append(f"I don't have a harder version of {stretch.name} to suggest.")
+    variants = [v.name for v in stretch.variants if v.name.lower() not in " ".join(parts).lower()]
+    if variants and "no_floor" not in needs:
+        parts.append(f"Other versions: {', '.join(variants)} (ask me how to do them).")
+    return "\n\n".join(parts)
+
+
+def _joint_answer(stretch, joint, items, loaded, catalogue) -> str:
+    if items:
+        return f"For sore {joint} with {stretch.name}:\n" + bullets(items)
+    if not loaded:
+        return f"{stretch.name} doesn't put your weight on your {joint}, so it should be kind to them."
+    spares = [
+        s.name
+        for s in alternatives(stretch, catalogue)
+        if not (s.kneeling if joint == "knees" else s.loads_hands)
+    ][:3]
+    text = (
+        f"{stretch.name} puts weight on your {joint}, and I have no specific change for that, "
+        "so stop if it hurts."
+    )
+    if spares:
+        text += f" Stretches for a similar area that spare your {joint}: {', '.join(spares)}."
+    return text
+
+
+def _no_floor_answer(stretch, catalogue) -> str:
+    chair = [v for v in stretch.variants if "chair" in v.name.lower() or "seated" in v.name.lower()]
+    if not stretch.uses_floor:
+        return f"{stretch.name} doesn't need the floor."
+    if chair:
+        return f"{stretch.name} has a {chair[0].name.lower()}:\n" + numbered(chair[0].steps)
+    options = [s.name for s in catalogue.by_name() if not s.uses_floor and s.id != stretch.id]
+    return (
+        f"{stretch.name} is done on the floor. Without getting down, try: {', '.join(options)}."
+    )
+
+
+def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:
+    """Other stretches for the same main area, closest first."""
+    main = stretch.areas[0]
+    scored = []
+    for other in catalogue.stretches.values():
+        if other.id == stretch.id:
+            continue
+        score = (2 if main in other.areas else 0) + len(set(other.areas) & set(stretch.areas))
+        if score:
+            scored.append((-score, other.name, other))
+    return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
+
+
+def suitability(stretch: Optional[Stretch], conditions: Sequence[str], catalogue: Catalogue) -> str:
+    safety = catalogue.safety
+    parts: List[str] = []
+    conditions = list(conditions) or ["back_pain"]
+    name = stretch.name if stretch else "stretching"
+    serious = {"disc", "spine_condition", "surgery"}
+    if "sciatica" in conditions:
+        parts.append(
+            "With sciatica, meaning pain that travels down a leg, please have it assessed by a health "
+            "professional before you stretch; pain spreading into the legs is one of the signs that "
+            "needs checking. If they clear you to stretch, stop anything that makes the leg pain worse."
+        )
+    if serious & set(conditions):
+        parts.append(safety.check_first)
+    if "pregnancy" in conditions or "older" in conditions:
+        parts.append(
+            "I don't have guidance specific to that, so please ask your doctor or midwife which "
+            "stretches suit you."
+        )
+    joints = [j for j in ("knees", "wrists") if j in conditions and stretch]
+    if {"back_pain", "stiffness"} & set(conditions) or not (parts or joints):
+        if stretch and stretch.back_pain:
+            parts.append(f"{stretch.name} with back pain or stiffness: {stretch.back_pain}")
+        else:
+            topic = catalogue.advice.get("does_it_help_back_pain")
+            parts.append(topic.text if topic else safety.check_first)
+            if safety.check_first not in parts:
+                parts.append(safety.check_first)
+    if "beginner" in conditions and stretch:
+        if "beginner" in stretch.tags:
+            parts.append(f"{stretch.name} is a good one for beginners: start small and build up.")
+        else:
+            parts.append(f"Beginners can try {name} gently: use a small range and build up slowly.")
+    for joint in joints:
+        parts.append(modification(stretch, [joint], catalogue))
+    if stretch and stretch.cautions and not ({"pregnancy", "older"} & set(conditions)):
+        parts.append("Watch out for:\n" + bullets(stretch.cautions))
+    return "\n\n".join(dict.fromkeys(parts))
+
+
+# -- many stretches ----------------------------------------------------------------------------------
+def recommend(
+    catalogue: Catalogue, areas: Sequence[str], tags: Sequence[str], limit: int = 3
+) -> List[Stretch]:
+    want_areas, want_tags = list(dict.fromkeys(areas)), list(dict.fromkeys(tags))
+    scored = []
+    for stretch in catalogue.stretches.values():
+        chair_ok = not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
+        if ("no_floor" in want_tags or "chair" in want_tags or "desk" in want_tags) and not chair_ok:
+            continue
+        score = 0.0
+        for area in want_areas:
+            if area in stretch.areas:
+                score += 3 if stretch.areas[0] == area else 2
+            elif area == "mid_back" and "upper_back" in stretch.areas:
+                score += 1
+            elif area in ("upper_back", "lower_back", "mid_back") and "whole_back" in stretch.areas:
+                score += 1
+        for tag in want_tags:
+            if tag in stretch.tags:
+                score += 2
+            elif tag in ("chair", "desk", "no_floor") and chair_ok:
+                score += 1
+        if score > 0:
+            scored.append((-score, stretch.name, stretch))
+    return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))][:limit]
+
+
+def recommendation_text(found: List[Stretch], areas: Sequence[str], tags: Sequence[str]) -> str:
+    wanted = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
+        TAG_NAMES[t] for t in tags if t in TAG_NAMES
+    ]
+    head = f"For {' and '.join(wanted)}, try:" if wanted else "Try:"
+    lines = [head]
+    for stretch in found:
+        chair = next((v for v in stretch.variants if "chair" in v.name.lower()), None)
+        note = f" (use the {chair.name.lower()})" if chair and stretch.uses_floor and (
+            {"chair", "desk", "no_floor"} & set(tags)
+        ) else ""
+        lines.append(f"{BULLET}{stretch.name}{note}: {_first_sentence(stretch.summary)}")
+    lines.append("Ask me how to do any of them.")
+    return "\n".join(lines)
+
+
+def list_stretches(catalogue: Catalogue) -> str:
+    groups = {}
+    for stretch in catalogue.by_name():
+        groups.setdefault(stretch.areas[0], []).append(stretch.name)
+    lines = [f"I know {len(catalogue.stretches)} back stretches:"]
+    for area in AREAS:
+        if area in groups:
+            lines.append(f"{BULLET}{AREA_NAMES[area].capitalize()}: {', '.join(groups[area])}")
+    lines.append("Ask how to do one, what it works, how long to hold it, or for something easier.")
+    return "\n".join(lines)
+
+
+def routine_text(routine: Routine, catalogue: Catalogue) -> str:
+    lines = [f"{routine.name} ({_span(routine.minutes, 'minutes')}): {routine.summary}"]
+    for number, item in enumerate(routine.items, 1):
+        stretch = catalogue.stretch(item.stretch)
+        per_side = stretch.dose.per_side if item.per_side is None else item.per_side
+        side = " each side" if per_side else ""
+        if item.hold_seconds:
+            amount = f"{_seconds((item.hold_seconds, item.hold_seconds))}"
+        elif item.reps:
+            amount = f"{item.reps} reps{side}"
+        else:
+            amount = dose_text(stretch).rstrip(".").lower()
+        lines.append(f"{number}. {stretch.name}: {amount}")
+    return "\n".join(lines)
+
+
+def routines_text(catalogue: Catalogue) -> str:
+    return "\n\n".join(routine_text(r, catalogue) for r in catalogue.routines.values())
+
+
+def red_flag_text(hits: Sequence[Hit], catalogue: Catalogue) -> str:
+    safety = catalogue.safety
+    if not hits:
+        return safety.levels["urgent"]
+    level = hits[0].flag.level
+    reasons = list(dict.fromkeys(hit.flag.why for hit in hits))
+    lines = [safety.levels[level], ""]
+    lines.extend(reasons)
+    lines.append("")
+    lines.append(
+        "I won't suggest stretches for this. Once a professional has checked you, I'm happy to help "
+        "with the stretches they are comfortable with."
+    )
+    return "\n".join(lines)
+
+
+def clarify(options: Sequence[Stretch], question: str) -> str:
+    names = ", ".join(s.name for s in options)
+    return f"{question} For example: {names}."
+
+
+def _first_sentence(text: str) -> str:
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text[:2].isupper() is False else text

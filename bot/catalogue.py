@@ -1,0 +1,355 @@
+"""The content catalogue: typed objects loaded from `content/`, validated on load.
+
+A malformed file raises `ContentError` with a message naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Literal, Optional, Tuple
+
+import yaml
+from pydantic import BaseModel, Extra, ValidationError, conlist, constr, root_validator, validator
+
+from bot import settings
+
+AREAS = (
+    "upper_back",
+    "mid_back",
+    "lower_back",
+    "neck",
+    "shoulders",
+    "chest",
+    "sides",
+    "hips",
+    "glutes",
+    "core",
+    "whole_back",
+)
+POSITIONS = (
+    "all_fours",
+    "kneeling",
+    "lying_back",
+    "lying_front",
+    "side_lying",
+    "seated_chair",
+    "seated_floor",
+    "standing",
+)
+TAGS = (
+    "beginner",
+    "desk",
+    "chair",
+    "no_floor",
+    "morning",
+    "bedtime",
+    "warm_up",
+    "cool_down",
+    "posture",
+    "relaxation",
+    "after_sitting",
+    "after_exercise",
+    "sports",
+)
+MODIFICATION_KINDS = ("easier", "harder", "knees", "wrists")
+
+Text = constr(strict=True, strip_whitespace=True, min_length=1)
+TextList = conlist(Text, min_items=1)
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or malformed."""
+
+
+class _Model(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+
+def _range(value: Optional[List[float]]) -> Optional[Tuple[float, float]]:
+    if value is None:
+        return None
+    if len(value) != 2 or value[0] > value[1] or value[0] <= 0:
+        raise ValueError("must be [min, max] with 0 < min <= max")
+    return (value[0], value[1])
+
+
+class Dose(_Model):
+    hold_seconds: Optional[List[float]] = None
+    hold_breaths: Optional[List[int]] = None
+    reps: Optional[List[int]] = None
+    per_side: bool = False
+    frequency: Optional[Text] = None
+
+    _ranges = validator("hold_seconds", "hold_breaths", "reps", allow_reuse=True)(_range)
+
+    @root_validator(skip_on_failure=True)
+    def _something(cls, values):
+        if not any(values.get(k) for k in ("hold_seconds", "hold_breaths", "reps")):
+            raise ValueError("needs at least one of hold_seconds, hold_breaths, reps")
+        return values
+
+
+class Muscles(_Model):
+    primary: List[Text] = []
+    secondary: List[Text] = []
+
+
+class Modifications(_Model):
+    easier: List[Text] = []
+    harder: List[Text] = []
+    knees: List[Text] = []
+    wrists: List[Text] = []
+
+
+class Variant(_Model):
+    name: Text
+    steps: TextList
+
+
+class Stretch(_Model):
+    id: Text
+    name: Text
+    aliases: List[Text] = []
+    describe: List[Text] = []
+    areas: TextList
+    position: Literal[POSITIONS]  # type: ignore[valid-type]
+    tags: List[Literal[TAGS]] = []  # type: ignore[valid-type]
+    kind: Literal["static", "dynamic"]
+    summary: Text
+    start: Text
+    steps: TextList
+    dose: Dose
+    targets: Text
+    muscles: Optional[Muscles] = None
+    benefits: TextList
+    tips: List[Text] = []
+    mistakes: List[Text] = []
+    modifications: Modifications = Modifications()
+    cautions: List[Text] = []
+    back_pain: Optional[Text] = None
+    variants: List[Variant] = []
+    source: Text
+
+    @validator("areas", each_item=True)
+    def _area(cls, value):
+        if value not in AREAS:
+            raise ValueError(f"unknown area {value!r}; use one of {', '.join(AREAS)}")
+        return value
+
+    @validator("source")
+    def _source(cls, value):
+        if not re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", value):
+            raise ValueError("must name a source article file, e.g. 004_037d46966b935319.txt")
+        return value
+
+    @property
+    def uses_floor(self) -> bool:
+        return self.position not in ("seated_chair", "standing")
+
+    @property
+    def loads_hands(self) -> bool:
+        return self.position == "all_fours"
+
+    @property
+    def kneeling(self) -> bool:
+        return self.position in ("all_fours", "kneeling")
+
+
+class RoutineItem(_Model):
+    stretch: Text
+    hold_seconds: Optional[float] = None
+    reps: Optional[int] = None
+    per_side: Optional[bool] = None
+
+
+class Routine(_Model):
+    id: Text
+    name: Text
+    minutes: List[int]
+    aliases: List[Text] = []
+    summary: Text
+    items: conlist(RoutineItem, min_items=1)
+    sets: Optional[List[int]] = None
+    static_hold_seconds: Optional[List[float]] = None
+    dynamic_reps: Optional[List[int]] = None
+    source: Text
+
+    _ranges = validator("minutes", "sets", "static_hold_seconds", "dynamic_reps", allow_reuse=True)(
+        _range
+    )
+
+
+class RedFlag(_Model):
+    id: Text
+    level: Literal["emergency", "urgent", "stop"]
+    label: Text
+    why: Text
+    patterns: TextList
+    negatable: bool = False
+
+    @validator("patterns", each_item=True)
+    def _compiles(cls, value):
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+        return value
+
+
+class Safety(_Model):
+    levels: Dict[Literal["emergency", "urgent", "stop"], Text]
+    red_flags: conlist(RedFlag, min_items=1)
+    negations: TextList
+    guidelines: TextList
+    check_first: Text
+    disclaimer: Text
+    scope: Text
+
+    @validator("levels")
+    def _all_levels(cls, value):
+        missing = {"emergency", "urgent", "stop"} - set(value)
+        if missing:
+            raise ValueError(f"missing levels: {', '.join(sorted(missing))}")
+        return value
+
+
+class AdviceTopic(_Model):
+    id: Text
+    title: Text
+    keywords: TextList
+    text: Text
+    points: List[Text] = []
+
+
+class Advice(_Model):
+    topics: conlist(AdviceTopic, min_items=1)
+
+
+class Vocabulary(_Model):
+    areas: Dict[Text, TextList]
+    tags: Dict[Text, TextList]
+    conditions: Dict[Text, TextList]
+    modification_needs: Dict[Text, TextList]
+
+    @validator("areas")
+    def _areas(cls, value):
+        unknown = set(value) - set(AREAS)
+        if unknown:
+            raise ValueError(f"unknown areas: {', '.join(sorted(unknown))}")
+        return value
+
+    @validator("tags")
+    def _tags(cls, value):
+        unknown = set(value) - set(TAGS)
+        if unknown:
+            raise ValueError(f"unknown tags: {', '.join(sorted(unknown))}")
+        return value
+
+
+class Catalogue(_Model):
+    stretches: Dict[str, Stretch]
+    routines: Dict[str, Routine]
+    safety: Safety
+    advice: Dict[str, AdviceTopic]
+    vocabulary: Vocabulary
+
+    def stretch(self, stretch_id: str) -> Stretch:
+        return self.stretches[stretch_id]
+
+    def by_name(self) -> List[Stretch]:
+        return sorted(self.stretches.values(), key=lambda s: s.name)
+
+
+def _read_yaml(path: Path):
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise ContentError(f"{path}: file is missing") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping of fields at the top level")
+    return data
+
+
+def _parse(model, data, path: Path):
+    try:
+        return model.parse_obj(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"field '{'.'.join(str(part) for part in err['loc'])}': {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ContentError(f"{path}: {problems}") from None
+
+
+def load_catalogue(content_dir: Path | None = None) -> Catalogue:
+    """Load and validate everything under `content_dir` (default: the project's content/)."""
+    root = Path(content_dir or settings.CONTENT_DIR)
+    stretches: Dict[str, Stretch] = {}
+    files = sorted((root / "stretches").glob("*.yml"))
+    if not files:
+        raise ContentError(f"{root / 'stretches'}: no stretch files (*.yml) found")
+    for path in files:
+        data = _read_yaml(path)
+        if "id" in data and data["id"] != path.stem:
+            raise ContentError(f"{path}: field 'id': must match the file name {path.stem!r}")
+        data["id"] = path.stem
+        stretches[path.stem] = _parse(Stretch, data, path)
+
+    routines_path = root / "routines.yml"
+    routines: Dict[str, Routine] = {}
+    for index, raw in enumerate(_read_yaml(routines_path).get("routines") or []):
+        routine = _parse(Routine, raw, Path(f"{routines_path} (routine {index + 1})"))
+        for item in routine.items:
+            if item.stretch not in stretches:
+                raise ContentError(
+                    f"{routines_path}: field 'routines.{index}.items': unknown stretch {item.stretch!r}"
+                )
+        routines[routine.id] = routine
+
+    safety = _parse(Safety, _read_yaml(root / "safety.yml"), root / "safety.yml")
+    advice_path = root / "advice.yml"
+    advice = _parse(Advice, _read_yaml(advice_path), advice_path)
+    vocab_path = root / "vocabulary.yml"
+    vocabulary = _parse(Vocabulary, _read_yaml(vocab_path), vocab_path)
+
+    _check_unique_names(stretches, root)
+    return Catalogue(
+        stretches=stretches,
+        routines=routines,
+        safety=safety,
+        advice={topic.id: topic for topic in advice.topics},
+        vocabulary=vocabulary,
+    )
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straighten apostrophes, drop punctuation other than apostrophes, squash spaces."""
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    text = re.sub(r"'(?![a-z])|(?<![a-z])'", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _check_unique_names(stretches: Dict[str, Stretch], root: Path) -> None:
+    owner: Dict[str, str] = {}
+    for stretch in stretches.values():
+        for name in [stretch.name, *stretch.aliases]:
+            key = normalise(name).replace("'", "")
+            if key in owner and owner[key] != stretch.id:
+                raise ContentError(
+                    f"{root / 'stretches' / (stretch.id + '.yml')}: field 'aliases': "
+                    f"{name!r} is also a name of {owner[key]!r}"
+                )
+            owner[key] = stretch.id
+
+
+@lru_cache(maxsize=1)
+def default_catalogue() -> Catalogue:
+    return load_catalogue()

@@ -1,0 +1,303 @@
+"""One conversational turn: (what the user said, what we know) -> (what to say, what to remember).
+
+This is the whole dialogue logic of the chat bot; the Rasa action only moves data in and out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import List, Optional, Sequence
+
+from bot import answers
+from bot.catalogue import Catalogue, default_catalogue
+from bot.matching import Matcher, default_matcher
+from bot.safety import SafetyChecker, default_checker
+
+# Intents whose answer is about one stretch.
+STRETCH_TOPICS = (
+    "ask_howto",
+    "ask_muscles",
+    "ask_benefits",
+    "ask_dosage",
+    "ask_mistakes",
+    "ask_modification",
+    "ask_suitability",
+)
+# Chit-chat intents that a named stretch overrides when the classifier is unsure.
+SOCIAL = ("greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope")
+# For a stretch-topic question with no stretch and nothing to refer back to: the general topic.
+GENERAL_FOR_TOPIC = {
+    "ask_dosage": "how_long_to_hold",
+    "ask_benefits": "why_stretch",
+    "ask_mistakes": "common_mistakes",
+    "ask_muscles": "back_anatomy",
+}
+GENERIC_WORDS = re.compile(
+    r"\b(stretches|stretching|a stretch|any stretch|each stretch|every stretch|in general|generally|"
+    r"usually|normally|my back|the back)\b"
+)
+REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b")
+ROUTINE_WORDS = re.compile(r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b")
+SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
+
+
+@dataclass(frozen=True)
+class Turn:
+    text: str
+    intent: str = ""
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation remembers between turns (stored in Rasa slots)."""
+
+    stretch: Optional[str] = None  # the stretch being talked about
+    pending_topic: Optional[str] = None  # a question waiting for the user to pick a stretch
+    disclaimer_shown: bool = False
+
+
+@dataclass
+class Reply:
+    messages: List[str] = field(default_factory=list)
+    context: Context = field(default_factory=Context)
+    red_flag: bool = False
+
+
+class Dialogue:
+    def __init__(
+        self,
+        catalogue: Optional[Catalogue] = None,
+        matcher: Optional[Matcher] = None,
+        checker: Optional[SafetyChecker] = None,
+    ):
+        self.catalogue = catalogue or default_catalogue()
+        self.matcher = matcher or (default_matcher() if catalogue is None else Matcher(catalogue))
+        self.checker = checker or (
+            default_checker() if catalogue is None else SafetyChecker(self.catalogue.safety)
+        )
+
+    def respond(self, turn: Turn, context: Context = Context()) -> Reply:
+        text = turn.text or ""
+        # 1. Safety first, whatever else the message says.
+        hits = self.checker.check(text)
+        if hits or turn.intent == "red_flag":
+            return Reply(
+                [answers.red_flag_text(hits, self.catalogue)],
+                replace(context, pending_topic=None),
+                red_flag=True,
+            )
+
+        found = self.matcher.find(text, ("stretch", "area", "tag", "condition", "need"))
+        named = list(dict.fromkeys(f.value for f in found if f.kind == "stretch"))
+        areas = [f.value for f in found if f.kind == "area"]
+        tags = [f.value for f in found if f.kind == "tag"]
+        conditions = [f.value for f in found if f.kind == "condition"]
+        needs = [f.value for f in found if f.kind == "need"]
+        intent = turn.intent or "inform"
+        lowered = text.lower()
+
+        if named and intent in SOCIAL and (turn.confidence < 0.8 or intent == "out_of_scope"):
+            intent = "inform"
+        if intent in ("inform", "affirm") and not named:
+            described = self.matcher.describe(text)
+            if described:
+                named = [described.value]
+        if intent in ("ask_howto", "ask_muscles") and not named:
+            described = self.matcher.describe(text)
+            if described and not REFERS_BACK.search(lowered):
+                named = [described.value]
+
+        # 2. Routines (guided routines build on this; for now, describe them).
+        if ROUTINE_WORDS.search(lowered) and intent in ("recommend", "ask_howto", "inform", "list_stretches", "general_advice"):
+            return self._with_disclaimer(context, [answers.routines_text(self.catalogue)], named)
+
+        # 3. Social and scope.
+        if intent == "greet":
+            return Reply([self._greeting()], context)
+        if intent == "goodbye":
+            return Reply(["Take care, and go gently. Come back any time you want a stretch."], context)
+        if intent == "thanks":
+            return Reply(["You're welcome! Anything else about your back stretches?"], context)
+        if intent == "help":
+            return Reply([self._help()], context)
+        if intent == "out_of_scope":
+            return Reply(
+                [
+                    "Sorry, that's outside what I can help with. "
+                    + self.catalogue.safety.scope
+                    + " What would you like to know?"
+                ],
+                replace(context, pending_topic=None),
+            )
+        if intent == "list_stretches":
+            return Reply([answers.list_stretches(self.catalogue)], context)
+        if intent == "deny":
+            return Reply(
+                ["No problem. Ask me about any stretch, or tell me where you feel stiff."],
+                replace(context, pending_topic=None),
+            )
+        if intent == "recommend" or (intent == "inform" and not named and (areas or tags)):
+            return self._recommend(areas, tags, conditions, context, lowered)
+        if intent == "general_advice":
+            if named and not GENERIC_WORDS.search(lowered):
+                intent = "ask_dosage" if re.search(r"\bhow (long|often|many)\b", lowered) else "ask_howto"
+            else:
+                return self._with_disclaimer(context, [self._advice(lowered)], [])
+
+        # 4. Questions about a stretch.
+        topic = intent if intent in STRETCH_TOPICS else None
+        if topic is None:  # inform / affirm: a stretch name, possibly answering our question
+            topic = context.pending_topic or "ask_howto"
+        stretches = named
+        if not stretches and self.matcher.ambiguous(text):
+            return self._no_stretch(topic, text, lowered, conditions, context)
+        if not stretches and context.stretch and topic in STRETCH_TOPICS:
+            generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
+            if not generic:
+                stretches = [context.stretch]
+        if not stretches:
+            return self._no_stretch(topic, text, lowered, conditions, context)
+        messages = [
+            self._about(self.catalogue.stretch(s), topic, lowered, conditions, needs)
+            for s in stretches[:3]
+        ]
+        if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
+            messages.insert(0, self.catalogue.safety.check_first)
+        new_context = replace(context, stretch=stretches[0], pending_topic=None)
+        return self._with_disclaimer(new_context, messages, stretches)
+
+    # -- pieces ------------------------------------------------------------------------------------
+    def _about(self, stretch, topic, lowered, conditions, needs) -> str:
+        if topic == "ask_howto":
+            return answers.howto(stretch, lowered)
+        if topic == "ask_muscles":
+            return answers.muscles(stretch)
+        if topic == "ask_benefits":
+            return answers.benefits(stretch)
+        if topic == "ask_dosage":
+            return answers.dosage(stretch)
+        if topic == "ask_mistakes":
+            return answers.mistakes(stretch)
+        if topic == "ask_modification":
+            needs = [n for n in needs if n in ("easier", "harder", "knees", "wrists", "no_floor")]
+            return answers.modification(stretch, list(dict.fromkeys(needs)), self.catalogue, lowered)
+        if topic == "ask_suitability":
+            return answers.suitability(stretch, conditions, self.catalogue)
+        return answers.overview(stretch)
+
+    def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
+        if topic == "ask_suitability":
+            body = answers.suitability(None, conditions, self.catalogue)
+            return self._with_disclaimer(context, [body], [])
+        general = GENERAL_FOR_TOPIC.get(topic)
+        if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
+            if topic == "ask_dosage" and re.search(r"\bhow often|times a (day|week)|every day|daily\b", lowered):
+                general = "how_often"
+            return self._with_disclaimer(context, [self._advice_topic(general)], [])
+        candidates = self.matcher.ambiguous(text)
+        options = (
+            [self.catalogue.stretch(c) for c in candidates]
+            if candidates
+            else self.catalogue.by_name()
+        )
+        question = {
+            "ask_howto": "Which stretch would you like to learn?",
+            "ask_muscles": "Which stretch do you mean?",
+            "ask_benefits": "Which stretch do you mean?",
+            "ask_dosage": "Which stretch do you mean?",
+            "ask_mistakes": "Which stretch would you like tips for?",
+            "ask_modification": "Which stretch would you like to change?",
+        }.get(topic, "Which stretch do you mean?")
+        return Reply(
+            [answers.clarify(options, question)],
+            replace(context, pending_topic=topic),
+        )
+
+    def _recommend(self, areas, tags, conditions, context, lowered) -> Reply:
+        if not areas and ("back_pain" in conditions or "stiffness" in conditions):
+            areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
+        if not areas and not tags:
+            if re.search(r"\bback\b", lowered):
+                areas = ["whole_back"]
+            else:
+                return Reply(
+                    [
+                        "Happy to suggest something. Where do you feel it (lower back, upper back, "
+                        "sides, hips, neck and shoulders), or where will you stretch (at a desk, in a "
+                        "chair, in bed in the morning, before sleep)?"
+                    ],
+                    context,
+                )
+        found = answers.recommend(self.catalogue, areas, tags)
+        if not found:
+            found = answers.recommend(self.catalogue, ["whole_back"], tags) or self.catalogue.by_name()[:3]
+        messages = [answers.recommendation_text(found, areas, tags)]
+        if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
+            messages.insert(0, self.catalogue.safety.check_first)
+        new_context = replace(context, stretch=found[0].id, pending_topic=None)
+        return self._with_disclaimer(new_context, messages, [s.id for s in found])
+
+    def _advice(self, lowered: str) -> str:
+        words = set(re.findall(r"[a-z']+", lowered))
+        best, best_score = None, 0.0
+        for topic in self.catalogue.advice.values():
+            score = 0.0
+            for keyword in topic.keywords:
+                kw = keyword.lower()
+                if " " in kw:
+                    score += 2.0 if kw in lowered else 0.0
+                elif kw in words or (len(kw) > 4 and any(w.startswith(kw) for w in words)):
+                    score += 1.0
+            if score > best_score:
+                best, best_score = topic, score
+        if best is None:
+            return self._advice_topic("safety_guidelines")
+        return self._advice_topic(best.id)
+
+    def _advice_topic(self, topic_id: str) -> str:
+        topic = self.catalogue.advice[topic_id]
+        text = topic.text
+        if topic.points:
+            text += "\n" + answers.bullets(topic.points)
+        return text
+
+    def _with_disclaimer(self, context: Context, messages: List[str], _stretches: Sequence[str]) -> Reply:
+        if not context.disclaimer_shown:
+            messages = [*messages, self.catalogue.safety.disclaimer]
+            context = replace(context, disclaimer_shown=True)
+        return Reply(messages, context)
+
+    def _greeting(self) -> str:
+        return (
+            "Hi, I'm Stretchbot. I can walk you through back stretches, tell you what they work and "
+            "how long to hold them, and suggest stretches for where you feel stiff. What would you "
+            "like to do?"
+        )
+
+    def _help(self) -> str:
+        return (
+            self.catalogue.safety.scope
+            + "\n\nTry asking:\n"
+            + answers.bullets(
+                [
+                    "How do I do thread the needle?",
+                    "What muscles does cat-cow work?",
+                    "Is child's pose OK with back pain?",
+                    "Something for a stiff upper back from my desk",
+                    "How long should I hold a stretch?",
+                    "Show me the daily routine",
+                ]
+            )
+        )
+
+
+_default: Optional[Dialogue] = None
+
+
+def default_dialogue() -> Dialogue:
+    global _default
+    if _default is None:
+        _default = Dialogue()
+    return _default

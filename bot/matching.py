@@ -1,0 +1,228 @@
+"""Recognising stretches, body areas and situations in what people type.
+
+Names and aliases from the content are found with a spaCy PhraseMatcher on normalised text; typos are
+caught with rapidfuzz edit distances over word windows; descriptions ("the one where you lie on your
+belly propped on your elbows") are scored by lemma overlap with each stretch's `describe` phrases.
+Everything is built from the catalogue, so a new stretch file is recognised without code changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import spacy
+from rapidfuzz.distance import DamerauLevenshtein
+from spacy.matcher import PhraseMatcher
+
+from bot import settings
+from bot.catalogue import Catalogue, default_catalogue
+
+# Words that say nothing about which stretch is meant.
+STOP_WORDS = frozenset(
+    """a an the and or of on in to for with my your me i you it its this that one where which when
+    how do does did is are be can could should would will what whats doing done get go into onto at
+    by from up down over under out then than so just like very really some any thing stretch stretches
+    exercise exercises pose move position kind sort bit little please about there where's""".split()
+)
+# Last words shared by several names: said alone, they are ambiguous.
+AMBIGUOUS_HEADS = ("twist", "rotation", "tilt")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A recognised mention. `kind` is stretch, area, tag, condition or need; `how` says how it matched."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+    text: str
+    how: str = "exact"
+    score: float = 1.0
+
+
+def _fold(text: str) -> str:
+    """Normalise for matching: lower case, no apostrophes, other punctuation as spaces."""
+    text = text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _max_edits(length: int) -> int:
+    if length < 5:
+        return 0
+    if length < 9:
+        return 1
+    return 2
+
+
+class Matcher:
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.nlp = spacy.blank("en")
+        self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self.nlp.initialize()
+        self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._names: Dict[str, List[Tuple[str, str]]] = {}  # kind -> [(folded phrase, value)]
+        for stretch in catalogue.stretches.values():
+            self._add("stretch", stretch.id, [stretch.name, *stretch.aliases])
+        vocab = catalogue.vocabulary
+        for kind, table in (
+            ("area", vocab.areas),
+            ("tag", vocab.tags),
+            ("condition", vocab.conditions),
+            ("need", vocab.modification_needs),
+        ):
+            for value, phrases in table.items():
+                self._add(kind, value, phrases)
+        self._describe = self._build_descriptions()
+
+    # -- names -----------------------------------------------------------------------------------
+    def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
+        for phrase in phrases:
+            folded = _fold(phrase)
+            self._phrases.add(f"{kind}|{value}", [self.nlp.make_doc(folded)])
+            self._names.setdefault(kind, []).append((folded, value))
+
+    def find(self, text: str, kinds: Sequence[str] = ("stretch",)) -> List[Found]:
+        """Mentions of the given kinds, exact first, then typo-tolerant; longest wins, no overlaps."""
+        folded = _fold(text)
+        doc = self.nlp.make_doc(folded)
+        found: List[Found] = []
+        for match_id, start, end in self._phrases(doc):
+            kind, value = self.nlp.vocab.strings[match_id].split("|", 1)
+            if kind in kinds:
+                found.append(Found(kind, value, start, end, doc[start:end].text))
+        if "stretch" in kinds:
+            taken = {i for f in found if f.kind == "stretch" for i in range(f.start, f.end)}
+            found += self._fuzzy(doc, taken)
+        # Overlaps are settled within a kind ("knees" is both a condition and a need); a stretch
+        # name still wins over the words inside it ("knee to chest" is not the chest area).
+        stretches = _longest_first([f for f in found if f.kind == "stretch"])
+        in_names = {i for f in stretches for i in range(f.start, f.end)}
+        result = list(stretches)
+        for kind in kinds:
+            if kind != "stretch":
+                same = [f for f in found if f.kind == kind and not in_names & set(range(f.start, f.end))]
+                result += _longest_first(same)
+        return sorted(result, key=lambda f: (f.start, f.kind))
+
+    def stretches(self, text: str) -> List[str]:
+        """Stretch ids named in the text, in order of mention, without repeats."""
+        seen: List[str] = []
+        for item in self.find(text, ("stretch",)):
+            if item.value not in seen:
+                seen.append(item.value)
+        return seen
+
+    def _fuzzy(self, doc, taken: set) -> List[Found]:
+        words = [t.text for t in doc]
+        out: List[Found] = []
+        for phrase, value in self._names.get("stretch", []):
+            size = phrase.count(" ") + 1
+            budget = _max_edits(len(phrase))
+            if budget == 0:
+                continue
+            for n in {size - 1, size, size + 1}:
+                if n < 1:
+                    continue
+                for i in range(0, len(words) - n + 1):
+                    if any(j in taken for j in range(i, i + n)):
+                        continue
+                    window = words[i : i + n]
+                    if all(w in STOP_WORDS for w in window) or window[0][0] != phrase[0]:
+                        continue
+                    candidate = " ".join(window)
+                    distance = DamerauLevenshtein.distance(candidate, phrase, score_cutoff=budget)
+                    if distance <= budget:
+                        score = 1.0 - distance / max(len(phrase), 1)
+                        out.append(Found("stretch", value, i, i + n, candidate, "fuzzy", score))
+        return out
+
+    def ambiguous(self, text: str) -> List[str]:
+        """Stretches whose name ends with a head word said alone ("the twist"), when no name matched."""
+        words = set(_fold(text).split())
+        ids: List[str] = []
+        for head in AMBIGUOUS_HEADS:
+            if head in words or head + "s" in words:
+                for stretch in self.catalogue.by_name():
+                    names = [_fold(n) for n in [stretch.name, *stretch.aliases]]
+                    if any(n.split()[-1].rstrip("s") == head for n in names) and stretch.id not in ids:
+                        ids.append(stretch.id)
+        return ids if len(ids) > 1 else []
+
+    # -- descriptions ----------------------------------------------------------------------------
+    def _lemmas(self, text: str) -> List[str]:
+        return [
+            t.lemma_.lower()
+            for t in self.nlp(_fold(text))
+            if t.text not in STOP_WORDS and t.lemma_.lower() not in STOP_WORDS and len(t.text) > 1
+        ]
+
+    def _build_descriptions(self):
+        phrases: List[Tuple[str, frozenset]] = []
+        for stretch in self.catalogue.stretches.values():
+            for phrase in stretch.describe:
+                phrases.append((stretch.id, frozenset(self._lemmas(phrase))))
+        frequency: Dict[str, int] = {}
+        for _, lemmas in phrases:
+            for lemma in lemmas:
+                frequency[lemma] = frequency.get(lemma, 0) + 1
+        total = len(phrases)
+        idf = {lemma: math.log((1 + total) / (1 + count)) + 1 for lemma, count in frequency.items()}
+        return phrases, idf
+
+    def describe(self, text: str) -> Optional[Found]:
+        """The stretch a description points to, if one clearly does."""
+        phrases, idf = self._describe
+        said = set(self._lemmas(text))
+        if len(said) < 2:
+            return None
+        best: Dict[str, float] = {}
+        for stretch_id, lemmas in phrases:
+            common = said & lemmas
+            if len(common) < 2:
+                continue
+            weight = sum(idf[lemma] for lemma in common)
+            score = weight / sum(idf[lemma] for lemma in lemmas)
+            best[stretch_id] = max(best.get(stretch_id, 0.0), score)
+        if not best:
+            return None
+        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+        top_id, top = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= settings.DESCRIPTION_MIN_OVERLAP and top >= runner_up * 1.25:
+            return Found("stretch", top_id, 0, 0, text, "description", top)
+        return None
+
+
+_WORD = re.compile(r"[A-Za-z0-9'\u2019\u2018]+")
+
+
+def char_span(text: str, item: Found) -> Tuple[int, int]:
+    """Character offsets in the original text of a mention found on the folded text."""
+    words = [m for m in _WORD.finditer(text) if _fold(m.group(0))]
+    if item.end <= item.start or item.end > len(words):
+        return 0, len(text)
+    return words[item.start].start(), words[item.end - 1].end()
+
+
+def _longest_first(found: List[Found]) -> List[Found]:
+    chosen: List[Found] = []
+    used: set = set()
+    for item in sorted(found, key=lambda f: (-(f.end - f.start), -f.score, f.start)):
+        span = set(range(item.start, item.end))
+        if span & used:
+            continue
+        chosen.append(item)
+        used |= span
+    return chosen
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> Matcher:
+    return Matcher(default_catalogue())

@@ -1,0 +1,85 @@
+"""Red-flag detection: symptoms that must get "stop and seek care" before anything else.
+
+The patterns live in content/safety.yml. Detection is deliberately rule-based and independent of the
+statistical intent classifier, so a red flag is caught whatever the classifier thinks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import List, Pattern, Tuple
+
+from bot.catalogue import RedFlag, Safety, default_catalogue
+
+LEVEL_ORDER = {"emergency": 0, "urgent": 1, "stop": 2}
+
+# Contractions typed without the apostrophe, so patterns need only one spelling.
+_CONTRACTIONS = {
+    "cant": "can't",
+    "dont": "don't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "doesnt": "doesn't",
+    "didnt": "didn't",
+    "couldnt": "couldn't",
+    "hasnt": "hasn't",
+    "havent": "haven't",
+    "im": "i'm",
+    "ive": "i've",
+    "cannot": "can't",
+}
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = re.sub(r"[^a-z0-9'&]+", " ", text)
+    words = [_CONTRACTIONS.get(word, word) for word in text.split()]
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    flag: RedFlag
+    matched: str
+
+
+class SafetyChecker:
+    def __init__(self, safety: Safety):
+        self.safety = safety
+        self._flags: List[Tuple[RedFlag, List[Pattern]]] = [
+            (flag, [re.compile(p) for p in flag.patterns]) for flag in safety.red_flags
+        ]
+        negations = sorted((normalise(n) for n in safety.negations), key=len, reverse=True)
+        self._negation = re.compile(
+            r"\b(" + "|".join(re.escape(n) for n in negations) + r")\b( \w+){0,3} ?$"
+        )
+
+    def check(self, text: str) -> List[Hit]:
+        """Red flags described in `text`, most serious first (empty when there are none)."""
+        clean = normalise(text)
+        hits: List[Hit] = []
+        for flag, patterns in self._flags:
+            for pattern in patterns:
+                match = next(
+                    (
+                        m
+                        for m in pattern.finditer(clean)
+                        if not (flag.negatable and self._negated(clean, m.start()))
+                    ),
+                    None,
+                )
+                if match:
+                    hits.append(Hit(flag, match.group(0)))
+                    break
+        return sorted(hits, key=lambda h: LEVEL_ORDER[h.flag.level])
+
+    def _negated(self, text: str, start: int) -> bool:
+        before = text[:start].split()[-4:]
+        return bool(self._negation.search(" ".join(before) + " " if before else ""))
+
+
+@lru_cache(maxsize=1)
+def default_checker() -> SafetyChecker:
+    return SafetyChecker(default_catalogue().safety)

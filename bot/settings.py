@@ -1,0 +1,26 @@
+"""Every setting in one place. Paths come from the package location, never the working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONTENT_DIR = Path(os.environ.get("STRETCHBOT_CONTENT_DIR", PROJECT_DIR / "content"))
+MODELS_DIR = PROJECT_DIR / "models"
+
+RASA_HOST = os.environ.get("STRETCHBOT_RASA_HOST", "localhost")
+RASA_PORT = int(os.environ.get("STRETCHBOT_RASA_PORT", "5005"))
+ACTIONS_PORT = int(os.environ.get("STRETCHBOT_ACTIONS_PORT", "5055"))
+
+# Fuzzy matching: a typed word sequence counts as a stretch name when its similarity score (0-100,
+# rapidfuzz ratio) to a name or alias reaches this.
+FUZZY_NAME_SCORE = 86
+# Describing a stretch without naming it: the share of a `describe` phrase's content words that must appear.
+DESCRIPTION_MIN_OVERLAP = 0.6
+MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"
+LOG_DIR = PROJECT_DIR / "logs"
+ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
+CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
+# How long `stretchbot serve` waits for both servers to answer before giving up.
+STARTUP_TIMEOUT_S = float(os.environ.get("STRETCHBOT_STARTUP_TIMEOUT", "240"))

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.safety import default_checker
+
+RED_FLAG = "red_flag"
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagDetector(GraphComponent):
+    """Sets the intent to `red_flag` (confidence 1.0) and adds `red_flag` entities when a message
+    describes a red-flag symptom from content/safety.yml, whatever the classifier predicted."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagDetector:
+        return cls()
+
+    def __init__(self) -> None:
+        self.checker = default_checker()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            hits = self.checker.check(text)
+            entities = list(message.get(ENTITIES, []))
+            for hit in hits:
+                entities.append(
+                    {
+                        "entity": RED_FLAG,
+                        "value": hit.flag.id,
+                        "start": 0,
+                        "end": len(text),
+                        "extractor": self.__class__.__name__,
+                    }
+                )
+            message.set(ENTITIES, entities, add_to_output=True)
+            if hits:
+                message.set(INTENT, {"name": RED_FLAG, "confidence": 1.0}, add_to_output=True)
+                ranking = [{"name": RED_FLAG, "confidence": 1.0}] + [
+                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != RED_FLAG
+                ]
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        return messages

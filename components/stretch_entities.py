@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.matching import char_span, default_matcher
+
+KINDS = ("stretch", "area", "tag", "condition", "need")
+# A description ("the one where you lie on your belly") is only looked for when the message is
+# about a stretch; for recommendations it would pick a stretch the user did not ask about.
+DESCRIPTION_INTENTS = ("inform", "ask_howto", "ask_muscles", "affirm")
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
+)
+class StretchEntityExtractor(GraphComponent):
+    """Adds entities `stretch`, `area`, `tag`, `condition` and `need` found from content/."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> StretchEntityExtractor:
+        return cls()
+
+    def __init__(self) -> None:
+        self.matcher = default_matcher()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            entities = list(message.get(ENTITIES, []))
+            found = self.matcher.find(text, KINDS)
+            intent = (message.get(INTENT) or {}).get("name")
+            if not any(f.kind == "stretch" for f in found) and intent in DESCRIPTION_INTENTS:
+                described = self.matcher.describe(text)
+                if described:
+                    found.append(described)
+            for item in found:
+                start, end = char_span(text, item)
+                entities.append(
+                    {
+                        "entity": item.kind,
+                        "value": item.value,
+                        "start": start,
+                        "end": end,
+                        "confidence_entity": round(item.score, 3),
+                        "extractor": self.__class__.__name__,
+                        "match": item.how,
+                    }
+                )
+            message.set(ENTITIES, entities, add_to_output=True)
+        return messages

@@ -1,0 +1,90 @@
+"""`stretchbot` command: run (servers + terminal chat), serve, chat."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+from bot import settings
+from runner.chat import interactive
+from runner.servers import ServerError, Servers
+
+
+def _progress(elapsed: float) -> None:
+    if int(elapsed * 2) % 10 == 0:
+        print(f"\r  starting... {elapsed:3.0f} s", end="", flush=True)
+
+
+def cmd_serve(args) -> int:
+    servers = Servers()
+    print("Starting Stretchbot (Rasa + action server); the first start takes about a minute.")
+    try:
+        servers.start()
+        took = servers.wait_ready(progress=_progress)
+    except ServerError as exc:
+        servers.stop()
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        servers.stop()
+        return 130
+    print(f"\rStretchbot is ready after {took:.0f} s.")
+    print(f"  REST:      POST {servers.url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hi\"}}")
+    print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
+    print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
+    print("Press Ctrl-C to stop both servers.")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        while True:
+            dead = servers.dead()
+            if dead:
+                print(f"The {dead} stopped unexpectedly; see the logs in {settings.LOG_DIR}.", file=sys.stderr)
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping Stretchbot...")
+        return 0
+    finally:
+        servers.stop()
+
+
+def cmd_run(args) -> int:
+    servers = Servers()
+    print("Starting Stretchbot; the first start takes about a minute.")
+    try:
+        servers.start()
+        servers.wait_ready(progress=_progress)
+        print("\r" + " " * 30 + "\r", end="")
+        return interactive(servers.url)
+    except ServerError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print()
+        return 130
+    finally:
+        servers.stop()
+
+
+def cmd_chat(args) -> int:
+    return interactive(args.url)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="stretchbot", description="Stretchbot, a back-stretch coach.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the servers and chat in this terminal").set_defaults(func=cmd_run)
+    sub.add_parser("serve", help="start Rasa (REST + socket.io) and the action server").set_defaults(
+        func=cmd_serve
+    )
+    chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
+    chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
+    chat.set_defaults(func=cmd_chat)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
