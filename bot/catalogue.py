@@ -190,8 +190,9 @@ class RedFlag(_Model):
     why: Text
     patterns: TextList
     negatable: bool = False
+    unless: List[Text] = []
 
-    @validator("patterns", each_item=True)
+    @validator("patterns", "unless", each_item=True)
     def _compiles(cls, value):
         try:
             re.compile(value)
@@ -234,6 +235,7 @@ class Vocabulary(_Model):
     tags: Dict[Text, TextList]
     conditions: Dict[Text, TextList]
     modification_needs: Dict[Text, TextList]
+    domain_words: TextList
 
     @validator("areas")
     def _areas(cls, value):

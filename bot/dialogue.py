@@ -40,6 +40,13 @@ GENERIC_WORDS = re.compile(
 REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b")
 ROUTINE_WORDS = re.compile(r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b")
 SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
+# Intents that only make sense about stretching; without any sign of that they are out of scope.
+NEEDS_DOMAIN = (*STRETCH_TOPICS, "recommend", "general_advice", "list_stretches", "inform")
+# Below this confidence a classifier-only red_flag (no symptom pattern matched) is not trusted.
+RED_FLAG_MIN_CONFIDENCE = 0.5
+# A follow-up with no words of its own ("what's the method?") refers to the current stretch only
+# when the classifier is at least this sure of the topic.
+FOLLOW_UP_MIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,16 @@ class Dialogue:
         self.checker = checker or (
             default_checker() if catalogue is None else SafetyChecker(self.catalogue.safety)
         )
+        words = sorted(self.catalogue.vocabulary.domain_words, key=len, reverse=True)
+        self._domain = re.compile(
+            r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")(s|es|ed|d|ing|ness|ly)?\b"
+        )
 
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
         text = turn.text or ""
         # 1. Safety first, whatever else the message says.
         hits = self.checker.check(text)
-        if hits or turn.intent == "red_flag":
+        if hits or (turn.intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE):
             return Reply(
                 [answers.red_flag_text(hits, self.catalogue)],
                 replace(context, pending_topic=None),
@@ -100,6 +111,16 @@ class Dialogue:
 
         if named and intent in SOCIAL and (turn.confidence < 0.8 or intent == "out_of_scope"):
             intent = "inform"
+        if intent == "red_flag":  # the classifier alone was not sure enough: answer the question
+            described = None if named else self.matcher.describe(text)
+            named = named or ([described.value] if described else [])
+            intent = "inform" if named else "general_advice"
+        if intent in NEEDS_DOMAIN and not found and not self._domain.search(lowered):
+            follow_up = turn.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
+                context.stretch or REFERS_BACK.search(lowered)
+            )
+            if not (follow_up and intent in STRETCH_TOPICS) and not self.matcher.describe(text):
+                intent = "out_of_scope"
         if intent in ("inform", "affirm") and not named:
             described = self.matcher.describe(text)
             if described:

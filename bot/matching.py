@@ -26,10 +26,19 @@ STOP_WORDS = frozenset(
     """a an the and or of on in to for with my your me i you it its this that one where which when
     how do does did is are be can could should would will what whats doing done get go into onto at
     by from up down over under out then than so just like very really some any thing stretch stretches
-    exercise exercises pose move position kind sort bit little please about there where's""".split()
+    exercise exercises pose move position kind sort bit little please about there where's while
+    whilst keep get got am was were have has had as if all our we they them his her he she""".split()
 )
 # Last words shared by several names: said alone, they are ambiguous.
 AMBIGUOUS_HEADS = ("twist", "rotation", "tilt")
+# Name words too ordinary to point at one stretch when heard in a description.
+GENERIC_NAME_WORDS = frozenset(
+    "all hand head behind elbow ceil floor sit side body upper lower single double half extension".split()
+)
+# Added to a description's score for each word it shares with only one stretch's names.
+NAME_WORD_BONUS = 0.3
+# How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
+SAID_COVERAGE_WEIGHT = 0.85
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,7 @@ class Matcher:
     def _build_descriptions(self):
         phrases: List[Tuple[str, frozenset]] = []
         for stretch in self.catalogue.stretches.values():
-            for phrase in stretch.describe:
+            for phrase in [*stretch.describe, stretch.start]:
                 phrases.append((stretch.id, frozenset(self._lemmas(phrase))))
         frequency: Dict[str, int] = {}
         for _, lemmas in phrases:
@@ -174,22 +183,48 @@ class Matcher:
                 frequency[lemma] = frequency.get(lemma, 0) + 1
         total = len(phrases)
         idf = {lemma: math.log((1 + total) / (1 + count)) + 1 for lemma, count in frequency.items()}
-        return phrases, idf
+        # Words of a name that only that stretch has ("cat", "sphinx", "needle"): a strong hint.
+        owners: Dict[str, set] = {}
+        for stretch in self.catalogue.stretches.values():
+            for name in [stretch.name, *stretch.aliases]:
+                for lemma in self._lemmas(name):
+                    owners.setdefault(lemma, set()).add(stretch.id)
+        vocab = self.catalogue.vocabulary
+        common = {
+            lemma
+            for table in (vocab.areas, vocab.tags, vocab.conditions, vocab.modification_needs)
+            for phrases in table.values()
+            for phrase in phrases
+            for lemma in self._lemmas(phrase)
+        } | GENERIC_NAME_WORDS
+        name_words = {
+            lemma: ids.pop() for lemma, ids in owners.items() if len(ids) == 1 and lemma not in common
+        }
+        return phrases, idf, name_words
 
     def describe(self, text: str) -> Optional[Found]:
         """The stretch a description points to, if one clearly does."""
-        phrases, idf = self._describe
+        phrases, idf, name_words = self._describe
         said = set(self._lemmas(text))
         if len(said) < 2:
             return None
+        max_idf = max(idf.values())
         best: Dict[str, float] = {}
+        for lemma in said:
+            if lemma in name_words:
+                best[name_words[lemma]] = best.get(name_words[lemma], 0.0) + NAME_WORD_BONUS
         for stretch_id, lemmas in phrases:
             common = said & lemmas
             if len(common) < 2:
                 continue
             weight = sum(idf[lemma] for lemma in common)
-            score = weight / sum(idf[lemma] for lemma in lemmas)
-            best[stretch_id] = max(best.get(stretch_id, 0.0), score)
+            said_weight = sum(idf.get(lemma, max_idf) for lemma in said)
+            # Either most of the phrase was said, or most of what was said is in the phrase.
+            score = max(
+                weight / sum(idf[lemma] for lemma in lemmas), SAID_COVERAGE_WEIGHT * weight / said_weight
+            )
+            bonus = sum(NAME_WORD_BONUS for lemma in said if name_words.get(lemma) == stretch_id)
+            best[stretch_id] = max(best.get(stretch_id, 0.0), score + bonus)
         if not best:
             return None
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)

@@ -48,8 +48,9 @@ class Hit:
 class SafetyChecker:
     def __init__(self, safety: Safety):
         self.safety = safety
-        self._flags: List[Tuple[RedFlag, List[Pattern]]] = [
-            (flag, [re.compile(p) for p in flag.patterns]) for flag in safety.red_flags
+        self._flags: List[Tuple[RedFlag, List[Pattern], List[Pattern]]] = [
+            (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
+            for flag in safety.red_flags
         ]
         negations = sorted((normalise(n) for n in safety.negations), key=len, reverse=True)
         self._negation = re.compile(
@@ -60,7 +61,9 @@ class SafetyChecker:
         """Red flags described in `text`, most serious first (empty when there are none)."""
         clean = normalise(text)
         hits: List[Hit] = []
-        for flag, patterns in self._flags:
+        for flag, patterns, unless in self._flags:
+            if any(u.search(clean) for u in unless):
+                continue
             for pattern in patterns:
                 match = next(
                     (

@@ -1,0 +1,69 @@
+# Stretchbot. A newcomer needs only `make run` and `make test`; everything else is set up on demand.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+MODEL  := models/stretchbot.tar.gz
+# The model is retrained when any of these change (and only then).
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
+
+# Rasa 3.6 needs Python 3.10: look on PATH, in pyenv, then in the usual system places.
+find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 \
+	$$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	  if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then \
+	    command -v "$$p"; exit 0; fi; done; exit 1
+
+.PHONY: help run serve test bench train lint format clean
+
+help:
+	@echo "make run    - set up, train if needed, start Stretchbot and chat in this terminal"
+	@echo "make serve  - the same servers without the chat: REST + socket.io on :5005, actions on :5055"
+	@echo "make test   - lint, rasa data validate, and every test (starts the servers itself)"
+	@echo "make bench  - latency, training time, start-up time, memory and NLU accuracy -> BENCHMARKS.md"
+	@echo "make train  - retrain the model if data or config changed"
+
+$(STAMP): requirements.lock pyproject.toml
+	@py=$$($(find_python)) || { echo "Python 3.10 is needed (Rasa 3.6 supports up to 3.10)." \
+	  "Install it, e.g. 'pyenv install 3.10', and run make again." >&2; exit 1; }; \
+	echo "Setting up $(VENV) with $$py (a few minutes the first time)..."; \
+	rm -rf $(VENV) && "$$py" -m venv $(VENV) && \
+	$(VENV)/bin/pip install --quiet --upgrade "pip==24.0" && \
+	$(VENV)/bin/pip install --quiet -r requirements.lock && \
+	$(VENV)/bin/pip install --quiet --no-deps -e . && touch $@
+
+$(MODEL): $(STAMP) $(TRAIN_INPUTS)
+	@echo "Training the model (about half a minute)..."
+	@TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa train --fixed-model-name stretchbot --out models \
+	  > models.train.log 2>&1 || { tail -30 models.train.log; exit 1; }
+	@touch $@ && rm -f models.train.log
+
+train: $(MODEL)
+
+run: $(MODEL)
+	@$(VENV)/bin/stretchbot run
+
+serve: $(MODEL)
+	@$(VENV)/bin/stretchbot serve
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint $(MODEL)
+	@echo "rasa data validate..."
+	@TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa data validate --fail-on-warnings > validate.log 2>&1 \
+	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }
+	@rm -f validate.log
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest
+
+bench: $(MODEL)
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) models logs .rasa results

@@ -1,0 +1,52 @@
+"""The trained NLU model on a held-out set it never saw (tests/data/nlu_heldout.yml)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+pytestmark = pytest.mark.server
+
+HELDOUT = Path(__file__).parent / "data" / "nlu_heldout.yml"
+TRAINING = Path(__file__).parent.parent / "data" / "nlu.yml"
+# Measured 2026-11-21: see BENCHMARKS.md. The floor is set a little under the measured figure.
+MIN_ACCURACY = 0.88
+
+
+def _examples(path: Path):
+    for block in yaml.safe_load(path.read_text())["nlu"]:
+        for line in block["examples"].splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                yield line[2:].strip(), block["intent"]
+
+
+def test_heldout_never_seen_in_training():
+    seen = {text.lower() for text, _ in _examples(TRAINING)}
+    overlap = [text for text, _ in _examples(HELDOUT) if text.lower() in seen]
+    assert overlap == []
+
+
+@pytest.fixture(scope="module")
+def predictions(server):
+    results = []
+    for text, intent in _examples(HELDOUT):
+        parsed = requests.post(f"{server.url}/model/parse", json={"text": text}, timeout=30).json()
+        results.append((text, intent, parsed["intent"]["name"]))
+    return results
+
+
+def test_heldout_intent_accuracy(predictions):
+    right = sum(expected == got for _, expected, got in predictions)
+    misses = Counter((e, g) for _, e, g in predictions if e != g)
+    accuracy = right / len(predictions)
+    assert accuracy >= MIN_ACCURACY, f"accuracy {accuracy:.3f}; most confused: {misses.most_common(8)}"
+
+
+def test_every_heldout_red_flag_is_caught(predictions):
+    missed = [text for text, expected, got in predictions if expected == "red_flag" and got != "red_flag"]
+    assert missed == []
