@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -10,7 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.dialogue import Context, Turn, default_dialogue
 
-SLOTS = {"stretch": "stretch", "pending_topic": "pending_topic", "disclaimer_shown": "disclaimer_shown"}
+logger = logging.getLogger(__name__)
+SORRY = (
+    "Sorry, something went wrong on my side and I couldn't answer that. Please try again, or ask "
+    "in a different way."
+)
+SLOTS = {
+    "stretch": "stretch",
+    "pending_topic": "pending_topic",
+    "disclaimer_shown": "disclaimer_shown",
+}
 
 
 def turn_from_tracker(tracker: Tracker) -> Turn:
@@ -32,14 +42,21 @@ def context_from_tracker(tracker: Tracker) -> Context:
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         before = context_from_tracker(tracker)
-        reply = default_dialogue().respond(turn_from_tracker(tracker), before)
+        try:
+            reply = default_dialogue().respond(turn_from_tracker(tracker), before)
+        except Exception:  # the user gets a clear message, the log gets the details
+            logger.exception(
+                "action_answer failed for %r", (tracker.latest_message or {}).get("text")
+            )
+            dispatcher.utter_message(text=SORRY)
+            return []
         for text in reply.messages:
             dispatcher.utter_message(text=text)
         return [

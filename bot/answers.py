@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Sequence
 
 from bot.catalogue import AREAS, Catalogue, Dose, Routine, Stretch
 from bot.safety import Hit
@@ -61,7 +61,7 @@ def _seconds(values) -> str:
     return _span(values, "seconds")
 
 
-def dose_text(stretch: Stretch, dose: Optional[Dose] = None) -> str:
+def dose_text(stretch: Stretch, dose: Dose | None = None) -> str:
     dose = dose or stretch.dose
     parts: List[str] = []
     side = " on each side" if dose.per_side else ""
@@ -178,7 +178,9 @@ def _joint_answer(stretch, joint, items, loaded, catalogue) -> str:
     if items:
         return f"For sore {joint} with {stretch.name}:\n" + bullets(items)
     if not loaded:
-        return f"{stretch.name} doesn't put your weight on your {joint}, so it should be kind to them."
+        return (
+            f"{stretch.name} doesn't put your weight on your {joint}, so it should be kind to them."
+        )
     spares = [
         s.name
         for s in alternatives(stretch, catalogue)
@@ -200,9 +202,7 @@ def _no_floor_answer(stretch, catalogue) -> str:
     if chair:
         return f"{stretch.name} has a {chair[0].name.lower()}:\n" + numbered(chair[0].steps)
     options = [s.name for s in catalogue.by_name() if not s.uses_floor and s.id != stretch.id]
-    return (
-        f"{stretch.name} is done on the floor. Without getting down, try: {', '.join(options)}."
-    )
+    return f"{stretch.name} is done on the floor. Without getting down, try: {', '.join(options)}."
 
 
 def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:
@@ -218,7 +218,7 @@ def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:
     return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
 
 
-def suitability(stretch: Optional[Stretch], conditions: Sequence[str], catalogue: Catalogue) -> str:
+def suitability(stretch: Stretch | None, conditions: Sequence[str], catalogue: Catalogue) -> str:
     safety = catalogue.safety
     parts: List[str] = []
     conditions = list(conditions) or ["back_pain"]
@@ -265,8 +265,12 @@ def recommend(
     want_areas, want_tags = list(dict.fromkeys(areas)), list(dict.fromkeys(tags))
     scored = []
     for stretch in catalogue.stretches.values():
-        chair_ok = not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
-        if ("no_floor" in want_tags or "chair" in want_tags or "desk" in want_tags) and not chair_ok:
+        chair_ok = not stretch.uses_floor or any(
+            "chair" in v.name.lower() for v in stretch.variants
+        )
+        if (
+            "no_floor" in want_tags or "chair" in want_tags or "desk" in want_tags
+        ) and not chair_ok:
             continue
         score = 0.0
         for area in want_areas:
@@ -294,9 +298,11 @@ def recommendation_text(found: List[Stretch], areas: Sequence[str], tags: Sequen
     lines = [head]
     for stretch in found:
         chair = next((v for v in stretch.variants if "chair" in v.name.lower()), None)
-        note = f" (use the {chair.name.lower()})" if chair and stretch.uses_floor and (
-            {"chair", "desk", "no_floor"} & set(tags)
-        ) else ""
+        note = (
+            f" (use the {chair.name.lower()})"
+            if chair and stretch.uses_floor and ({"chair", "desk", "no_floor"} & set(tags))
+            else ""
+        )
         lines.append(f"{BULLET}{stretch.name}{note}: {_first_sentence(stretch.summary)}")
     lines.append("Ask me how to do any of them.")
     return "\n".join(lines)

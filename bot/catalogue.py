@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Literal, Optional, Tuple
+from typing import Dict, List, Literal, Tuple
 
 import yaml
 from pydantic import BaseModel, Extra, ValidationError, conlist, constr, root_validator, validator
@@ -69,7 +69,7 @@ class _Model(BaseModel):
         allow_mutation = False
 
 
-def _range(value: Optional[List[float]]) -> Optional[Tuple[float, float]]:
+def _range(value: List[float] | None) -> Tuple[float, float] | None:
     if value is None:
         return None
     if len(value) != 2 or value[0] > value[1] or value[0] <= 0:
@@ -78,11 +78,11 @@ def _range(value: Optional[List[float]]) -> Optional[Tuple[float, float]]:
 
 
 class Dose(_Model):
-    hold_seconds: Optional[List[float]] = None
-    hold_breaths: Optional[List[int]] = None
-    reps: Optional[List[int]] = None
+    hold_seconds: List[float] | None = None
+    hold_breaths: List[int] | None = None
+    reps: List[int] | None = None
     per_side: bool = False
-    frequency: Optional[Text] = None
+    frequency: Text | None = None
 
     _ranges = validator("hold_seconds", "hold_breaths", "reps", allow_reuse=True)(_range)
 
@@ -124,13 +124,13 @@ class Stretch(_Model):
     steps: TextList
     dose: Dose
     targets: Text
-    muscles: Optional[Muscles] = None
+    muscles: Muscles | None = None
     benefits: TextList
     tips: List[Text] = []
     mistakes: List[Text] = []
     modifications: Modifications = Modifications()
     cautions: List[Text] = []
-    back_pain: Optional[Text] = None
+    back_pain: Text | None = None
     variants: List[Variant] = []
     source: Text
 
@@ -161,9 +161,9 @@ class Stretch(_Model):
 
 class RoutineItem(_Model):
     stretch: Text
-    hold_seconds: Optional[float] = None
-    reps: Optional[int] = None
-    per_side: Optional[bool] = None
+    hold_seconds: float | None = None
+    reps: int | None = None
+    per_side: bool | None = None
 
 
 class Routine(_Model):
@@ -173,9 +173,9 @@ class Routine(_Model):
     aliases: List[Text] = []
     summary: Text
     items: conlist(RoutineItem, min_items=1)
-    sets: Optional[List[int]] = None
-    static_hold_seconds: Optional[List[float]] = None
-    dynamic_reps: Optional[List[int]] = None
+    sets: List[int] | None = None
+    static_hold_seconds: List[float] | None = None
+    dynamic_reps: List[int] | None = None
     source: Text
 
     _ranges = validator("minutes", "sets", "static_hold_seconds", "dynamic_reps", allow_reuse=True)(
@@ -209,6 +209,7 @@ class Safety(_Model):
     check_first: Text
     disclaimer: Text
     scope: Text
+    symptom_words: TextList
 
     @validator("levels")
     def _all_levels(cls, value):
@@ -345,9 +346,9 @@ def _check_unique_names(stretches: Dict[str, Stretch], root: Path) -> None:
         for name in [stretch.name, *stretch.aliases]:
             key = normalise(name).replace("'", "")
             if key in owner and owner[key] != stretch.id:
+                first, second = (root / "stretches" / f"{i}.yml" for i in (owner[key], stretch.id))
                 raise ContentError(
-                    f"{root / 'stretches' / (stretch.id + '.yml')}: field 'aliases': "
-                    f"{name!r} is also a name of {owner[key]!r}"
+                    f"{second}: field 'aliases': {name!r} is also a name in {first} (field 'aliases')"
                 )
             owner[key] = stretch.id
 

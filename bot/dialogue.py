@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import List, Optional, Sequence
+from typing import List, Sequence
 
-from bot import answers
+from bot import answers, settings
 from bot.catalogue import Catalogue, default_catalogue
 from bot.matching import Matcher, default_matcher
 from bot.safety import SafetyChecker, default_checker
@@ -37,16 +37,26 @@ GENERIC_WORDS = re.compile(
     r"\b(stretches|stretching|a stretch|any stretch|each stretch|every stretch|in general|generally|"
     r"usually|normally|my back|the back)\b"
 )
-REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b")
+REFERS_BACK = re.compile(
+    r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b"
+)
 ROUTINE_WORDS = re.compile(r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b")
+HOWTO_WORDS = re.compile(
+    r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
+    r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
+)
 SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
 # Intents that only make sense about stretching; without any sign of that they are out of scope.
 NEEDS_DOMAIN = (*STRETCH_TOPICS, "recommend", "general_advice", "list_stretches", "inform")
-# Below this confidence a classifier-only red_flag (no symptom pattern matched) is not trusted.
+# Below this confidence a classifier-only red_flag (no symptom pattern matched) is trusted only
+# when the message has a symptom word (content/safety.yml: symptom_words).
 RED_FLAG_MIN_CONFIDENCE = 0.5
 # A follow-up with no words of its own ("what's the method?") refers to the current stretch only
 # when the classifier is at least this sure of the topic.
 FOLLOW_UP_MIN_CONFIDENCE = 0.5
+# The domain guard only overrides the classifier when it is less sure than this.
+DOMAIN_GUARD_MAX_CONFIDENCE = 0.7
+MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
 
 
 @dataclass(frozen=True)
@@ -60,8 +70,8 @@ class Turn:
 class Context:
     """What the conversation remembers between turns (stored in Rasa slots)."""
 
-    stretch: Optional[str] = None  # the stretch being talked about
-    pending_topic: Optional[str] = None  # a question waiting for the user to pick a stretch
+    stretch: str | None = None  # the stretch being talked about
+    pending_topic: str | None = None  # a question waiting for the user to pick a stretch
     disclaimer_shown: bool = False
 
 
@@ -75,9 +85,9 @@ class Reply:
 class Dialogue:
     def __init__(
         self,
-        catalogue: Optional[Catalogue] = None,
-        matcher: Optional[Matcher] = None,
-        checker: Optional[SafetyChecker] = None,
+        catalogue: Catalogue | None = None,
+        matcher: Matcher | None = None,
+        checker: SafetyChecker | None = None,
     ):
         self.catalogue = catalogue or default_catalogue()
         self.matcher = matcher or (default_matcher() if catalogue is None else Matcher(catalogue))
@@ -93,13 +103,28 @@ class Dialogue:
         text = turn.text or ""
         # 1. Safety first, whatever else the message says.
         hits = self.checker.check(text)
-        if hits or (turn.intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE):
+        classifier_flag = turn.intent == "red_flag" and (
+            turn.confidence >= RED_FLAG_MIN_CONFIDENCE or self.checker.mentions_symptom(text)
+        )
+        if hits or classifier_flag:
             return Reply(
                 [answers.red_flag_text(hits, self.catalogue)],
                 replace(context, pending_topic=None),
                 red_flag=True,
             )
 
+        if not text.strip():
+            return Reply(
+                ["Ask me about a back stretch, or say 'help' to see what I can do."], context
+            )
+        if len(text) > MAX_MESSAGE_CHARS:
+            return Reply(
+                [
+                    f"That message is a bit long for me (over {MAX_MESSAGE_CHARS} characters). Could you "
+                    "ask a shorter question, one thing at a time?"
+                ],
+                context,
+            )
         found = self.matcher.find(text, ("stretch", "area", "tag", "condition", "need"))
         named = list(dict.fromkeys(f.value for f in found if f.kind == "stretch"))
         areas = [f.value for f in found if f.kind == "area"]
@@ -115,30 +140,40 @@ class Dialogue:
             described = None if named else self.matcher.describe(text)
             named = named or ([described.value] if described else [])
             intent = "inform" if named else "general_advice"
-        if intent in NEEDS_DOMAIN and not found and not self._domain.search(lowered):
+        unsure = turn.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        if intent in NEEDS_DOMAIN and unsure and not found and not self._domain.search(lowered):
             follow_up = turn.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
                 context.stretch or REFERS_BACK.search(lowered)
             )
             if not (follow_up and intent in STRETCH_TOPICS) and not self.matcher.describe(text):
                 intent = "out_of_scope"
-        if intent in ("inform", "affirm") and not named:
+        if intent in (*STRETCH_TOPICS, "inform", "affirm") and not named:
             described = self.matcher.describe(text)
-            if described:
-                named = [described.value]
-        if intent in ("ask_howto", "ask_muscles") and not named:
-            described = self.matcher.describe(text)
-            if described and not REFERS_BACK.search(lowered):
+            # "how do I do it" is a follow-up, unless there is nothing to follow up on or the
+            # user is plainly describing one ("the one where you ...").
+            describing = (
+                not context.stretch or "the one" in lowered or not REFERS_BACK.search(lowered)
+            )
+            if described and describing:
                 named = [described.value]
 
         # 2. Routines (guided routines build on this; for now, describe them).
-        if ROUTINE_WORDS.search(lowered) and intent in ("recommend", "ask_howto", "inform", "list_stretches", "general_advice"):
+        if ROUTINE_WORDS.search(lowered) and intent in (
+            "recommend",
+            "ask_howto",
+            "inform",
+            "list_stretches",
+            "general_advice",
+        ):
             return self._with_disclaimer(context, [answers.routines_text(self.catalogue)], named)
 
         # 3. Social and scope.
         if intent == "greet":
             return Reply([self._greeting()], context)
         if intent == "goodbye":
-            return Reply(["Take care, and go gently. Come back any time you want a stretch."], context)
+            return Reply(
+                ["Take care, and go gently. Come back any time you want a stretch."], context
+            )
         if intent == "thanks":
             return Reply(["You're welcome! Anything else about your back stretches?"], context)
         if intent == "help":
@@ -163,11 +198,17 @@ class Dialogue:
             return self._recommend(areas, tags, conditions, context, lowered)
         if intent == "general_advice":
             if named and not GENERIC_WORDS.search(lowered):
-                intent = "ask_dosage" if re.search(r"\bhow (long|often|many)\b", lowered) else "ask_howto"
+                intent = (
+                    "ask_dosage"
+                    if re.search(r"\bhow (long|often|many)\b", lowered)
+                    else "ask_howto"
+                )
             else:
                 return self._with_disclaimer(context, [self._advice(lowered)], [])
 
         # 4. Questions about a stretch.
+        if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
+            intent = "ask_howto"  # nothing to change was named: they are asking how to do it
         topic = intent if intent in STRETCH_TOPICS else None
         if topic is None:  # inform / affirm: a stretch name, possibly answering our question
             topic = context.pending_topic or "ask_howto"
@@ -203,7 +244,9 @@ class Dialogue:
             return answers.mistakes(stretch)
         if topic == "ask_modification":
             needs = [n for n in needs if n in ("easier", "harder", "knees", "wrists", "no_floor")]
-            return answers.modification(stretch, list(dict.fromkeys(needs)), self.catalogue, lowered)
+            return answers.modification(
+                stretch, list(dict.fromkeys(needs)), self.catalogue, lowered
+            )
         if topic == "ask_suitability":
             return answers.suitability(stretch, conditions, self.catalogue)
         return answers.overview(stretch)
@@ -214,7 +257,9 @@ class Dialogue:
             return self._with_disclaimer(context, [body], [])
         general = GENERAL_FOR_TOPIC.get(topic)
         if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
-            if topic == "ask_dosage" and re.search(r"\bhow often|times a (day|week)|every day|daily\b", lowered):
+            if topic == "ask_dosage" and re.search(
+                r"\bhow often|times a (day|week)|every day|daily\b", lowered
+            ):
                 general = "how_often"
             return self._with_disclaimer(context, [self._advice_topic(general)], [])
         candidates = self.matcher.ambiguous(text)
@@ -253,7 +298,10 @@ class Dialogue:
                 )
         found = answers.recommend(self.catalogue, areas, tags)
         if not found:
-            found = answers.recommend(self.catalogue, ["whole_back"], tags) or self.catalogue.by_name()[:3]
+            found = (
+                answers.recommend(self.catalogue, ["whole_back"], tags)
+                or self.catalogue.by_name()[:3]
+            )
         messages = [answers.recommendation_text(found, areas, tags)]
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
@@ -284,7 +332,9 @@ class Dialogue:
             text += "\n" + answers.bullets(topic.points)
         return text
 
-    def _with_disclaimer(self, context: Context, messages: List[str], _stretches: Sequence[str]) -> Reply:
+    def _with_disclaimer(
+        self, context: Context, messages: List[str], _stretches: Sequence[str]
+    ) -> Reply:
         if not context.disclaimer_shown:
             messages = [*messages, self.catalogue.safety.disclaimer]
             context = replace(context, disclaimer_shown=True)
@@ -314,7 +364,7 @@ class Dialogue:
         )
 
 
-_default: Optional[Dialogue] = None
+_default: Dialogue | None = None
 
 
 def default_dialogue() -> Dialogue:

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Sequence, Tuple
 
 import spacy
 from rapidfuzz.distance import DamerauLevenshtein
@@ -116,7 +116,9 @@ class Matcher:
         result = list(stretches)
         for kind in kinds:
             if kind != "stretch":
-                same = [f for f in found if f.kind == kind and not in_names & set(range(f.start, f.end))]
+                same = [
+                    f for f in found if f.kind == kind and not in_names & set(range(f.start, f.end))
+                ]
                 result += _longest_first(same)
         return sorted(result, key=lambda f: (f.start, f.kind))
 
@@ -160,7 +162,10 @@ class Matcher:
             if head in words or head + "s" in words:
                 for stretch in self.catalogue.by_name():
                     names = [_fold(n) for n in [stretch.name, *stretch.aliases]]
-                    if any(n.split()[-1].rstrip("s") == head for n in names) and stretch.id not in ids:
+                    if (
+                        any(n.split()[-1].rstrip("s") == head for n in names)
+                        and stretch.id not in ids
+                    ):
                         ids.append(stretch.id)
         return ids if len(ids) > 1 else []
 
@@ -198,11 +203,13 @@ class Matcher:
             for lemma in self._lemmas(phrase)
         } | GENERIC_NAME_WORDS
         name_words = {
-            lemma: ids.pop() for lemma, ids in owners.items() if len(ids) == 1 and lemma not in common
+            lemma: ids.pop()
+            for lemma, ids in owners.items()
+            if len(ids) == 1 and lemma not in common
         }
         return phrases, idf, name_words
 
-    def describe(self, text: str) -> Optional[Found]:
+    def describe(self, text: str) -> Found | None:
         """The stretch a description points to, if one clearly does."""
         phrases, idf, name_words = self._describe
         said = set(self._lemmas(text))
@@ -221,7 +228,8 @@ class Matcher:
             said_weight = sum(idf.get(lemma, max_idf) for lemma in said)
             # Either most of the phrase was said, or most of what was said is in the phrase.
             score = max(
-                weight / sum(idf[lemma] for lemma in lemmas), SAID_COVERAGE_WEIGHT * weight / said_weight
+                weight / sum(idf[lemma] for lemma in lemmas),
+                SAID_COVERAGE_WEIGHT * weight / said_weight,
             )
             bonus = sum(NAME_WORD_BONUS for lemma in said if name_words.get(lemma) == stretch_id)
             best[stretch_id] = max(best.get(stretch_id, 0.0), score + bonus)

@@ -52,6 +52,8 @@ class SafetyChecker:
             (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
             for flag in safety.red_flags
         ]
+        words = sorted((normalise(w) for w in safety.symptom_words), key=len, reverse=True)
+        self._symptom = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + ")")
         negations = sorted((normalise(n) for n in safety.negations), key=len, reverse=True)
         self._negation = re.compile(
             r"\b(" + "|".join(re.escape(n) for n in negations) + r")\b( \w+){0,3} ?$"
@@ -77,6 +79,10 @@ class SafetyChecker:
                     hits.append(Hit(flag, match.group(0)))
                     break
         return sorted(hits, key=lambda h: LEVEL_ORDER[h.flag.level])
+
+    def mentions_symptom(self, text: str) -> bool:
+        """Whether the text has any word of a possible warning symptom (a wider, looser net)."""
+        return bool(self._symptom.search(normalise(text)))
 
     def _negated(self, text: str, start: int) -> bool:
         before = text[:start].split()[-4:]

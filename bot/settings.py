@@ -13,9 +13,10 @@ RASA_HOST = os.environ.get("STRETCHBOT_RASA_HOST", "localhost")
 RASA_PORT = int(os.environ.get("STRETCHBOT_RASA_PORT", "5005"))
 ACTIONS_PORT = int(os.environ.get("STRETCHBOT_ACTIONS_PORT", "5055"))
 
-# Fuzzy matching: a typed word sequence counts as a stretch name when its similarity score (0-100,
-# rapidfuzz ratio) to a name or alias reaches this.
-FUZZY_NAME_SCORE = 86
+# Longer messages are not searched for stretch names (the red-flag check still reads all of them).
+MAX_MESSAGE_CHARS = 1000
+# Typos in stretch names are forgiven by edit distance: 1 edit for names of 5-8 letters, 2 from 9
+# (see bot/matching.py: _max_edits).
 # Describing a stretch without naming it: the share of a `describe` phrase's content words that must appear.
 DESCRIPTION_MIN_OVERLAP = 0.6
 MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -10,6 +10,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot import settings
 from bot.matching import char_span, default_matcher
 
 KINDS = ("stretch", "area", "tag", "condition", "need")
@@ -18,16 +19,14 @@ KINDS = ("stretch", "area", "tag", "condition", "need")
 DESCRIPTION_INTENTS = ("inform", "ask_howto", "ask_muscles", "affirm")
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class StretchEntityExtractor(GraphComponent):
     """Adds entities `stretch`, `area`, `tag`, `condition` and `need` found from content/."""
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -44,6 +43,8 @@ class StretchEntityExtractor(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             entities = list(message.get(ENTITIES, []))
+            if len(text) > settings.MAX_MESSAGE_CHARS:
+                continue
             found = self.matcher.find(text, KINDS)
             intent = (message.get(INTENT) or {}).get("name")
             if not any(f.kind == "stretch" for f in found) and intent in DESCRIPTION_INTENTS:

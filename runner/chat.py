@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import uuid
-from typing import Callable, Optional
+from typing import Callable
 
 import socketio
 
@@ -14,7 +14,9 @@ QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 
 
 class ChatClient:
-    def __init__(self, url: str, session_id: Optional[str] = None, out: Callable[[str], None] = print):
+    def __init__(
+        self, url: str, session_id: str | None = None, out: Callable[[str], None] = print
+    ):
         self.url = url
         self.session_id = session_id or uuid.uuid4().hex
         self.out = out

@@ -31,7 +31,9 @@ def cmd_serve(args) -> int:
         servers.stop()
         return 130
     print(f"\rStretchbot is ready after {took:.0f} s.")
-    print(f"  REST:      POST {servers.url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hi\"}}")
+    print(
+        f'  REST:      POST {servers.url}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}'
+    )
     print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
     print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
     print("Press Ctrl-C to stop both servers.")
@@ -40,7 +42,10 @@ def cmd_serve(args) -> int:
         while True:
             dead = servers.dead()
             if dead:
-                print(f"The {dead} stopped unexpectedly; see the logs in {settings.LOG_DIR}.", file=sys.stderr)
+                print(
+                    f"The {dead} stopped unexpectedly; see the logs in {settings.LOG_DIR}.",
+                    file=sys.stderr,
+                )
                 return 1
             time.sleep(1)
     except KeyboardInterrupt:
@@ -73,12 +78,16 @@ def cmd_chat(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="stretchbot", description="Stretchbot, a back-stretch coach.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="start the servers and chat in this terminal").set_defaults(func=cmd_run)
-    sub.add_parser("serve", help="start Rasa (REST + socket.io) and the action server").set_defaults(
-        func=cmd_serve
+    parser = argparse.ArgumentParser(
+        prog="stretchbot", description="Stretchbot, a back-stretch coach."
     )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="start the servers and chat in this terminal").set_defaults(
+        func=cmd_run
+    )
+    sub.add_parser(
+        "serve", help="start Rasa (REST + socket.io) and the action server"
+    ).set_defaults(func=cmd_serve)
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)

@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 import requests
 
@@ -43,7 +43,7 @@ class Servers:
     log_dir: Path = settings.LOG_DIR
     env: dict = field(default_factory=dict)
     _procs: List[subprocess.Popen] = field(default_factory=list)
-    _tmp: Optional[tempfile.TemporaryDirectory] = None
+    _tmp: tempfile.TemporaryDirectory | None = None
 
     @property
     def url(self) -> str:
@@ -127,9 +127,11 @@ class Servers:
             if progress:
                 progress(time.monotonic() - started)
             time.sleep(0.5)
-        raise ServerError(f"Stretchbot did not start within {timeout:.0f} s; see logs in {self.log_dir}.")
+        raise ServerError(
+            f"Stretchbot did not start within {timeout:.0f} s; see logs in {self.log_dir}."
+        )
 
-    def dead(self) -> Optional[str]:
+    def dead(self) -> str | None:
         for proc in self._procs:
             if proc.poll() is not None:
                 return "action server" if "rasa_sdk" in proc.args else "Rasa server"

@@ -36,7 +36,9 @@ class RestChat:
         self.sender = uuid.uuid4().hex
 
     def say(self, text: str) -> str:
-        response = requests.post(self.url, json={"sender": self.sender, "message": text}, timeout=30)
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": text}, timeout=30
+        )
         response.raise_for_status()
         return "\n\n".join(m.get("text", "") for m in response.json())
 

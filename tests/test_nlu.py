@@ -44,9 +44,13 @@ def test_heldout_intent_accuracy(predictions):
     right = sum(expected == got for _, expected, got in predictions)
     misses = Counter((e, g) for _, e, g in predictions if e != g)
     accuracy = right / len(predictions)
-    assert accuracy >= MIN_ACCURACY, f"accuracy {accuracy:.3f}; most confused: {misses.most_common(8)}"
+    assert accuracy >= MIN_ACCURACY, (
+        f"accuracy {accuracy:.3f}; most confused: {misses.most_common(8)}"
+    )
 
 
 def test_every_heldout_red_flag_is_caught(predictions):
-    missed = [text for text, expected, got in predictions if expected == "red_flag" and got != "red_flag"]
+    missed = [
+        text for text, expected, got in predictions if expected == "red_flag" and got != "red_flag"
+    ]
     assert missed == []

@@ -1,0 +1,102 @@
+"""Stretch recognition as people really type: aliases, typos, no punctuation, descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching import default_matcher
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return default_matcher()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("how do I do thread the needle?", "thread_the_needle"),
+        ("thred the neeedle", "thread_the_needle"),
+        ("what muscles does cat-cow work", "cat_cow"),
+        ("catcow", "cat_cow"),
+        ("cat cow", "cat_cow"),
+        ("childs pose", "childs_pose"),
+        ("Child\u2019s Pose", "childs_pose"),
+        ("chid pose", "childs_pose"),
+        ("piriformus stretch", "piriformis_stretch"),
+        ("figure four", "piriformis_stretch"),
+        ("sphynx", "sphinx_pose"),
+        ("kneel to chest", "knee_to_chest"),
+        ("KNEE TO CHEST", "knee_to_chest"),
+        ("trunk twist", "upper_back_trunk_rotation"),
+        ("knee roll over", "lying_knee_roll_over"),
+        ("chair twist", "seated_thoracic_twist"),
+        ("seated twist", "seated_spinal_twist"),
+        ("standing back extention", "standing_back_extension"),
+        ("side strech", "side_stretch"),
+        ("peliv tilts", "pelvic_tilts"),
+        ("kneeling back rotaion", "kneeling_back_rotation"),
+    ],
+)
+def test_names_aliases_and_typos(matcher, text, expected):
+    assert matcher.stretches(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my side hurts",
+        "my child is sick",
+        "how long should I hold a stretch",
+        "what should I do for my lower back",
+        "stretch for my chest",
+    ],
+)
+def test_ordinary_words_are_not_stretch_names(matcher, text):
+    assert matcher.stretches(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the one where you lie on your belly propped on your elbows", "sphinx_pose"),
+        ("the one where you lie face down on your forearms", "sphinx_pose"),
+        ("on all fours arching my back like a cat", "cat_cow"),
+        ("lying on my back dropping my knees side to side", "lying_knee_roll_over"),
+        ("hugging one knee into my chest", "knee_to_chest"),
+        ("sitting back on my heels with arms out front", "childs_pose"),
+        ("reaching one arm overhead and leaning to the side", "side_stretch"),
+        (
+            "the kneeling one where you rotate with a hand behind your head",
+            "kneeling_back_rotation",
+        ),
+        ("ankle over the opposite knee and pull the leg in", "piriformis_stretch"),
+    ],
+)
+def test_descriptions(matcher, text, expected):
+    found = matcher.describe(text)
+    assert found is not None and found.value == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["how long should I hold a stretch", "my back hurts when I sit", "hello"]
+)
+def test_vague_text_is_no_description(matcher, text):
+    assert matcher.describe(text) is None
+
+
+def test_bare_head_word_is_ambiguous(matcher):
+    options = matcher.ambiguous("how do I do the twist")
+    assert "seated_spinal_twist" in options and "seated_thoracic_twist" in options
+    assert "cat_cow" not in options
+
+
+def test_areas_and_situations(matcher):
+    found = matcher.find("stiff upper back from sitting at my desk all day", ("area", "tag"))
+    assert ("area", "upper_back") in {(f.kind, f.value) for f in found}
+    assert ("tag", "desk") in {(f.kind, f.value) for f in found}
+
+
+def test_stretch_name_beats_area_inside_it(matcher):
+    found = matcher.find("is knee to chest good", ("stretch", "area"))
+    assert [(f.kind, f.value) for f in found] == [("stretch", "knee_to_chest")]

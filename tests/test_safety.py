@@ -1,0 +1,107 @@
+"""Red flags: every one gets 'seek care' first and never exercise steps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.dialogue import Turn
+from bot.safety import default_checker
+
+FRESH = Path(__file__).parent / "data" / "red_flags_fresh.yml"
+
+
+@pytest.fixture(scope="module")
+def checker():
+    return default_checker()
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("I've lost control of my bladder", "bladder_bowel"),
+        ("i cant control my bowels", "bladder_bowel"),
+        ("is cat cow ok? I lost bladder control yesterday", "bladder_bowel"),
+        ("numb groin since my back went", "saddle_numbness"),
+        ("numbness in my left leg", "leg_nerve"),
+        ("my foot went numb during the piriformis stretch", "leg_nerve"),
+        ("my leg keeps giving way", "leg_nerve"),
+        ("pain shooting down my leg", "radiating_pain"),
+        ("burning pain going down the back of my leg into my foot", "radiating_pain"),
+        ("I fell down the stairs and my back hurts", "after_fall"),
+        ("slipped on ice and landed on my back, can i do knee drops", "after_fall"),
+        ("back pain with a fever", "fever"),
+        ("I've been sweating at night and my back is sore", "fever"),
+        ("the pain is worst when I'm lying in bed", "night_pain"),
+        ("the pain wakes me up", "night_pain"),
+        ("I've lost 10 pounds without trying and my back hurts", "weight_loss"),
+        ("back pain for 6 weeks and not getting better", "severe_persistent"),
+        ("sharp pain in my lower back when I did the sphinx", "sharp_pain"),
+        ("I have chest pain", "other_emergency"),
+    ],
+)
+def test_red_flags_are_recognised(checker, text, flag):
+    assert flag in [hit.flag.id for hit in checker.check(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is this ok with back pain",
+        "I fell asleep on the sofa and now my back is stiff",
+        "does stretching prevent injury?",
+        "does losing weight help back pain",
+        "I've got a slipped disc, should I avoid this",
+        "no numbness or tingling, just stiffness",
+        "I don't have a fever, just a stiff back",
+        "can I do it with sciatica",
+        "what should I do before bed",
+    ],
+)
+def test_close_but_not_red_flags(checker, text):
+    assert checker.check(text) == []
+
+
+def test_most_serious_level_comes_first(checker):
+    hits = checker.check("my legs are numb and I wet myself")
+    assert hits[0].flag.level == "emergency"
+
+
+def _fresh_half(half: int):
+    """The independent set is split: even cases were used to tune the patterns, odd cases are
+    kept blind and only measured by `make bench` (their figure is in BENCHMARKS.md)."""
+    data = yaml.safe_load(FRESH.read_text())
+    flags = [c["text"] for i, c in enumerate(data["red_flags"]) if i % 2 == half]
+    others = [t for i, t in enumerate(data["not_red_flags"]) if i % 2 == half]
+    return flags, others
+
+
+def test_tuning_half_of_the_independent_set(checker):
+    flags, others = _fresh_half(0)
+    assert [t for t in flags if not checker.check(t)] == []
+    assert [t for t in others if checker.check(t)] == []
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("how do I do cat cow? my legs have gone numb", "ask_howto"),
+        ("thread the needle steps please, I lost bladder control this morning", "ask_howto"),
+        ("sphinx pose, though I fell off a ladder yesterday", "inform"),
+        ("what muscles does the piriformis stretch work, pain shoots down my leg", "ask_muscles"),
+    ],
+)
+def test_red_flag_beats_a_named_stretch(dialogue, text, intent):
+    reply = dialogue.respond(Turn(text, intent, 0.9))
+    first = reply.messages[0].lower()
+    assert reply.red_flag
+    assert "doctor" in first or "emergency" in first or "medical" in first
+    assert not any("\n1. " in m or m.startswith("1. ") for m in reply.messages)
+    assert not any("Main muscles" in m for m in reply.messages)
+
+
+def test_bladder_loss_gets_emergency_wording(dialogue):
+    reply = dialogue.respond(Turn("I can't control my bladder since my back went", "ask_howto"))
+    assert "emergency" in reply.messages[0].lower()
