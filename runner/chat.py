@@ -14,9 +14,7 @@ QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 
 
 class ChatClient:
-    def __init__(
-        self, url: str, session_id: str | None = None, out: Callable[[str], None] = print
-    ):
+    def __init__(self, url: str, session_id: str | None = None, out: Callable[[str], None] = print):
         self.url = url
         self.session_id = session_id or uuid.uuid4().hex
         self.out = out
