@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Tuple
 
+import numpy as np
 import spacy
 from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.process import cdist
 from spacy.matcher import PhraseMatcher
 
 from bot import settings
@@ -89,6 +91,19 @@ class Matcher:
             for value, phrases in table.items():
                 self._add(kind, value, phrases)
         self._describe = self._build_descriptions()
+        # Stretch names long enough to forgive typos in, grouped by their number of words.
+        table: Dict[int, Tuple[List[str], List[str], List[int]]] = {}
+        for phrase, value in self._names.get("stretch", []):
+            budget = _max_edits(len(phrase))
+            if budget:
+                phrases, values, budgets = table.setdefault(phrase.count(" ") + 1, ([], [], []))
+                phrases.append(phrase)
+                values.append(value)
+                budgets.append(budget)
+        self._fuzzy_table = {
+            size: (phrases, values, np.array(budgets))
+            for size, (phrases, values, budgets) in table.items()
+        }
 
     # -- names -----------------------------------------------------------------------------------
     def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
@@ -131,27 +146,32 @@ class Matcher:
         return seen
 
     def _fuzzy(self, doc, taken: set) -> List[Found]:
+        """Word windows within a few edits of a stretch name (compared in bulk by rapidfuzz)."""
         words = [t.text for t in doc]
         out: List[Found] = []
-        for phrase, value in self._names.get("stretch", []):
-            size = phrase.count(" ") + 1
-            budget = _max_edits(len(phrase))
-            if budget == 0:
-                continue
-            for n in {size - 1, size, size + 1}:
-                if n < 1:
+        for size, (phrases, values, budgets) in self._fuzzy_table.items():
+            for n in (size - 1, size, size + 1):
+                if n < 1 or n > len(words):
                     continue
-                for i in range(0, len(words) - n + 1):
-                    if any(j in taken for j in range(i, i + n)):
+                starts = [
+                    i
+                    for i in range(len(words) - n + 1)
+                    if not any(j in taken for j in range(i, i + n))
+                    and not all(w in STOP_WORDS for w in words[i : i + n])
+                ]
+                if not starts:
+                    continue
+                windows = [" ".join(words[i : i + n]) for i in starts]
+                distances = cdist(
+                    windows, phrases, scorer=DamerauLevenshtein.distance, score_cutoff=2
+                )
+                for row, col in np.argwhere(distances <= budgets):
+                    window, phrase = windows[row], phrases[col]
+                    if window[0] != phrase[0]:
                         continue
-                    window = words[i : i + n]
-                    if all(w in STOP_WORDS for w in window) or window[0][0] != phrase[0]:
-                        continue
-                    candidate = " ".join(window)
-                    distance = DamerauLevenshtein.distance(candidate, phrase, score_cutoff=budget)
-                    if distance <= budget:
-                        score = 1.0 - distance / max(len(phrase), 1)
-                        out.append(Found("stretch", value, i, i + n, candidate, "fuzzy", score))
+                    score = 1.0 - distances[row, col] / len(phrase)
+                    i = starts[row]
+                    out.append(Found("stretch", values[col], i, i + n, window, "fuzzy", score))
         return out
 
     def ambiguous(self, text: str) -> List[str]:

@@ -14,6 +14,8 @@ from typing import List, Pattern, Tuple
 from bot.catalogue import RedFlag, Safety, default_catalogue
 
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "stop": 2}
+# "tingling? no." - a symptom asked about and answered no.
+_ANSWERED_NO = re.compile(r"[\w' ]{1,30}\?\s*(no|nope|nah|none)\b")
 
 # Contractions typed without the apostrophe, so patterns need only one spelling.
 _CONTRACTIONS = {
@@ -54,39 +56,42 @@ class SafetyChecker:
         ]
         words = sorted((normalise(w) for w in safety.symptom_words), key=len, reverse=True)
         self._symptom = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + ")")
-        negations = sorted((normalise(n) for n in safety.negations), key=len, reverse=True)
-        self._negation = re.compile(
-            r"\b(" + "|".join(re.escape(n) for n in negations) + r")\b( \w+){0,3} ?$"
+        negations = sorted(
+            {n.lower() for n in safety.negations} | {normalise(n) for n in safety.negations},
+            key=len,
+            reverse=True,
+        )
+        self._negation_scope = re.compile(
+            r"\b(" + "|".join(re.escape(n) for n in negations) + r")\b"
+            r"(?! (me )?(appetite|idea|reason|explanation|clue|trying|dieting|meaning to|cause)\b).*?"
+            r"(?=\bbut\b|\bjust\b|\bthough\b|\bexcept\b|\bonly\b|[,.;:!?\n]|$)"
         )
 
     def check(self, text: str) -> List[Hit]:
         """Red flags described in `text`, most serious first (empty when there are none)."""
         clean = normalise(text)
+        affirmed = normalise(self._strip_negated(text))  # "no tingling, just stiff" -> "just stiff"
         hits: List[Hit] = []
         for flag, patterns, unless in self._flags:
+            subject = affirmed if flag.negatable else clean
             if any(u.search(clean) for u in unless):
                 continue
             for pattern in patterns:
-                match = next(
-                    (
-                        m
-                        for m in pattern.finditer(clean)
-                        if not (flag.negatable and self._negated(clean, m.start()))
-                    ),
-                    None,
-                )
+                match = pattern.search(subject)
                 if match:
                     hits.append(Hit(flag, match.group(0)))
                     break
         return sorted(hits, key=lambda h: LEVEL_ORDER[h.flag.level])
 
+    def _strip_negated(self, text: str) -> str:
+        """Drop what a negation covers: from "no"/"without"/... to the end of its clause."""
+        lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+        lowered = _ANSWERED_NO.sub(" ", lowered)
+        return self._negation_scope.sub(" ", lowered)
+
     def mentions_symptom(self, text: str) -> bool:
         """Whether the text has any word of a possible warning symptom (a wider, looser net)."""
         return bool(self._symptom.search(normalise(text)))
-
-    def _negated(self, text: str, start: int) -> bool:
-        before = text[:start].split()[-4:]
-        return bool(self._negation.search(" ".join(before) + " " if before else ""))
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,331 @@
+"""`make bench`: speed and accuracy figures, written to BENCHMARKS.md and printed.
+
+Measures, on this machine and in one run:
+- REST reply latency p50/p95 over the held-out questions, for Stretchbot and for Rasa's own starter
+  bot (`rasa init`), and the ratio between them;
+- training time, time from start to the first answer, memory of both server processes;
+- intent accuracy on the held-out set for the chosen pipeline (logistic regression, rules only)
+  against DIET, and latency/training time against rules + TED;
+- red-flag recall on sets the patterns were not tuned on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+import yaml
+
+from bot import settings
+from bot.dialogue import RED_FLAG_MIN_CONFIDENCE
+from bot.safety import default_checker
+from runner.servers import Servers, free_port
+
+ROOT = settings.PROJECT_DIR
+HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
+OUT = ROOT / "BENCHMARKS.md"
+RASA = [sys.executable, "-m", "rasa"]
+ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def heldout():
+    for block in yaml.safe_load(HELDOUT.read_text())["nlu"]:
+        for line in block["examples"].splitlines():
+            if line.strip().startswith("- "):
+                yield line.strip()[2:].strip(), block["intent"]
+
+
+def run(command, cwd=ROOT, timeout=1800) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout
+    )
+    if result.returncode != 0:
+        sys.exit(
+            f"failed: {' '.join(map(str, command))}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
+    return time.perf_counter() - started
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def rest_latencies(url: str, texts) -> list:
+    session = requests.Session()
+    times = []
+    for i, text in enumerate(texts):
+        body = {"sender": f"bench{i % 20}", "message": text}
+        started = time.perf_counter()
+        response = session.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+    return times
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, from /proc."""
+    total = 0
+    pids = [pid]
+    while pids:
+        current = pids.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pids.extend(int(c) for c in children)
+        except FileNotFoundError:
+            continue
+    return total / 1024
+
+
+def measure_server(model: Path, texts, *, actions=True, warmup=5) -> dict:
+    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model)
+    started = time.perf_counter()
+    servers.start()
+    try:
+        if actions:
+            servers.wait_ready()
+        else:  # starter bot: only Rasa matters
+            while True:
+                try:
+                    if requests.get(f"{servers.url}/", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.5)
+        first = rest_latencies(servers.url, ["hello"])[0]
+        to_first_answer = time.perf_counter() - started
+        rest_latencies(servers.url, texts[:warmup])
+        times = rest_latencies(servers.url, texts)
+        memory = sum(rss_mb(p.pid) for p in servers._procs)
+    finally:
+        servers.stop()
+    return {
+        "p50": statistics.median(times),
+        "p95": percentile(times, 95),
+        "mean": statistics.fmean(times),
+        "start_to_first_answer_s": to_first_answer,
+        "first_reply_ms": first,
+        "memory_mb": memory,
+        "n": len(times),
+    }
+
+
+def starter_bot(tmp: Path, texts) -> dict:
+    """Rasa's own starter bot, trained and served the same way, for a fair baseline."""
+    project = tmp / "starter"
+    project.mkdir()
+    run([*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project)
+    model = next((project / "models").glob("*.tar.gz"))
+    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model)
+    # The starter bot has no custom actions; run Rasa alone in its own folder.
+    port = servers.rasa_port
+    log = open(tmp / "starter.log", "w")
+    proc = subprocess.Popen(
+        [*RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1"],
+        cwd=project,
+        env=ENV,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < 300:
+            try:
+                if requests.get(f"{url}/", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        rest_latencies(url, ["hello"] + texts[:5])
+        times = rest_latencies(url, texts)
+        memory = rss_mb(proc.pid)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(30)
+        log.close()
+    return {
+        "p50": statistics.median(times),
+        "p95": percentile(times, 95),
+        "memory_mb": memory,
+        "n": len(times),
+    }
+
+
+def nlu_accuracy(model: Path, tmp: Path, name: str) -> float:
+    out = tmp / f"nlu-{name}"
+    run([*RASA, "test", "nlu", "--nlu", str(HELDOUT), "--model", str(model), "--out", str(out)])
+    return json.loads((out / "intent_report.json").read_text())["accuracy"]
+
+
+def train(config: Path, out: Path, name: str) -> tuple[Path, float]:
+    seconds = run(
+        [
+            *RASA,
+            "train",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+            "--force",
+        ]
+    )
+    return out / f"{name}.tar.gz", seconds
+
+
+def red_flag_recall(parse_url: str | None) -> dict:
+    checker = default_checker()
+    results = {}
+    sets = {
+        "red_flags_fresh.yml (blind half)": lambda i: i % 2 == 1,
+        "red_flags_unseen.yml": lambda i: True,
+    }
+    for file, keep in sets.items():
+        path = ROOT / "tests" / "data" / file.split(" ")[0]
+        if not path.exists():
+            continue
+        data = yaml.safe_load(path.read_text())
+        flags = [c["text"] for i, c in enumerate(data["red_flags"]) if keep(i)]
+        others = [t for i, t in enumerate(data["not_red_flags"]) if keep(i)]
+
+        def combined(text):
+            if checker.check(text):
+                return True
+            if not parse_url:
+                return False
+            intent = requests.post(parse_url, json={"text": text}, timeout=30).json()["intent"]
+            return intent["name"] == "red_flag" and (
+                intent["confidence"] >= RED_FLAG_MIN_CONFIDENCE or checker.mentions_symptom(text)
+            )
+
+        results[file] = {
+            "patterns": sum(bool(checker.check(t)) for t in flags),
+            "with_classifier": sum(combined(t) for t in flags),
+            "n": len(flags),
+            "false_alarms": sum(combined(t) for t in others),
+            "n_negatives": len(others),
+        }
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--skip-variants", action="store_true", help="skip the DIET and TED comparisons"
+    )
+    args = parser.parse_args()
+    texts = [t for t, _ in heldout()]
+    figures: dict = {
+        "date": dt.date.today().isoformat(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    with tempfile.TemporaryDirectory(prefix="stretchbot-bench-") as name:
+        tmp = Path(name)
+        print("training Stretchbot (forced)...", flush=True)
+        model, figures["train_s"] = train(ROOT / "config.yml", tmp / "models", "chosen")
+        print("serving Stretchbot...", flush=True)
+        figures["stretchbot"] = measure_server(model, texts)
+        print("held-out NLU accuracy...", flush=True)
+        figures["nlu_accuracy"] = nlu_accuracy(model, tmp, "chosen")
+        print("red-flag recall...", flush=True)
+        servers = Servers(
+            rasa_port=free_port(), actions_port=free_port(), model=model, enable_api=True
+        )
+        with servers:
+            figures["red_flags"] = red_flag_recall(f"{servers.url}/model/parse")
+        print("Rasa starter bot (rasa init)...", flush=True)
+        figures["starter"] = starter_bot(tmp, texts)
+        if not args.skip_variants:
+            print("variant: DIET...", flush=True)
+            diet, figures["diet_train_s"] = train(
+                ROOT / "bench" / "configs" / "diet.yml", tmp / "models", "diet"
+            )
+            figures["diet_nlu_accuracy"] = nlu_accuracy(diet, tmp, "diet")
+            print("variant: rules + TED...", flush=True)
+            ted, figures["ted_train_s"] = train(
+                ROOT / "bench" / "configs" / "ted.yml", tmp / "models", "ted"
+            )
+            figures["ted"] = measure_server(ted, texts)
+    text = report(figures)
+    OUT.write_text(text)
+    (ROOT / "bench" / "last_run.json").write_text(json.dumps(figures, indent=2))
+    print(text)
+    return 0
+
+
+def report(f: dict) -> str:
+    s, b = f["stretchbot"], f["starter"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {f['date']} ({f['cpus']} cores, Python {f['python']}). Every figure",
+        "below comes from one run; `bench/last_run.json` has the raw numbers.",
+        "",
+        "## REST latency (sequential requests, the held-out questions)",
+        "",
+        "| bot | requests | p50 ms | p95 ms | memory MB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| Stretchbot (Rasa + action server) | {s['n']} | {s['p50']:.1f} | {s['p95']:.1f} | {s['memory_mb']:.0f} |",
+        f"| Rasa starter bot (`rasa init`) | {b['n']} | {b['p50']:.1f} | {b['p95']:.1f} | {b['memory_mb']:.0f} |",
+    ]
+    if "ted" in f:
+        t = f["ted"]
+        lines.append(
+            f"| Stretchbot with rules + TED (not chosen) | {t['n']} | {t['p50']:.1f} | {t['p95']:.1f} | {t['memory_mb']:.0f} |"
+        )
+    lines += [
+        "",
+        f"p95 ratio Stretchbot / starter bot: **{s['p95'] / b['p95']:.2f}** (target: at most 1.2).",
+        "",
+        "## Start-up and training",
+        "",
+        f"- Training (`rasa train --force`): {f['train_s']:.0f} s",
+        f"- Start to first answer (both servers, `stretchbot serve`): {s['start_to_first_answer_s']:.0f} s",
+        "",
+        "## NLU on the held-out set (tests/data/nlu_heldout.yml, never trained on)",
+        "",
+        "| pipeline | intent accuracy | training s |",
+        "| --- | ---: | ---: |",
+        f"| chosen: logistic regression + rules only | {f['nlu_accuracy']:.3f} | {f['train_s']:.0f} |",
+    ]
+    if "diet_nlu_accuracy" in f:
+        lines.append(
+            f"| DIET (100 epochs) | {f['diet_nlu_accuracy']:.3f} | {f['diet_train_s']:.0f} |"
+        )
+    if "ted_train_s" in f:
+        lines.append(f"| logistic regression + rules + TED | (same NLU) | {f['ted_train_s']:.0f} |")
+    lines += [
+        "",
+        "Accuracy counts the final intent, after the red-flag component overrides the classifier.",
+        "",
+        "## Red flags on sets the patterns were not tuned on",
+        "",
+        "| set | patterns alone | patterns + classifier | false alarms on near-misses |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, r in f["red_flags"].items():
+        lines.append(
+            f"| {name} | {r['patterns']}/{r['n']} | {r['with_classifier']}/{r['n']} | {r['false_alarms']}/{r['n_negatives']} |"
+        )
+    lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
