@@ -209,9 +209,7 @@ def red_flag_recall(parse_url: str | None) -> dict:
             if not parse_url:
                 return False
             intent = requests.post(parse_url, json={"text": text}, timeout=30).json()["intent"]
-            return intent["name"] == "red_flag" and (
-                intent["confidence"] >= RED_FLAG_MIN_CONFIDENCE or checker.mentions_symptom(text)
-            )
+            return intent["name"] == "red_flag" and intent["confidence"] >= RED_FLAG_MIN_CONFIDENCE
 
         results[file] = {
             "patterns": sum(bool(checker.check(t)) for t in flags),

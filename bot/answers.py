@@ -342,8 +342,6 @@ def routines_text(catalogue: Catalogue) -> str:
 
 def red_flag_text(hits: Sequence[Hit], catalogue: Catalogue) -> str:
     safety = catalogue.safety
-    if not hits:
-        return safety.levels["urgent"]
     level = hits[0].flag.level
     reasons = list(dict.fromkeys(hit.flag.why for hit in hits))
     lines = [safety.levels[level], ""]

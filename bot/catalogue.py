@@ -209,7 +209,7 @@ class Safety(_Model):
     check_first: Text
     disclaimer: Text
     scope: Text
-    symptom_words: TextList
+    caution: Text
 
     @validator("levels")
     def _all_levels(cls, value):

@@ -48,8 +48,8 @@ HOWTO_WORDS = re.compile(
 SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
 # Intents that only make sense about stretching; without any sign of that they are out of scope.
 NEEDS_DOMAIN = (*STRETCH_TOPICS, "recommend", "general_advice", "list_stretches", "inform")
-# Below this confidence a classifier-only red_flag (no symptom pattern matched) is trusted only
-# when the message has a symptom word (content/safety.yml: symptom_words).
+# A classifier-only red_flag (no symptom pattern matched) gets the cautious reply from this
+# confidence up; below it, the message is answered as an ordinary question.
 RED_FLAG_MIN_CONFIDENCE = 0.5
 # A follow-up with no words of its own ("what's the method?") refers to the current stretch only
 # when the classifier is at least this sure of the topic.
@@ -103,10 +103,7 @@ class Dialogue:
         text = turn.text or ""
         # 1. Safety first, whatever else the message says.
         hits = self.checker.check(text)
-        classifier_flag = turn.intent == "red_flag" and (
-            turn.confidence >= RED_FLAG_MIN_CONFIDENCE or self.checker.mentions_symptom(text)
-        )
-        if hits or classifier_flag:
+        if hits:
             return Reply(
                 [answers.red_flag_text(hits, self.catalogue)],
                 replace(context, pending_topic=None),
@@ -136,6 +133,8 @@ class Dialogue:
 
         if named and intent in SOCIAL and (turn.confidence < 0.8 or intent == "out_of_scope"):
             intent = "inform"
+        if intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE:
+            return self._caution(named, areas, tags, context)
         if intent == "red_flag":  # the classifier alone was not sure enough: answer the question
             described = None if named else self.matcher.describe(text)
             named = named or ([described.value] if described else [])
@@ -194,6 +193,8 @@ class Dialogue:
                 ["No problem. Ask me about any stretch, or tell me where you feel stiff."],
                 replace(context, pending_topic=None),
             )
+        if intent == "recommend" and not (areas or tags) and needs and (named or context.stretch):
+            intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
         if intent == "recommend" or (intent == "inform" and not named and (areas or tags)):
             return self._recommend(areas, tags, conditions, context, lowered)
         if intent == "general_advice":
@@ -231,6 +232,25 @@ class Dialogue:
         return self._with_disclaimer(new_context, messages, stretches)
 
     # -- pieces ------------------------------------------------------------------------------------
+    def _caution(self, named, areas, tags, context) -> Reply:
+        """Safety first when only the classifier suspects a warning sign: the warning signs and
+        "see a professional", then stretch names for ordinary stiffness, never steps."""
+        options = [self.catalogue.stretch(s) for s in named] or answers.recommend(
+            self.catalogue,
+            areas or ["whole_back"],
+            [t for t in tags if t != "beginner"] + ["beginner"],
+        )
+        names = ", ".join(s.name for s in options[:3])
+        follow = (
+            f"If it is only ordinary stiffness or soreness, gentle options are {names}. "
+            "Ask me how to do one when you're sure."
+        )
+        return Reply(
+            [self.catalogue.safety.caution, follow],
+            replace(context, pending_topic=None),
+            red_flag=True,
+        )
+
     def _about(self, stretch, topic, lowered, conditions, needs) -> str:
         if topic == "ask_howto":
             return answers.howto(stretch, lowered)

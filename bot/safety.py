@@ -54,8 +54,6 @@ class SafetyChecker:
             (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
             for flag in safety.red_flags
         ]
-        words = sorted((normalise(w) for w in safety.symptom_words), key=len, reverse=True)
-        self._symptom = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + ")")
         negations = sorted(
             {n.lower() for n in safety.negations} | {normalise(n) for n in safety.negations},
             key=len,
@@ -88,10 +86,6 @@ class SafetyChecker:
         lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
         lowered = _ANSWERED_NO.sub(" ", lowered)
         return self._negation_scope.sub(" ", lowered)
-
-    def mentions_symptom(self, text: str) -> bool:
-        """Whether the text has any word of a possible warning symptom (a wider, looser net)."""
-        return bool(self._symptom.search(normalise(text)))
 
 
 @lru_cache(maxsize=1)

@@ -177,3 +177,30 @@ def test_huge_message_is_refused_clearly_but_still_safety_checked(dialogue):
     assert "shorter" in answer
     answer, _ = say(dialogue, "my legs are numb " + "and so on " * 400, "ask_howto")
     assert "doctor" in answer
+
+
+def test_classifier_only_warning_gets_caution_first_and_no_steps(dialogue):
+    reply = dialogue.respond(
+        Turn("my back is a bit sore after gardening, what can i do", "red_flag", 0.9)
+    )
+    assert reply.red_flag
+    assert reply.messages[0].startswith("Before anything else")
+    assert "health professional" in reply.messages[0]
+    assert "gentle options are" in reply.messages[1]
+    assert not any("1. " in m for m in reply.messages)
+
+
+def test_unsure_classifier_red_flag_is_answered_normally(dialogue):
+    reply = dialogue.respond(Turn("on all fours arching my back like a cat", "red_flag", 0.36))
+    assert not reply.red_flag
+    assert reply.messages[0].startswith("Cat-Cow")
+
+
+def test_need_without_area_is_about_the_current_stretch(dialogue):
+    answer, _ = say(
+        dialogue,
+        "my knees hate kneeling, any way round that?",
+        "recommend",
+        Context(stretch="childs_pose"),
+    )
+    assert "Child's Pose" in answer and "towel" in answer

@@ -54,3 +54,24 @@ def test_every_heldout_red_flag_is_caught(predictions):
         text for text, expected, got in predictions if expected == "red_flag" and got != "red_flag"
     ]
     assert missed == []
+
+
+RED_FLAG_SETS = ["red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"]
+
+
+@pytest.mark.parametrize("name", RED_FLAG_SETS)
+def test_every_red_flag_gets_seek_care_first_through_rest(server, name):
+    """The whole pipeline (NLU, red-flag component, action) over REST, for every red flag we have."""
+    from tests.conftest import RestChat
+
+    cases = yaml.safe_load((HELDOUT.parent / name).read_text())["red_flags"]
+    failures = []
+    for case in cases:
+        answer = RestChat(server.url).say(case["text"])
+        first = answer.lower()[:400]
+        safe_first = any(
+            w in first for w in ("doctor", "health professional", "emergency", "medical")
+        )
+        if not safe_first or "\n1. " in answer or answer.startswith("1. "):
+            failures.append(case["text"])
+    assert failures == []
