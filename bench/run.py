@@ -62,11 +62,14 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def rest_latencies(url: str, texts) -> list:
-    session = requests.Session()
+_SESSION = requests.Session()
+
+
+def rest_latencies(url: str, texts, sender: str | None = None) -> list:
+    session = _SESSION
     times = []
     for i, text in enumerate(texts):
-        body = {"sender": f"bench{i % 20}", "message": text}
+        body = {"sender": sender or f"bench{i % 20}", "message": text}
         started = time.perf_counter()
         response = session.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
         times.append((time.perf_counter() - started) * 1000)
@@ -91,48 +94,35 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def measure_server(model: Path, texts, *, actions=True, warmup=5) -> dict:
-    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model)
+def wait_up(url: str, timeout: float = 300) -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            if requests.get(f"{url}/", timeout=1).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.5)
+    sys.exit(f"{url} did not come up")
+
+
+def start_stretchbot(model: Path) -> tuple[Servers, float]:
+    """Start Stretchbot; return it and the seconds from start to its first answer."""
+    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model, enable_api=True)
     started = time.perf_counter()
     servers.start()
-    try:
-        if actions:
-            servers.wait_ready()
-        else:  # starter bot: only Rasa matters
-            while True:
-                try:
-                    if requests.get(f"{servers.url}/", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    time.sleep(0.5)
-        first = rest_latencies(servers.url, ["hello"])[0]
-        to_first_answer = time.perf_counter() - started
-        rest_latencies(servers.url, texts[:warmup])
-        times = rest_latencies(servers.url, texts)
-        memory = sum(rss_mb(p.pid) for p in servers._procs)
-    finally:
-        servers.stop()
-    return {
-        "p50": statistics.median(times),
-        "p95": percentile(times, 95),
-        "mean": statistics.fmean(times),
-        "start_to_first_answer_s": to_first_answer,
-        "first_reply_ms": first,
-        "memory_mb": memory,
-        "n": len(times),
-    }
+    servers.wait_ready()
+    rest_latencies(servers.url, ["hello"])
+    return servers, time.perf_counter() - started
 
 
-def starter_bot(tmp: Path, texts) -> dict:
-    """Rasa's own starter bot, trained and served the same way, for a fair baseline."""
+def start_starter(tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Rasa's own starter bot (`rasa init`), served the same way, as the baseline."""
     project = tmp / "starter"
     project.mkdir()
     run([*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project)
     model = next((project / "models").glob("*.tar.gz"))
-    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model)
-    # The starter bot has no custom actions; run Rasa alone in its own folder.
-    port = servers.rasa_port
-    log = open(tmp / "starter.log", "w")
+    port = free_port()
+    log = open(tmp / "starter.log", "w")  # noqa: SIM115 - lives as long as the process
     proc = subprocess.Popen(
         [*RASA, "run", "--model", str(model), "--port", str(port), "--interface", "127.0.0.1"],
         cwd=project,
@@ -142,27 +132,24 @@ def starter_bot(tmp: Path, texts) -> dict:
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
-    try:
-        while time.perf_counter() - started < 300:
-            try:
-                if requests.get(f"{url}/", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.5)
-        rest_latencies(url, ["hello"] + texts[:5])
-        times = rest_latencies(url, texts)
-        memory = rss_mb(proc.pid)
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(30)
-        log.close()
-    return {
-        "p50": statistics.median(times),
-        "p95": percentile(times, 95),
-        "memory_mb": memory,
-        "n": len(times),
-    }
+    wait_up(url)
+    return proc, url
+
+
+def interleaved(url_a: str, url_b: str, texts) -> tuple[list, list]:
+    """The same messages to both bots, alternating which goes first, so load drift hits both."""
+    rest_latencies(url_a, texts[:5])
+    rest_latencies(url_b, texts[:5])
+    a_times, b_times = [], []
+    for i, text in enumerate(texts):
+        pair = [(url_a, a_times), (url_b, b_times)]
+        for url, times in pair if i % 2 == 0 else reversed(pair):
+            times.extend(rest_latencies(url, [text], sender=f"bench{i % 20}"))
+    return a_times, b_times
+
+
+def summary(times) -> dict:
+    return {"p50": statistics.median(times), "p95": percentile(times, 95), "n": len(times)}
 
 
 def nlu_accuracy(model: Path, tmp: Path, name: str) -> float:
@@ -192,8 +179,9 @@ def red_flag_recall(parse_url: str | None) -> dict:
     checker = default_checker()
     results = {}
     sets = {
-        "red_flags_fresh.yml (blind half)": lambda i: i % 2 == 1,
+        "red_flags_fresh.yml": lambda i: True,
         "red_flags_unseen.yml": lambda i: True,
+        "red_flags_final.yml": lambda i: True,
     }
     for file, keep in sets.items():
         path = ROOT / "tests" / "data" / file.split(" ")[0]
@@ -201,7 +189,7 @@ def red_flag_recall(parse_url: str | None) -> dict:
             continue
         data = yaml.safe_load(path.read_text())
         flags = [c["text"] for i, c in enumerate(data["red_flags"]) if keep(i)]
-        others = [t for i, t in enumerate(data["not_red_flags"]) if keep(i)]
+        others = [t for i, t in enumerate(data.get("not_red_flags") or data["everyday"]) if keep(i)]
 
         def combined(text):
             if checker.check(text):
@@ -237,29 +225,44 @@ def main() -> int:
         tmp = Path(name)
         print("training Stretchbot (forced)...", flush=True)
         model, figures["train_s"] = train(ROOT / "config.yml", tmp / "models", "chosen")
-        print("serving Stretchbot...", flush=True)
-        figures["stretchbot"] = measure_server(model, texts)
         print("held-out NLU accuracy...", flush=True)
         figures["nlu_accuracy"] = nlu_accuracy(model, tmp, "chosen")
-        print("red-flag recall...", flush=True)
-        servers = Servers(
-            rasa_port=free_port(), actions_port=free_port(), model=model, enable_api=True
-        )
-        with servers:
-            figures["red_flags"] = red_flag_recall(f"{servers.url}/model/parse")
-        print("Rasa starter bot (rasa init)...", flush=True)
-        figures["starter"] = starter_bot(tmp, texts)
         if not args.skip_variants:
             print("variant: DIET...", flush=True)
             diet, figures["diet_train_s"] = train(
                 ROOT / "bench" / "configs" / "diet.yml", tmp / "models", "diet"
             )
             figures["diet_nlu_accuracy"] = nlu_accuracy(diet, tmp, "diet")
-            print("variant: rules + TED...", flush=True)
+            print("variant: rules + TED (training)...", flush=True)
             ted, figures["ted_train_s"] = train(
                 ROOT / "bench" / "configs" / "ted.yml", tmp / "models", "ted"
             )
-            figures["ted"] = measure_server(ted, texts)
+        print("Rasa starter bot (rasa init)...", flush=True)
+        starter, starter_url = start_starter(tmp)
+        try:
+            print("Stretchbot against the starter bot, interleaved...", flush=True)
+            ours, figures["start_to_first_answer_s"] = start_stretchbot(model)
+            try:
+                a, b = interleaved(ours.url, starter_url, texts)
+                figures["stretchbot"], figures["starter"] = summary(a), summary(b)
+                figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
+                figures["starter"]["memory_mb"] = rss_mb(starter.pid)
+                print("red-flag recall...", flush=True)
+                figures["red_flags"] = red_flag_recall(f"{ours.url}/model/parse")
+            finally:
+                ours.stop()
+            if not args.skip_variants:
+                print("variant: rules + TED against the starter bot...", flush=True)
+                variant, _ = start_stretchbot(ted)
+                try:
+                    a, b = interleaved(variant.url, starter_url, texts)
+                    figures["ted"], figures["ted_starter"] = summary(a), summary(b)
+                    figures["ted"]["memory_mb"] = sum(rss_mb(p.pid) for p in variant._procs)
+                finally:
+                    variant.stop()
+        finally:
+            os.killpg(starter.pid, 15)
+            starter.wait(30)
     text = report(figures)
     OUT.write_text(text)
     (ROOT / "bench" / "last_run.json").write_text(json.dumps(figures, indent=2))
@@ -275,7 +278,7 @@ def report(f: dict) -> str:
         f"Measured by `make bench` on {f['date']} ({f['cpus']} cores, Python {f['python']}). Every figure",
         "below comes from one run; `bench/last_run.json` has the raw numbers.",
         "",
-        "## REST latency (sequential requests, the held-out questions)",
+        "## REST latency (the held-out questions, sent to both bots in turn)",
         "",
         "| bot | requests | p50 ms | p95 ms | memory MB |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -283,9 +286,9 @@ def report(f: dict) -> str:
         f"| Rasa starter bot (`rasa init`) | {b['n']} | {b['p50']:.1f} | {b['p95']:.1f} | {b['memory_mb']:.0f} |",
     ]
     if "ted" in f:
-        t = f["ted"]
+        t, tb = f["ted"], f["ted_starter"]
         lines.append(
-            f"| Stretchbot with rules + TED (not chosen) | {t['n']} | {t['p50']:.1f} | {t['p95']:.1f} | {t['memory_mb']:.0f} |"
+            f"| Stretchbot with rules + TED (not chosen; starter p95 {tb['p95']:.1f} in its run) | {t['n']} | {t['p50']:.1f} | {t['p95']:.1f} | {t['memory_mb']:.0f} |"
         )
     lines += [
         "",
@@ -294,7 +297,7 @@ def report(f: dict) -> str:
         "## Start-up and training",
         "",
         f"- Training (`rasa train --force`): {f['train_s']:.0f} s",
-        f"- Start to first answer (both servers, `stretchbot serve`): {s['start_to_first_answer_s']:.0f} s",
+        f"- Start to first answer (both servers, with the starter bot running too): {f['start_to_first_answer_s']:.0f} s",
         "",
         "## NLU on the held-out set (tests/data/nlu_heldout.yml, never trained on)",
         "",
@@ -312,9 +315,13 @@ def report(f: dict) -> str:
         "",
         "Accuracy counts the final intent, after the red-flag component overrides the classifier.",
         "",
-        "## Red flags on sets the patterns were not tuned on",
+        "## Red flags on the independently written sets",
         "",
-        "| set | patterns alone | patterns + classifier | false alarms on near-misses |",
+        "Each set was written apart from the patterns and the training data; their misses were then",
+        "used to improve the patterns, so these are regression figures. First-contact figures are in",
+        "the README. A false alarm is a near-miss or everyday message that got the safety reply.",
+        "",
+        "| set | patterns alone | patterns + classifier | false alarms |",
         "| --- | ---: | ---: | ---: |",
     ]
     for name, r in f["red_flags"].items():

@@ -238,18 +238,12 @@ class Vocabulary(_Model):
     modification_needs: Dict[Text, TextList]
     domain_words: TextList
 
-    @validator("areas")
-    def _areas(cls, value):
-        unknown = set(value) - set(AREAS)
+    @validator("areas", "tags")
+    def _known_keys(cls, value, field):
+        allowed = AREAS if field.name == "areas" else TAGS
+        unknown = set(value) - set(allowed)
         if unknown:
-            raise ValueError(f"unknown areas: {', '.join(sorted(unknown))}")
-        return value
-
-    @validator("tags")
-    def _tags(cls, value):
-        unknown = set(value) - set(TAGS)
-        if unknown:
-            raise ValueError(f"unknown tags: {', '.join(sorted(unknown))}")
+            raise ValueError(f"unknown {field.name}: {', '.join(sorted(unknown))}")
         return value
 
 

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
 from bot.matching import char_span, default_matcher
+from components.base import ContentComponent
 
 KINDS = ("stretch", "area", "tag", "condition", "need")
 # A description ("the one where you lie on your belly") is only looked for when the message is
@@ -20,24 +17,11 @@ DESCRIPTION_INTENTS = ("inform", "ask_howto", "ask_muscles", "affirm")
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class StretchEntityExtractor(GraphComponent):
+class StretchEntityExtractor(ContentComponent):
     """Adds entities `stretch`, `area`, `tag`, `condition` and `need` found from content/."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> StretchEntityExtractor:
-        return cls()
 
     def __init__(self) -> None:
         self.matcher = default_matcher()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -1,0 +1,324 @@
+"""The routine engine: one state machine for every driver (chat reminders, voice, tests).
+
+It knows no clock of its own: every call takes `now` (seconds, any monotonic origin) and returns what
+to say plus when it next needs to be called (`Output.next_deadline`). Its whole state is a small
+dict (`to_dict`/`from_dict`), so a driver can store it anywhere and resume after a restart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Tuple
+
+from bot.catalogue import Catalogue, Routine, Stretch
+
+# Pacing the content does not give; every value is multiplied by the time scale.
+INTRO_SECONDS = 8.0  # name and setup before the first hold
+SWITCH_SECONDS = 5.0  # changing sides
+RELEASE_SECONDS = 4.0  # between repeated holds on the same side
+REST_SECONDS = 10.0  # between stretches
+REP_SECONDS = 6.0  # one slow rep of a dynamic move, when its hold time is not given
+FINAL_COUNTDOWN = 10.0  # "10 seconds left"
+MIN_HALFWAY = 20.0  # holds shorter than this get no halfway / countdown cues
+# Clocks are floats: a cue within this many seconds of its time counts as due, so a driver that
+# calls back exactly at a deadline always makes progress.
+EPSILON = 1e-3
+
+RUNNING, PAUSED, FINISHED, STOPPED, READY = "running", "paused", "finished", "stopped", "ready"
+
+
+@dataclass(frozen=True)
+class Phase:
+    kind: str  # intro, hold, reps, switch, release, rest
+    stretch: str
+    item: int  # which stretch of the routine (0-based)
+    seconds: float
+    cues: Tuple[Tuple[float, str], ...]  # (offset in seconds, text)
+
+
+@dataclass
+class Output:
+    messages: List[str] = field(default_factory=list)
+    next_deadline: float | None = None
+
+
+@dataclass
+class State:
+    status: str = READY
+    phase: int = 0
+    elapsed: float = 0.0  # time spent in the current phase up to `since`
+    since: float | None = None  # clock time the current running stretch of time began
+    cues_done: int = 0
+
+
+def _seconds_text(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds >= 90:
+        minutes = seconds / 60
+        return f"{minutes:.0f} minutes" if minutes >= 2 else "about a minute and a half"
+    return f"{seconds} seconds"
+
+
+def build_phases(routine: Routine, catalogue: Catalogue, scale: float = 1.0) -> List[Phase]:
+    """Expand a routine into timed phases with their cues (durations multiplied by `scale`)."""
+    phases: List[Phase] = []
+    total = len(routine.items)
+    sets = routine.sets[0] if routine.sets else 1
+    for index, item in enumerate(routine.items):
+        stretch = catalogue.stretch(item.stretch)
+        per_side = stretch.dose.per_side if item.per_side is None else item.per_side
+        hold, reps = _dose(stretch, item, routine)
+        sides = ("the first side", "the other side") if per_side else (None,)
+        intro = f"Stretch {index + 1} of {total}: {stretch.name}. {_setup(stretch)}"
+        phases.append(Phase("intro", stretch.id, index, INTRO_SECONDS * scale, ((0.0, intro),)))
+        for set_no in range(sets):
+            for side_no, side in enumerate(sides):
+                if side_no:
+                    phases.append(
+                        Phase(
+                            "switch",
+                            stretch.id,
+                            index,
+                            SWITCH_SECONDS * scale,
+                            ((0.0, "Switch sides."),),
+                        )
+                    )
+                phases.extend(_work(stretch, index, hold, reps, side, scale, set_no, sets))
+        if index + 1 < total:
+            following = catalogue.stretch(routine.items[index + 1].stretch).name
+            cue = f"Rest. Next up: {following}."
+            phases.append(Phase("rest", stretch.id, index, REST_SECONDS * scale, ((0.0, cue),)))
+    return phases
+
+
+def _dose(stretch: Stretch, item, routine: Routine) -> Tuple[float | None, int | None]:
+    """Hold seconds and rep count for one routine item; the routine's values win, then the stretch's."""
+    dose = stretch.dose
+    if item.hold_seconds or item.reps:
+        hold = item.hold_seconds or (dose.hold_seconds[1] if dose.hold_seconds else None)
+        return hold, item.reps
+    if stretch.kind == "dynamic" and routine.dynamic_reps:
+        hold = dose.hold_seconds[1] if dose.hold_seconds else None
+        return hold, routine.dynamic_reps[0]
+    if stretch.kind == "static" and routine.static_hold_seconds:
+        return routine.static_hold_seconds[0], 1
+    hold = dose.hold_seconds[1] if dose.hold_seconds else None
+    if hold is None and dose.hold_breaths:
+        hold = dose.hold_breaths[1] * 5.0  # about five seconds a calm breath
+    return hold, dose.reps[0] if dose.reps else 1
+
+
+def _setup(stretch: Stretch) -> str:
+    return stretch.start
+
+
+def _work(stretch, index, hold, reps, side, scale, set_no, sets) -> List[Phase]:
+    where = f" on {side}" if side else ""
+    label = f" (set {set_no + 1} of {sets})" if sets > 1 else ""
+    if stretch.kind == "dynamic" or not hold:
+        count = reps or 1
+        each = (hold * 2 if hold else REP_SECONDS) * scale
+        cues = [(0.0, f"Now {count} slow reps{where}{label}, moving with your breath.")]
+        cues += [(each * n, f"{n}.") for n in range(1, count)]
+        cues.append((each * count, "Done."))
+        return [Phase("reps", stretch.id, index, each * count, tuple(cues))]
+    phases: List[Phase] = []
+    count = reps or 1
+    for rep in range(count):
+        seconds = hold * scale
+        again = f", {rep + 1} of {count}" if count > 1 else ""
+        cues = [(0.0, f"Hold for {_seconds_text(hold)}{where}{again}{label}.")]
+        if hold >= MIN_HALFWAY:
+            cues.append((seconds / 2, "Halfway."))
+            cues.append((seconds - FINAL_COUNTDOWN * scale, "10 seconds left."))
+        cues.append((seconds, "And release."))
+        phases.append(Phase("hold", stretch.id, index, seconds, tuple(sorted(cues))))
+        if rep + 1 < count:
+            phases.append(
+                Phase(
+                    "release",
+                    stretch.id,
+                    index,
+                    RELEASE_SECONDS * scale,
+                    ((0.0, "Relax for a moment."),),
+                )
+            )
+    return phases
+
+
+class RoutineEngine:
+    def __init__(self, phases: List[Phase], state: State | None = None):
+        if not phases:
+            raise ValueError("a routine needs at least one phase")
+        self.phases = phases
+        self.state = state or State()
+
+    # -- reading -----------------------------------------------------------------------------------
+    @property
+    def status(self) -> str:
+        return self.state.status
+
+    @property
+    def phase(self) -> Phase:
+        return self.phases[min(self.state.phase, len(self.phases) - 1)]
+
+    @property
+    def current_stretch(self) -> str:
+        return self.phase.stretch
+
+    @property
+    def items(self) -> int:
+        return self.phases[-1].item + 1
+
+    def in_phase(self, now: float) -> float:
+        state = self.state
+        running = state.elapsed + (now - state.since if state.since is not None else 0.0)
+        return max(0.0, running)
+
+    def time_left(self, now: float) -> Tuple[float, float]:
+        """Seconds left in the current phase and in the whole routine."""
+        if self.state.status in (FINISHED, STOPPED):
+            return 0.0, 0.0
+        here = max(0.0, self.phase.seconds - self.in_phase(now))
+        rest = sum(p.seconds for p in self.phases[self.state.phase + 1 :])
+        return here, here + rest
+
+    def time_left_text(self, now: float) -> str:
+        if self.state.status in (FINISHED, STOPPED):
+            return "There is no routine running."
+        here, total = self.time_left(now)
+        kind = {"hold": "this hold", "reps": "these reps"}.get(self.phase.kind, "this step")
+        paused = " (paused)" if self.state.status == PAUSED else ""
+        return (
+            f"{_seconds_text(math.ceil(here))} left in {kind}{paused}, about "
+            f"{_seconds_text(math.ceil(total))} in the whole routine."
+        )
+
+    # -- driving -----------------------------------------------------------------------------------
+    def start(self, now: float) -> Output:
+        self.state = State(status=RUNNING, phase=0, elapsed=0.0, since=now, cues_done=0)
+        return self.tick(now)
+
+    def tick(self, now: float) -> Output:
+        """Say every cue that is due and move through phases whose time is over."""
+        out = Output()
+        state = self.state
+        if state.status != RUNNING:
+            return out
+        while True:
+            phase = self.phases[state.phase]
+            spent = self.in_phase(now)
+            while (
+                state.cues_done < len(phase.cues)
+                and phase.cues[state.cues_done][0] <= spent + EPSILON
+            ):
+                out.messages.append(phase.cues[state.cues_done][1])
+                state.cues_done += 1
+            if spent < phase.seconds - EPSILON:
+                break
+            # The phase is over: carry the extra time into the next one.
+            if state.phase + 1 >= len(self.phases):
+                state.status, state.since, state.elapsed = FINISHED, None, 0.0
+                out.messages.append("That's the whole routine. Well done!")
+                return out
+            overflow = max(0.0, spent - phase.seconds)
+            state.phase += 1
+            state.cues_done = 0
+            state.elapsed, state.since = overflow, now
+        out.next_deadline = self._next_deadline(now)
+        return out
+
+    def _next_deadline(self, now: float) -> float | None:
+        if self.state.status != RUNNING:
+            return None
+        phase = self.phase
+        spent = self.in_phase(now)
+        upcoming = [offset for offset, _ in phase.cues[self.state.cues_done :]] + [phase.seconds]
+        return now + max(0.0, min(upcoming) - spent)
+
+    def pause(self, now: float) -> Output:
+        if self.state.status != RUNNING:
+            return Output([self._not_running("pause")])
+        due = self.tick(now).messages  # cues that fell due up to now are still said
+        if self.state.status != RUNNING:
+            return Output(due)
+        self.state.elapsed = self.in_phase(now)
+        self.state.since = None
+        self.state.status = PAUSED
+        return Output([*due, "Paused. Say resume when you're ready."])
+
+    def resume(self, now: float) -> Output:
+        if self.state.status != PAUSED:
+            if self.state.status == RUNNING:
+                return Output(["We're already going."], self._next_deadline(now))
+            return Output([self._not_running("resume")])
+        self.state.status, self.state.since = RUNNING, now
+        here, _ = self.time_left(now)
+        out = Output([f"Resuming: {_seconds_text(math.ceil(here))} to go in this step."])
+        out.next_deadline = self._next_deadline(now)
+        return out
+
+    def next(self, now: float) -> Output:
+        """Move on to the next step (the other side, the next hold, the next stretch)."""
+        return self._jump(now, self.state.phase + 1)
+
+    def skip(self, now: float) -> Output:
+        """Skip the rest of this stretch."""
+        item = self.phase.item
+        target = next((i for i, p in enumerate(self.phases) if p.item > item), len(self.phases))
+        return self._jump(now, target)
+
+    def previous(self, now: float) -> Output:
+        """Back to the start of this stretch, or of the one before if this one has just begun."""
+        item = self.phase.item
+        start = next(i for i, p in enumerate(self.phases) if p.item == item)
+        if self.state.phase == start and item > 0:
+            start = next(i for i, p in enumerate(self.phases) if p.item == item - 1)
+        return self._jump(now, start)
+
+    def repeat(self, now: float) -> Output:
+        """Say the current instruction again; the timer is not touched."""
+        if self.state.status in (FINISHED, STOPPED, READY):
+            return Output([self._not_running("repeat")])
+        stretch_intro = next(p for p in self.phases if p.item == self.phase.item)
+        said = [self.phase.cues[0][1]]
+        if self.phase is not stretch_intro:
+            said.insert(0, stretch_intro.cues[0][1])
+        return Output(said, self._next_deadline(now))
+
+    def stop(self, now: float) -> Output:
+        if self.state.status in (FINISHED, STOPPED, READY):
+            return Output([self._not_running("stop")])
+        self.state = State(status=STOPPED, phase=self.state.phase)
+        return Output(["Routine stopped. Nice work today."])
+
+    def _jump(self, now: float, target: int) -> Output:
+        if self.state.status in (FINISHED, STOPPED, READY):
+            return Output([self._not_running("move")])
+        was_paused = self.state.status == PAUSED
+        if target >= len(self.phases):
+            self.state = State(status=FINISHED, phase=len(self.phases) - 1)
+            return Output(["That was the last step. That's the whole routine. Well done!"])
+        self.state.phase, self.state.cues_done, self.state.elapsed = target, 0, 0.0
+        if was_paused:  # stay paused at the new place, and tell them where that is
+            self.state.since = None
+            return Output([self.phases[target].cues[0][1], "Still paused: say resume to go on."])
+        self.state.since = now
+        return self.tick(now)
+
+    def _not_running(self, verb: str) -> str:
+        if self.state.status == PAUSED and verb == "pause":
+            return "Already paused. Say resume when you're ready."
+        return "There's no routine running right now. Say 'start the daily routine' to begin."
+
+    # -- storing -----------------------------------------------------------------------------------
+    def to_dict(self) -> Dict:
+        return asdict(self.state)
+
+    @classmethod
+    def from_dict(cls, phases: List[Phase], data: Dict) -> RoutineEngine:
+        state = State(**data)
+        if not 0 <= state.phase < len(phases):
+            raise ValueError(f"stored phase {state.phase} is outside this routine")
+        return cls(phases, state)
