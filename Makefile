@@ -28,7 +28,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@py=$$($(find_python)) || { echo "Python 3.10 is needed (Rasa 3.6 supports up to 3.10)." \
 	  "Install it, e.g. 'pyenv install 3.10', and run make again." >&2; exit 1; }; \
 	echo "Setting up $(VENV) with $$py (a few minutes the first time)..."; \
-	rm -rf $(VENV) && "$$py" -m venv $(VENV) && \
+	{ [ -x $(PY) ] || "$$py" -m venv $(VENV); } && \
 	$(VENV)/bin/pip install --quiet --upgrade "pip==24.0" && \
 	$(VENV)/bin/pip install --quiet -r requirements.lock && \
 	$(VENV)/bin/pip install --quiet --no-deps -e . && touch $@
