@@ -8,6 +8,7 @@ dict (`to_dict`/`from_dict`), so a driver can store it anywhere and resume after
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Tuple
 
@@ -322,3 +323,76 @@ class RoutineEngine:
         if not 0 <= state.phase < len(phases):
             raise ValueError(f"stored phase {state.phase} is outside this routine")
         return cls(phases, state)
+
+
+# -- choosing a routine ------------------------------------------------------------------------------
+DESK_TAGS = ("desk", "chair", "no_floor")
+
+
+def duration(routine: Routine, catalogue: Catalogue) -> float:
+    return sum(p.seconds for p in build_phases(routine, catalogue))
+
+
+def compose_routine(
+    catalogue: Catalogue,
+    areas: List[str] = (),
+    tags: List[str] = (),
+    minutes: float | None = None,
+) -> Routine | None:
+    """A routine built from the content tags: stretches for the areas and situations asked for,
+    as many as fit in `minutes` (default 10). Desk and chair requests use only stretches that need
+    no floor."""
+    from bot.answers import recommend  # answers imports nothing from here; avoid a cycle at load
+
+    desk = any(tag in DESK_TAGS for tag in tags)
+    candidates = recommend(
+        catalogue, list(areas) or ["whole_back"], list(tags), limit=len(catalogue.stretches)
+    )
+    if desk:
+        candidates = [s for s in candidates if not s.uses_floor]
+    if not candidates:
+        return None
+    budget = (minutes or 10) * 60
+    chosen: List[str] = []
+    for stretch in candidates:
+        trial = _routine_of([*chosen, stretch.id], areas, tags, minutes)
+        if chosen and duration(trial, catalogue) > budget:
+            break
+        chosen.append(stretch.id)
+    return _routine_of(chosen, areas, tags, minutes)
+
+
+def _routine_of(ids: List[str], areas, tags, minutes) -> Routine:
+    from bot.answers import AREA_NAMES, TAG_NAMES
+
+    focus = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
+        TAG_NAMES[t] for t in tags if t in TAG_NAMES
+    ]
+    name = "Routine for " + " and ".join(focus) if focus else "Whole-back routine"
+    span = [int(minutes), int(minutes)] if minutes else [5, 10]
+    return Routine(
+        id="composed",
+        name=name,
+        minutes=span,
+        summary="Put together from the stretches that suit what you asked for.",
+        items=[{"stretch": i} for i in ids],
+        source="composed",
+    )
+
+
+def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
+    """The routine a request names or describes; None when it is too vague to pick one."""
+    lowered = text.lower()
+    for routine in catalogue.routines.values():
+        if any(alias in lowered for alias in [routine.name.lower(), *routine.aliases]):
+            return routine
+    found = matcher.find(text, ("area", "tag"))
+    areas = [f.value for f in found if f.kind == "area"]
+    tags = [f.value for f in found if f.kind == "tag"]
+    minutes = None
+    match = re.search(r"\b(\d{1,2})\s*(min|mins|minute|minutes)\b", lowered)
+    if match:
+        minutes = float(match.group(1))
+    if not (areas or tags or minutes):
+        return None
+    return compose_routine(catalogue, areas, tags, minutes)

@@ -263,3 +263,50 @@ def test_pausing_never_loses_or_repeats_a_cue(steps):
         engine.resume(now)
     said += run_until(engine, 10**7, now)[0]
     assert said == schedule
+
+
+@pytest.mark.parametrize(
+    "text, name, must_include",
+    [
+        ("start the daily routine", "Basic daily routine", ["childs_pose", "pelvic_tilts"]),
+        (
+            "let's do the full routine",
+            "Comprehensive routine",
+            ["thread_the_needle", "side_stretch"],
+        ),
+        ("give me 10 minutes for my lower back", "Routine for lower back", ["knee_to_chest"]),
+        ("a quick desk routine", "Routine for desk breaks", ["seated_thoracic_twist"]),
+    ],
+)
+def test_choosing_a_routine(catalogue, text, name, must_include):
+    from bot.matching import default_matcher
+    from bot.routine import choose_routine
+
+    routine = choose_routine(text, catalogue, default_matcher())
+    assert routine.name == name
+    ids = [item.stretch for item in routine.items]
+    assert set(must_include) <= set(ids)
+
+
+def test_composed_routines_fit_the_time_and_desk_ones_need_no_floor(catalogue):
+    from bot.routine import compose_routine, duration
+
+    lower = compose_routine(catalogue, ["lower_back"], [], minutes=10)
+    assert duration(lower, catalogue) <= 10 * 60
+    assert all("lower_back" in catalogue.stretch(i.stretch).areas for i in lower.items[:3])
+    desk = compose_routine(catalogue, [], ["desk"], minutes=10)
+    assert desk.items and all(not catalogue.stretch(i.stretch).uses_floor for i in desk.items)
+
+
+def test_content_routines_last_as_long_as_the_articles_say(catalogue):
+    from bot.routine import duration
+
+    assert 20 * 60 <= duration(catalogue.routines["comprehensive"], catalogue) <= 30 * 60
+    assert 9 * 60 <= duration(catalogue.routines["basic_daily"], catalogue) <= 15 * 60
+
+
+def test_a_vague_request_picks_nothing(catalogue):
+    from bot.matching import default_matcher
+    from bot.routine import choose_routine
+
+    assert choose_routine("start a routine", catalogue, default_matcher()) is None
