@@ -105,10 +105,6 @@ def _pick_variant(stretch: Stretch, hint: str):
     return None
 
 
-def overview(stretch: Stretch) -> str:
-    return howto(stretch)
-
-
 def muscles(stretch: Stretch) -> str:
     lines = [f"{stretch.name} works {_lower_first(stretch.targets)}"]
     if stretch.muscles and stretch.muscles.primary:

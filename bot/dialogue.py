@@ -269,7 +269,7 @@ class Dialogue:
             )
         if topic == "ask_suitability":
             return answers.suitability(stretch, conditions, self.catalogue)
-        return answers.overview(stretch)
+        return answers.howto(stretch, lowered)
 
     def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
         if topic == "ask_suitability":

@@ -71,7 +71,7 @@ def build_phases(routine: Routine, catalogue: Catalogue, scale: float = 1.0) -> 
         per_side = stretch.dose.per_side if item.per_side is None else item.per_side
         hold, reps = _dose(stretch, item, routine)
         sides = ("the first side", "the other side") if per_side else (None,)
-        intro = f"Stretch {index + 1} of {total}: {stretch.name}. {_setup(stretch)}"
+        intro = f"Stretch {index + 1} of {total}: {stretch.name}. {stretch.start}"
         phases.append(Phase("intro", stretch.id, index, INTRO_SECONDS * scale, ((0.0, intro),)))
         for set_no in range(sets):
             for side_no, side in enumerate(sides):
@@ -108,10 +108,6 @@ def _dose(stretch: Stretch, item, routine: Routine) -> Tuple[float | None, int |
     if hold is None and dose.hold_breaths:
         hold = dose.hold_breaths[1] * 5.0  # about five seconds a calm breath
     return hold, dose.reps[0] if dose.reps else 1
-
-
-def _setup(stretch: Stretch) -> str:
-    return stretch.start
 
 
 def _work(stretch, index, hold, reps, side, scale, set_no, sets) -> List[Phase]:
