@@ -12,6 +12,7 @@ from typing import List, Sequence
 from bot import answers, settings
 from bot.catalogue import Catalogue, default_catalogue
 from bot.matching import Matcher, default_matcher
+from bot.routine import choose_routine
 from bot.safety import SafetyChecker, default_checker
 
 # Intents whose answer is about one stretch.
@@ -40,7 +41,9 @@ GENERIC_WORDS = re.compile(
 REFERS_BACK = re.compile(
     r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b"
 )
-ROUTINE_WORDS = re.compile(r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b")
+ROUTINE_WORDS = re.compile(
+    r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b|\b\d{1,2} ?(min|mins|minutes)\b"
+)
 HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
@@ -156,7 +159,7 @@ class Dialogue:
             if described and describing:
                 named = [described.value]
 
-        # 2. Routines (guided routines build on this; for now, describe them).
+        # 2. Routines: the one asked for, or one put together for an area, a time or a desk.
         if ROUTINE_WORDS.search(lowered) and intent in (
             "recommend",
             "ask_howto",
@@ -164,7 +167,16 @@ class Dialogue:
             "list_stretches",
             "general_advice",
         ):
-            return self._with_disclaimer(context, [answers.routines_text(self.catalogue)], named)
+            routine = choose_routine(text, self.catalogue, self.matcher)
+            if routine:
+                body = answers.routine_text(routine, self.catalogue)
+            else:
+                body = (
+                    answers.routines_text(self.catalogue)
+                    + "\n\nI can also put one together for you: try 'give me 10 minutes for my lower "
+                    "back' or 'a quick desk routine'."
+                )
+            return self._with_disclaimer(context, [body], named)
 
         # 3. Social and scope.
         if intent == "greet":

@@ -204,3 +204,31 @@ def test_need_without_area_is_about_the_current_stretch(dialogue):
         Context(stretch="childs_pose"),
     )
     assert "Child's Pose" in answer and "towel" in answer
+
+
+@pytest.mark.parametrize(
+    "text, must, must_not",
+    [
+        (
+            "give me 10 minutes for my lower back",
+            ["Routine for lower back", "Knee-to-Chest"],
+            ["Thread the Needle"],
+        ),
+        (
+            "a quick desk routine",
+            ["Routine for desk breaks", "Seated Thoracic Twist"],
+            ["Sphinx Pose", "Cat-Cow"],
+        ),
+        (
+            "what routines do you have",
+            ["Basic daily routine", "Comprehensive routine", "put one together"],
+            [],
+        ),
+    ],
+)
+def test_routine_requests(dialogue, text, must, must_not):
+    answer, _ = say(dialogue, text, "recommend")
+    for fragment in must:
+        assert fragment in answer
+    for fragment in must_not:
+        assert fragment not in answer
