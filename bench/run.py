@@ -178,18 +178,13 @@ def train(config: Path, out: Path, name: str) -> tuple[Path, float]:
 def red_flag_recall(parse_url: str | None) -> dict:
     checker = default_checker()
     results = {}
-    sets = {
-        "red_flags_fresh.yml": lambda i: True,
-        "red_flags_unseen.yml": lambda i: True,
-        "red_flags_final.yml": lambda i: True,
-    }
-    for file, keep in sets.items():
-        path = ROOT / "tests" / "data" / file.split(" ")[0]
+    for file in ("red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"):
+        path = ROOT / "tests" / "data" / file
         if not path.exists():
             continue
         data = yaml.safe_load(path.read_text())
-        flags = [c["text"] for i, c in enumerate(data["red_flags"]) if keep(i)]
-        others = [t for i, t in enumerate(data.get("not_red_flags") or data["everyday"]) if keep(i)]
+        flags = [case["text"] for case in data["red_flags"]]
+        others = data.get("not_red_flags") or data["everyday"]
 
         def combined(text):
             if checker.check(text):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import List, Sequence
+from typing import List
 
 from bot import answers, settings
 from bot.catalogue import Catalogue, default_catalogue
@@ -138,8 +138,9 @@ class Dialogue:
             intent = "inform"
         if intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE:
             return self._caution(named, areas, tags, context)
+        # A description ("the one where you lie on your belly"), looked for once, when no name was.
+        described = None if named else self.matcher.describe(text)
         if intent == "red_flag":  # the classifier alone was not sure enough: answer the question
-            described = None if named else self.matcher.describe(text)
             named = named or ([described.value] if described else [])
             intent = "inform" if named else "general_advice"
         unsure = turn.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
@@ -147,10 +148,9 @@ class Dialogue:
             follow_up = turn.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
                 context.stretch or REFERS_BACK.search(lowered)
             )
-            if not (follow_up and intent in STRETCH_TOPICS) and not self.matcher.describe(text):
+            if not (follow_up and intent in STRETCH_TOPICS) and not described:
                 intent = "out_of_scope"
         if intent in (*STRETCH_TOPICS, "inform", "affirm") and not named:
-            described = self.matcher.describe(text)
             # "how do I do it" is a follow-up, unless there is nothing to follow up on or the
             # user is plainly describing one ("the one where you ...").
             describing = (
@@ -176,7 +176,7 @@ class Dialogue:
                     + "\n\nI can also put one together for you: try 'give me 10 minutes for my lower "
                     "back' or 'a quick desk routine'."
                 )
-            return self._with_disclaimer(context, [body], named)
+            return self._with_disclaimer(context, [body])
 
         # 3. Social and scope.
         if intent == "greet":
@@ -217,7 +217,7 @@ class Dialogue:
                     else "ask_howto"
                 )
             else:
-                return self._with_disclaimer(context, [self._advice(lowered)], [])
+                return self._with_disclaimer(context, [self._advice(lowered)])
 
         # 4. Questions about a stretch.
         if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
@@ -241,7 +241,7 @@ class Dialogue:
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(context, stretch=stretches[0], pending_topic=None)
-        return self._with_disclaimer(new_context, messages, stretches)
+        return self._with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
     def _caution(self, named, areas, tags, context) -> Reply:
@@ -286,14 +286,14 @@ class Dialogue:
     def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
         if topic == "ask_suitability":
             body = answers.suitability(None, conditions, self.catalogue)
-            return self._with_disclaimer(context, [body], [])
+            return self._with_disclaimer(context, [body])
         general = GENERAL_FOR_TOPIC.get(topic)
         if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
             if topic == "ask_dosage" and re.search(
                 r"\bhow often|times a (day|week)|every day|daily\b", lowered
             ):
                 general = "how_often"
-            return self._with_disclaimer(context, [self._advice_topic(general)], [])
+            return self._with_disclaimer(context, [self._advice_topic(general)])
         candidates = self.matcher.ambiguous(text)
         options = (
             [self.catalogue.stretch(c) for c in candidates]
@@ -338,7 +338,7 @@ class Dialogue:
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(context, stretch=found[0].id, pending_topic=None)
-        return self._with_disclaimer(new_context, messages, [s.id for s in found])
+        return self._with_disclaimer(new_context, messages)
 
     def _advice(self, lowered: str) -> str:
         words = set(re.findall(r"[a-z']+", lowered))
@@ -364,9 +364,7 @@ class Dialogue:
             text += "\n" + answers.bullets(topic.points)
         return text
 
-    def _with_disclaimer(
-        self, context: Context, messages: List[str], _stretches: Sequence[str]
-    ) -> Reply:
+    def _with_disclaimer(self, context: Context, messages: List[str]) -> Reply:
         if not context.disclaimer_shown:
             messages = [*messages, self.catalogue.safety.disclaimer]
             context = replace(context, disclaimer_shown=True)

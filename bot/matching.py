@@ -91,6 +91,7 @@ class Matcher:
             for value, phrases in table.items():
                 self._add(kind, value, phrases)
         self._describe = self._build_descriptions()
+        self._max_idf = max(self._describe[1].values())  # weight of a word no description has
         # Stretch names long enough to forgive typos in, grouped by their number of words.
         table: Dict[int, Tuple[List[str], List[str], List[int]]] = {}
         for phrase, value in self._names.get("stretch", []):
@@ -235,7 +236,7 @@ class Matcher:
         said = set(self._lemmas(text))
         if len(said) < 2:
             return None
-        max_idf = max(idf.values())
+        said_weight = sum(idf.get(lemma, self._max_idf) for lemma in said)
         best: Dict[str, float] = {}
         for lemma in said:
             if lemma in name_words:
@@ -245,7 +246,6 @@ class Matcher:
             if len(common) < 2:
                 continue
             weight = sum(idf[lemma] for lemma in common)
-            said_weight = sum(idf.get(lemma, max_idf) for lemma in said)
             # Either most of the phrase was said, or most of what was said is in the phrase.
             score = max(
                 weight / sum(idf[lemma] for lemma in lemmas),

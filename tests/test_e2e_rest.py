@@ -19,8 +19,8 @@ def test_conversation_through_rest(rest):
     muscles = rest.say("what muscles does it work?")
     assert muscles.startswith("Cat-Cow works")
 
-    clarify = rest.say("what are the benefits")
-    assert "Cat-Cow" in clarify  # follow-up stays on cat-cow
+    benefits = rest.say("what are the benefits")
+    assert "Cat-Cow" in benefits  # the follow-up stays on cat-cow
 
     flag = rest.say("can I do sphinx? I've lost control of my bladder since yesterday")
     assert "emergency" in flag.lower() and "1. " not in flag
