@@ -247,12 +247,39 @@ class Vocabulary(_Model):
         return value
 
 
+COMMANDS = (
+    "next",
+    "previous",
+    "pause",
+    "resume",
+    "repeat",
+    "skip",
+    "stop",
+    "time_left",
+    "redo",
+    "status",
+)
+
+
+class Commands(_Model):
+    commands: Dict[Literal[COMMANDS], TextList]  # type: ignore[valid-type]
+    fillers: List[Text] = []
+
+    @validator("commands")
+    def _all_commands(cls, value):
+        missing = set(COMMANDS) - set(value)
+        if missing:
+            raise ValueError(f"missing commands: {', '.join(sorted(missing))}")
+        return value
+
+
 class Catalogue(_Model):
     stretches: Dict[str, Stretch]
     routines: Dict[str, Routine]
     safety: Safety
     advice: Dict[str, AdviceTopic]
     vocabulary: Vocabulary
+    commands: Commands
 
     def stretch(self, stretch_id: str) -> Stretch:
         return self.stretches[stretch_id]
@@ -316,6 +343,9 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
     vocab_path = root / "vocabulary.yml"
     vocabulary = _parse(Vocabulary, _read_yaml(vocab_path), vocab_path)
 
+    commands_path = root / "commands.yml"
+    commands = _parse(Commands, _read_yaml(commands_path), commands_path)
+
     _check_unique_names(stretches, root)
     return Catalogue(
         stretches=stretches,
@@ -323,6 +353,7 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
         safety=safety,
         advice={topic.id: topic for topic in advice.topics},
         vocabulary=vocabulary,
+        commands=commands,
     )
 
 
