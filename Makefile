@@ -15,7 +15,11 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 	  if "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1; then \
 	    command -v "$$p"; exit 0; fi; done; exit 1
 
-.PHONY: help run serve test bench train lint format clean
+# Debian packages for voice mode and its tests: speech out, audio tools, the PortAudio library
+# sounddevice loads, and PulseAudio for the virtual microphone the tests record from.
+SYSTEM_PACKAGES := espeak-ng sox libportaudio2 pulseaudio
+
+.PHONY: help run serve test bench train lint format clean voice sysdeps
 
 help:
 	@echo "make run    - set up, train if needed, start Stretchbot and chat in this terminal"
@@ -23,6 +27,7 @@ help:
 	@echo "make test   - lint, rasa data validate, and every test (starts the servers itself)"
 	@echo "make bench  - latency, training time, start-up time, memory and NLU accuracy -> BENCHMARKS.md"
 	@echo "make train  - retrain the model if data or config changed"
+	@echo "make voice  - hands-free voice mode (microphone and speaker)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@py=$$($(find_python)) || { echo "Python 3.10 is needed (Rasa 3.6 supports up to 3.10)." \
@@ -47,6 +52,21 @@ run: $(MODEL)
 serve: $(MODEL)
 	@$(VENV)/bin/stretchbot serve
 
+# Installs the Debian packages that are missing (as root, or with sudo when it needs no password).
+sysdeps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
+	  | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages: $$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else \
+	    echo "Voice mode needs these packages: $$missing. Install them (e.g. sudo apt-get install" \
+	      "$$missing) and run make again." >&2; exit 1; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends $$missing >/dev/null || exit 1; fi
+
+voice: sysdeps $(MODEL)
+	@$(VENV)/bin/stretchbot voice
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -55,7 +75,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint $(MODEL)
+test: sysdeps lint $(MODEL)
 	@echo "rasa data validate..."
 	@TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa data validate --fail-on-warnings > validate.log 2>&1 \
 	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }

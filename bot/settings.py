@@ -25,3 +25,18 @@ ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
 CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
 # How long `stretchbot serve` waits for both servers to answer before giving up.
 STARTUP_TIMEOUT_S = float(os.environ.get("STRETCHBOT_STARTUP_TIMEOUT", "240"))
+
+# Every routine duration (holds, rests, reps) is multiplied by this; tests and demos use a small value
+# to run a whole routine in seconds. Nothing else about behaviour depends on it.
+def _positive(name: str, default: str) -> float:
+    raw = os.environ.get(name, default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise SystemExit(f"{name} must be a number above 0 (it is {raw!r}).")
+    return value
+
+
+TIME_SCALE = _positive("STRETCHBOT_TIME_SCALE", "1.0")
