@@ -76,8 +76,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 test: sysdeps lint $(MODEL)
-	@echo "rasa data validate..."
-	@TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa data validate --fail-on-warnings > validate.log 2>&1 \
+	@echo "rasa data validate (every warning fails, but EXTERNAL_ intents without NLU data)..."
+	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m runner.validate > validate.log 2>&1 \
 	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }
 	@rm -f validate.log
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest

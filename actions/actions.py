@@ -1,14 +1,24 @@
-"""Rasa SDK adapter: moves one turn between the tracker and the core dialogue (bot/dialogue.py)."""
+"""Rasa SDK adapters: move each event between the tracker and the core coach (bot/coach.py).
+
+`action_answer` handles everything the user says. `action_routine_event` handles the events a routine
+needs besides that: the timer call-back (a Rasa reminder), the user leaving (socket.io disconnect) and
+coming back (a new socket.io connection). The coach says when it wants to be called back; here that
+becomes a `ReminderScheduled` with `kill_on_user_message=False`, so messages never cancel a hold.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from functools import lru_cache
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.coach import Coach, CoachReply, Session
+from bot.commands import default_commands
 from bot.dialogue import Context, Turn, default_dialogue
 
 logger = logging.getLogger(__name__)
@@ -21,6 +31,19 @@ SLOTS = {
     "pending_topic": "pending_topic",
     "disclaimer_shown": "disclaimer_shown",
 }
+ROUTINE_SLOT = "routine"
+TICK_INTENT = "EXTERNAL_routine_tick"
+LEFT_INTENT = "EXTERNAL_left"
+RETURNED_INTENT = "EXTERNAL_returned"
+# Channels that can deliver messages the bot sends on its own (timed cues).
+PUSH_CHANNELS = ("socketio",)
+# The custom payload that hands a chosen routine to a driver that runs it itself (voice mode).
+ROUTINE_PAYLOAD = "stretchbot_routine"
+
+
+@lru_cache(maxsize=1)
+def default_coach() -> Coach:
+    return Coach(default_dialogue(), default_commands())
 
 
 def turn_from_tracker(tracker: Tracker) -> Turn:
@@ -41,6 +64,41 @@ def context_from_tracker(tracker: Tracker) -> Context:
     )
 
 
+def session_from_tracker(tracker: Tracker) -> Session | None:
+    stored = tracker.get_slot(ROUTINE_SLOT)
+    return Session.from_dict(stored) if stored else None
+
+
+def reminder_name(tracker: Tracker) -> str:
+    # Rasa keys reminders by name across all conversations: one name per conversation.
+    return f"stretchbot_routine_{tracker.sender_id}"
+
+
+def events_for(
+    reply: CoachReply, before: Context, stored: Dict | None, tracker: Tracker
+) -> List[Dict[str, Any]]:
+    events = [
+        SlotSet(slot, getattr(reply.context, name))
+        for name, slot in SLOTS.items()
+        if getattr(reply.context, name) != getattr(before, name)
+    ]
+    session = reply.session.to_dict() if reply.session else None
+    if session != stored:
+        events.append(SlotSet(ROUTINE_SLOT, session))
+    if reply.wake is not None:
+        events.append(
+            ReminderScheduled(
+                TICK_INTENT,
+                trigger_date_time=datetime.fromtimestamp(reply.wake).astimezone(),
+                name=reminder_name(tracker),
+                kill_on_user_message=False,
+            )
+        )
+    elif reply.cancel:
+        events.append(ReminderCancelled(name=reminder_name(tracker)))
+    return events
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -49,8 +107,20 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         before = context_from_tracker(tracker)
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        local = isinstance(metadata, dict) and metadata.get("driver") == "voice"
+        context = before
+        if local and metadata.get("stretch"):  # the stretch the voice routine is on
+            context = Context(metadata["stretch"], before.pending_topic, before.disclaimer_shown)
         try:
-            reply = default_dialogue().respond(turn_from_tracker(tracker), before)
+            session = None if local else session_from_tracker(tracker)
+            reply = default_coach().message(
+                turn_from_tracker(tracker),
+                context,
+                session,
+                can_push=tracker.get_latest_input_channel() in PUSH_CHANNELS,
+                local=local,
+            )
         except Exception:  # the user gets a clear message, the log gets the details
             logger.exception(
                 "action_answer failed for %r", (tracker.latest_message or {}).get("text")
@@ -59,8 +129,36 @@ class ActionAnswer(Action):
             return []
         for text in reply.messages:
             dispatcher.utter_message(text=text)
-        return [
-            SlotSet(slot, getattr(reply.context, field))
-            for field, slot in SLOTS.items()
-            if getattr(reply.context, field) != getattr(before, field)
-        ]
+        if reply.routine is not None:
+            dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
+        return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+
+
+class ActionRoutineEvent(Action):
+    """Timer call-backs, and the user leaving or coming back."""
+
+    def name(self) -> str:
+        return "action_routine_event"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        coach = default_coach()
+        before = context_from_tracker(tracker)
+        session = session_from_tracker(tracker)
+        intent = turn_from_tracker(tracker).intent
+        try:
+            if intent == TICK_INTENT:
+                reply = coach.tick(session)
+            elif intent == LEFT_INTENT:
+                reply = coach.left(session)
+            else:
+                reply = coach.returned(session, before)
+        except Exception:
+            logger.exception("action_routine_event failed on %s", intent)
+            return []
+        if intent != RETURNED_INTENT:
+            reply.context = before  # timer and leaving events don't touch the conversation
+        for text in reply.messages:
+            dispatcher.utter_message(text=text)
+        return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)

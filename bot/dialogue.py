@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import List
 
 from bot import answers, settings
-from bot.catalogue import Catalogue, default_catalogue
+from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.matching import Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, default_checker
@@ -43,6 +43,16 @@ REFERS_BACK = re.compile(
 )
 ROUTINE_WORDS = re.compile(
     r"\broutines?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b|\b\d{1,2} ?(min|mins|minutes)\b"
+)
+# A routine request that only asks to see one ("what's in the daily routine?") shows it instead of
+# starting it.
+SHOW_WORDS = re.compile(
+    r"\b(show|list|see|describe|explain|what'?s in|what is in|tell me about|what does|"
+    r"what do|which|what|how long is|how many)\b"
+)
+START_WORDS = re.compile(
+    r"\b(start|begin|let'?s|guide me|coach me|take me|lead me|walk me|go through|"
+    r"(want|like|going|ready) to do|do (the|a|my|some|it|this|that))\b"
 )
 HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
@@ -83,6 +93,12 @@ class Reply:
     messages: List[str] = field(default_factory=list)
     context: Context = field(default_factory=Context)
     red_flag: bool = False
+    # A routine request: the routine asked for (None when the request was too vague to pick one),
+    # and whether the user wants to start it now or only to see it. A driver that can coach
+    # (bot/coach.py) starts it; on its own the dialogue shows it.
+    routine_request: bool = False
+    routine: Routine | None = None
+    start: bool = False
 
 
 class Dialogue:
@@ -176,7 +192,10 @@ class Dialogue:
                     + "\n\nI can also put one together for you: try 'give me 10 minutes for my lower "
                     "back' or 'a quick desk routine'."
                 )
-            return self._with_disclaimer(context, [body])
+            reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
+            reply.routine_request, reply.routine = True, routine
+            reply.start = bool(START_WORDS.search(lowered) or not SHOW_WORDS.search(lowered))
+            return reply
 
         # 3. Social and scope.
         if intent == "greet":
@@ -217,7 +236,7 @@ class Dialogue:
                     else "ask_howto"
                 )
             else:
-                return self._with_disclaimer(context, [self._advice(lowered)])
+                return self.with_disclaimer(context, [self._advice(lowered)])
 
         # 4. Questions about a stretch.
         if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
@@ -241,7 +260,7 @@ class Dialogue:
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(context, stretch=stretches[0], pending_topic=None)
-        return self._with_disclaimer(new_context, messages)
+        return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
     def _caution(self, named, areas, tags, context) -> Reply:
@@ -286,14 +305,14 @@ class Dialogue:
     def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
         if topic == "ask_suitability":
             body = answers.suitability(None, conditions, self.catalogue)
-            return self._with_disclaimer(context, [body])
+            return self.with_disclaimer(context, [body])
         general = GENERAL_FOR_TOPIC.get(topic)
         if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
             if topic == "ask_dosage" and re.search(
                 r"\bhow often|times a (day|week)|every day|daily\b", lowered
             ):
                 general = "how_often"
-            return self._with_disclaimer(context, [self._advice_topic(general)])
+            return self.with_disclaimer(context, [self._advice_topic(general)])
         candidates = self.matcher.ambiguous(text)
         options = (
             [self.catalogue.stretch(c) for c in candidates]
@@ -338,7 +357,7 @@ class Dialogue:
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(context, stretch=found[0].id, pending_topic=None)
-        return self._with_disclaimer(new_context, messages)
+        return self.with_disclaimer(new_context, messages)
 
     def _advice(self, lowered: str) -> str:
         words = set(re.findall(r"[a-z']+", lowered))
@@ -364,7 +383,7 @@ class Dialogue:
             text += "\n" + answers.bullets(topic.points)
         return text
 
-    def _with_disclaimer(self, context: Context, messages: List[str]) -> Reply:
+    def with_disclaimer(self, context: Context, messages: List[str]) -> Reply:
         if not context.disclaimer_shown:
             messages = [*messages, self.catalogue.safety.disclaimer]
             context = replace(context, disclaimer_shown=True)

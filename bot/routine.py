@@ -274,6 +274,11 @@ class RoutineEngine:
             start = next(i for i, p in enumerate(self.phases) if p.item == item - 1)
         return self._jump(now, start)
 
+    def redo(self, now: float) -> Output:
+        """Start this stretch again from its beginning."""
+        item = self.phase.item
+        return self._jump(now, next(i for i, p in enumerate(self.phases) if p.item == item))
+
     def repeat(self, now: float) -> Output:
         """Say the current instruction again; the timer is not touched."""
         if self.state.status in (FINISHED, STOPPED, READY):
@@ -303,6 +308,20 @@ class RoutineEngine:
             return Output([self.phases[target].cues[0][1], "Still paused: say resume to go on."])
         self.state.since = now
         return self.tick(now)
+
+    @property
+    def active(self) -> bool:
+        """Started and not over: running or paused."""
+        return self.state.status in (RUNNING, PAUSED)
+
+    def progress(self) -> Tuple[int, int]:
+        """(stretch number, number of stretches), counting from 1."""
+        return self.phase.item + 1, self.items
+
+    def upcoming_stretch(self) -> str | None:
+        """The id of the stretch after the current one, if any."""
+        later = (p for p in self.phases[self.state.phase :] if p.item > self.phase.item)
+        return next((p.stretch for p in later), None)
 
     def _not_running(self, verb: str) -> str:
         if self.state.status == PAUSED and verb == "pause":
@@ -374,6 +393,32 @@ def _routine_of(ids: List[str], areas, tags, minutes) -> Routine:
         items=[{"stretch": i} for i in ids],
         source="composed",
     )
+
+
+ORDINALS = {
+    "1": 0, "one": 0, "first": 0, "1st": 0,
+    "2": 1, "two": 1, "second": 1, "2nd": 1,
+    "3": 2, "three": 2, "third": 2, "3rd": 2,
+}  # fmt: skip
+
+
+def pick_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
+    """The routine meant by an answer to "which routine?": "the first one", "2", "the daily one",
+    "comprehensive", or any request `choose_routine` understands."""
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    routines = list(catalogue.routines.values())
+    for word in words:
+        if word in ORDINALS and ORDINALS[word] < len(routines) and len(words) <= 4:
+            return routines[ORDINALS[word]]
+    chosen = choose_routine(text, catalogue, matcher)
+    if chosen:
+        return chosen
+    for routine in routines:
+        names = [routine.name.lower(), *routine.aliases]
+        keys = {w for n in names for w in n.split()} - {"routine", "stretches", "back"}
+        if keys & set(words):
+            return routine
+    return None
 
 
 def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:

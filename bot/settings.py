@@ -22,9 +22,12 @@ DESCRIPTION_MIN_OVERLAP = 0.6
 MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"
 LOG_DIR = PROJECT_DIR / "logs"
 ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
+# Conversations (and the routine each one is doing) are kept here, so they survive a restart.
+TRACKER_DB = Path(os.environ.get("STRETCHBOT_TRACKER_DB", PROJECT_DIR / "var" / "tracker.db"))
 CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
 # How long `stretchbot serve` waits for both servers to answer before giving up.
 STARTUP_TIMEOUT_S = float(os.environ.get("STRETCHBOT_STARTUP_TIMEOUT", "240"))
+
 
 # Every routine duration (holds, rests, reps) is multiplied by this; tests and demos use a small value
 # to run a whole routine in seconds. Nothing else about behaviour depends on it.

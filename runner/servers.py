@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import List
 
 import requests
+import yaml
 
 from bot import settings
 
@@ -41,6 +42,7 @@ class Servers:
     model: Path = settings.MODEL_PATH
     enable_api: bool = False
     log_dir: Path = settings.LOG_DIR
+    tracker_db: Path = settings.TRACKER_DB
     env: dict = field(default_factory=dict)
     _procs: List[subprocess.Popen] = field(default_factory=list)
     _tmp: tempfile.TemporaryDirectory | None = None
@@ -67,11 +69,11 @@ class Servers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self._tmp = tempfile.TemporaryDirectory(prefix="stretchbot-")
         endpoints = Path(self._tmp.name) / "endpoints.yml"
-        endpoints.write_text(
-            settings.ENDPOINTS_FILE.read_text().replace(
-                "localhost:5055", f"{settings.RASA_HOST}:{self.actions_port}"
-            )
-        )
+        config = yaml.safe_load(settings.ENDPOINTS_FILE.read_text())
+        config["action_endpoint"]["url"] = f"{self.actions_url}/webhook"
+        Path(self.tracker_db).parent.mkdir(parents=True, exist_ok=True)
+        config["tracker_store"]["db"] = str(Path(self.tracker_db).resolve())
+        endpoints.write_text(yaml.safe_dump(config))
         env = {**os.environ, "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
         python = sys.executable
         self._spawn(

@@ -1,0 +1,74 @@
+"""Rasa's socket.io channel, plus two events a coached routine needs.
+
+When the last connection of a conversation closes, the conversation gets the intent `EXTERNAL_left`
+(the routine is paused where the user was). When a connection asks for an existing conversation
+again (`session_request` with its `session_id`), it gets `EXTERNAL_returned` (an interrupted routine
+is offered to resume). Everything else is Rasa's own `SocketIOInput`.
+
+Use it in credentials.yml as `channels.socketio.SocketIOInput` (the settings are the same).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from typing import Any, Awaitable, Callable, Dict, Set
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
+from sanic import Blueprint
+
+logger = logging.getLogger(__name__)
+LEFT = "/EXTERNAL_left"
+RETURNED = "/EXTERNAL_returned"
+
+
+class SocketIOInput(RasaSocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"  # same name: the same URL, and actions see the same input channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        sio = self.sio
+        if not self.session_persistence:  # without session ids a reconnect is a new conversation
+            return blueprint
+        handlers = sio.handlers[self.namespace or "/"]
+        rasa_session_request, rasa_disconnect = handlers["session_request"], handlers["disconnect"]
+        sessions: Dict[str, str] = {}  # socket id -> conversation
+        sockets: Dict[str, Set[str]] = defaultdict(set)  # conversation -> its open sockets
+
+        async def send(session_id: str, text: str) -> None:
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            message = UserMessage(text, output, session_id, input_channel=self.name())
+            try:
+                await on_new_message(message)
+            except Exception:  # a lost event must never break the channel
+                logger.exception("socket.io event %s for %s failed", text, session_id)
+
+        async def session_request(sid: str, data: Dict | None) -> None:
+            returning = bool((data or {}).get("session_id"))  # a client reusing its conversation
+            data = data if data is not None else {}
+            await rasa_session_request(sid, data)
+            session_id = data.get("session_id")
+            if not session_id:
+                return
+            sessions[sid] = session_id
+            sockets[session_id].add(sid)
+            if returning:
+                await send(session_id, RETURNED)
+
+        async def disconnect(sid: str) -> None:
+            await rasa_disconnect(sid)
+            session_id = sessions.pop(sid, None)
+            if session_id is None:
+                return
+            sockets[session_id].discard(sid)
+            if not sockets[session_id]:
+                del sockets[session_id]
+                await send(session_id, LEFT)
+
+        sio.on("session_request", session_request, namespace=self.namespace)
+        sio.on("disconnect", disconnect, namespace=self.namespace)
+        return blueprint

@@ -1,0 +1,162 @@
+"""Spoken test audio made on the spot: espeak-ng says a text, sox turns it into 16 kHz mono 16-bit
+and mixes in background noise at a chosen signal-to-noise ratio. The tests and `bench.voice` use it;
+nothing is downloaded and nothing is stored in the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import subprocess
+import wave
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, List, Sequence
+
+import numpy as np
+
+RATE = 16000
+LEAD_SILENCE = 0.4  # seconds before the speech
+TAIL_SILENCE = 0.8  # after it: enough for the endpointer to close the utterance
+
+
+@dataclass(frozen=True)
+class Take:
+    """One way of saying a text: voice, words per minute, noise colour and SNR (None = clean)."""
+
+    voice: str = "en-us"
+    speed: int = 170
+    noise: str | None = None  # a sox synth noise type: whitenoise, pinknoise, brownnoise
+    snr_db: float = 20.0
+
+    @property
+    def label(self) -> str:
+        noise = f"+{self.noise}{self.snr_db:g}dB" if self.noise else ""
+        return f"{self.voice}@{self.speed}{noise}"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    text: str
+    take: Take
+    path: Path
+    speech_end: float  # seconds into the file where the speech ends
+
+
+def tools_missing() -> List[str]:
+    return [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+
+
+def read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as wav:
+        return np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(np.asarray(samples, dtype="<i2").tobytes())
+
+
+def speech_bounds(samples: np.ndarray, rate: int = RATE) -> tuple[float, float]:
+    """Start and end (seconds) of the part louder than 2% of the peak, in 10 ms steps."""
+    if not len(samples):
+        return 0.0, 0.0
+    step = rate // 100
+    frames = np.abs(samples[: len(samples) // step * step].astype(np.int32)).reshape(-1, step)
+    loud = np.flatnonzero(frames.max(axis=1) > 0.02 * max(1, int(np.abs(samples).max())))
+    if not len(loud):
+        return 0.0, 0.0
+    return loud[0] * 0.01, (loud[-1] + 1) * 0.01
+
+
+def _run(command: Sequence[str]) -> None:
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def synthesize(text: str, take: Take, path: Path) -> Fixture:
+    """Speak `text` into `path` (16 kHz mono 16-bit, padded with silence, noise mixed in)."""
+    clean = path.with_suffix(".clean.wav")
+    raw = path.with_suffix(".espeak.wav")
+    _run(["espeak-ng", "-v", take.voice, "-s", str(take.speed), "-w", str(raw), text])
+    _run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(clean)])
+    raw.unlink()
+    speech = read_wav(clean)
+    start, end = speech_bounds(speech)
+    speech = speech[int(start * RATE) : int(end * RATE)]
+    padded = np.concatenate(
+        [np.zeros(int(LEAD_SILENCE * RATE)), speech, np.zeros(int(TAIL_SILENCE * RATE))]
+    ).astype("<i2")
+    write_wav(clean, padded)
+    if take.noise:
+        _mix_noise(clean, path, take, rms(speech))
+        clean.unlink()
+    else:
+        clean.replace(path)
+    return Fixture(text, take, path, LEAD_SILENCE + len(speech) / RATE)
+
+
+def rms(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+
+
+def _mix_noise(clean: Path, out: Path, take: Take, speech_rms: float) -> None:
+    seconds = len(read_wav(clean)) / RATE
+    noise = out.with_suffix(".noise.wav")
+    # sox's synth noise at amplitude 1 has a known RMS we measure rather than assume.
+    _run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(noise)]
+         + ["synth", f"{seconds:.3f}", take.noise, "vol", "0.3"])  # fmt: skip
+    noise_rms = rms(read_wav(noise)) or 1.0
+    gain = speech_rms / (noise_rms * 10 ** (take.snr_db / 20)) if speech_rms else 0.0
+    _run(["sox", "-m", "-v", "1", str(clean), "-v", f"{gain:.5f}", str(noise), str(out)])
+    noise.unlink()
+
+
+def silence(path: Path, seconds: float = 2.0, take: Take | None = None) -> Fixture:
+    """Room tone: digital silence, or only the noise of `take`."""
+    samples = np.zeros(int(seconds * RATE), dtype="<i2")
+    if take and take.noise:
+        clean = path.with_suffix(".clean.wav")
+        write_wav(clean, samples)
+        _mix_noise(clean, path, take, 300.0)  # noise at the level of quiet speech
+        clean.unlink()
+    else:
+        write_wav(path, samples)
+    return Fixture("", take or Take(), path, 0.0)
+
+
+def fixture_path(directory: Path, text: str, take: Take) -> Path:
+    digest = hashlib.sha1(f"{text}|{take.label}".encode()).hexdigest()[:12]
+    return directory / f"{digest}.wav"
+
+
+def synthesize_all(
+    items: Iterable[tuple[str, Take]], directory: Path, workers: int | None = None
+) -> List[Fixture]:
+    """Speak every (text, take) into `directory`, in parallel; existing files are reused."""
+    directory.mkdir(parents=True, exist_ok=True)
+    items = list(items)
+
+    def one(item: tuple[str, Take]) -> Fixture:
+        text, take = item
+        path = fixture_path(directory, text, take)
+        if not text:
+            return silence(path, take=take)
+        if path.exists():
+            samples = read_wav(path)
+            end = LEAD_SILENCE + max(0.0, len(samples) / RATE - LEAD_SILENCE - TAIL_SILENCE)
+            return Fixture(text, take, path, end)
+        return synthesize(text, take, path)
+
+    with ThreadPoolExecutor(max_workers=workers or max(2, math.ceil((_cpus() or 2) * 1.5))) as ex:
+        return list(ex.map(one, items))
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
