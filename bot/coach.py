@@ -358,8 +358,9 @@ class Coach:
         )
 
     def _interrupt(self, engine, session) -> None:
-        """Pause at the last call-back that never came: where the user last heard from us."""
-        engine.pause(session.wake)
+        """Pause just before the call-back that never came: where the user last heard from us (the
+        cues due then are said after resuming, not lost)."""
+        engine.pause(max(engine.state.since, session.wake - 0.01))
         session.engine, session.wake, session.interrupted = engine.to_dict(), None, True
 
     def _welcome_back(self, engine, session) -> str:

@@ -1,4 +1,9 @@
-"""Terminal chat over socket.io, so messages the bot sends on its own (routine cues) show up too."""
+"""Terminal chat over socket.io, so messages the bot sends on its own (routine cues) show up too.
+
+The conversation id is kept in a file (bot/settings.py CHAT_SESSION_FILE), so leaving and coming
+back with `make run` continues the same conversation, and an unfinished routine is offered to
+resume.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from typing import Callable
 
 import socketio
 
+from bot import settings
+
 PROMPT = "You: "
 QUIT_WORDS = {"/quit", "/exit", "quit", "exit"}
 
@@ -18,6 +25,7 @@ class ChatClient:
         self.url = url
         self.session_id = session_id or uuid.uuid4().hex
         self.out = out
+        self.waiting = False  # True while the user is typing at the prompt
         self.replied = threading.Event()
         self.lost = threading.Event()
         self.sio = socketio.Client(reconnection=False)
@@ -27,7 +35,12 @@ class ChatClient:
     def _on_bot(self, data) -> None:
         text = (data or {}).get("text")
         if text:
-            self.out("Stretchbot: " + text.replace("\n", "\n            "))
+            line = "Stretchbot: " + text.replace("\n", "\n            ")
+            if self.waiting:  # a cue while the user is at the prompt: print above it, then re-prompt
+                self.out("\r" + line)
+                print(PROMPT, end="", flush=True)
+            else:
+                self.out(line)
         self.replied.set()
 
     def _on_disconnect(self, *args) -> None:
@@ -52,8 +65,26 @@ class ChatClient:
             self.sio.disconnect()
 
 
-def interactive(url: str) -> int:
-    client = ChatClient(url)
+def saved_session_id() -> str:
+    """The terminal chat's conversation id, the same every time on this machine."""
+    path = settings.CHAT_SESSION_FILE
+    try:
+        saved = path.read_text().strip()
+        if saved:
+            return saved
+    except OSError:
+        pass
+    session_id = uuid.uuid4().hex
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(session_id)
+    except OSError:  # not fatal: this chat just won't be resumable
+        pass
+    return session_id
+
+
+def interactive(url: str, session_id: str | None = None) -> int:
+    client = ChatClient(url, session_id or saved_session_id())
     try:
         client.connect()
     except socketio.exceptions.ConnectionError:
@@ -63,7 +94,9 @@ def interactive(url: str) -> int:
     try:
         while not client.lost.is_set():
             try:
+                client.waiting = True
                 line = input(PROMPT).strip()
+                client.waiting = False
             except EOFError:
                 print()
                 break

@@ -20,11 +20,25 @@ def dialogue():
     return Dialogue()
 
 
+# Routines in server tests run 20 times faster than real time (STRETCHBOT_TIME_SCALE).
+TEST_TIME_SCALE = 0.05
+
+
+def make_servers(tracker_db) -> Servers:
+    return Servers(
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        enable_api=True,
+        tracker_db=tracker_db,
+        env={"STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE)},
+    )
+
+
 @pytest.fixture(scope="session")
-def server():
-    """Rasa (REST, socket.io and the HTTP API) plus the action server, on free ports."""
-    servers = Servers(rasa_port=free_port(), actions_port=free_port(), enable_api=True)
-    with servers:
+def server(tmp_path_factory):
+    """Rasa (REST, socket.io and the HTTP API) plus the action server, on free ports, with a
+    tracker store of its own."""
+    with make_servers(tmp_path_factory.mktemp("trackers") / "tracker.db") as servers:
         yield servers
 
 

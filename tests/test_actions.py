@@ -7,19 +7,26 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer
+from actions.actions import ActionAnswer, ActionRoutineEvent
 
 
-def tracker(text, intent, slots=None, confidence=0.9):
+def tracker(text, intent, slots=None, confidence=0.9, sender="test", channel="socketio", meta=None):
     return Tracker(
-        sender_id="test",
-        slots={"stretch": None, "pending_topic": None, "disclaimer_shown": False, **(slots or {})},
+        sender_id=sender,
+        slots={
+            "stretch": None,
+            "pending_topic": None,
+            "disclaimer_shown": False,
+            "routine": None,
+            **(slots or {}),
+        },
         latest_message={
             "text": text,
             "intent": {"name": intent, "confidence": confidence},
             "entities": [],
+            "metadata": meta or {},
         },
-        events=[],
+        events=[{"event": "user", "text": text, "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -75,5 +82,121 @@ def test_action_answer(text, intent, slots, first_words, events):
     assert result == events
 
 
-def test_action_name_matches_domain():
-    assert ActionAnswer().name() == "action_answer"
+def test_action_names_match_the_domain(catalogue):
+    import yaml
+
+    from bot import settings
+
+    domain = yaml.safe_load((settings.PROJECT_DIR / "domain.yml").read_text())
+    assert {ActionAnswer().name(), ActionRoutineEvent().name()} == set(domain["actions"])
+
+
+def run(action, track):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, track, {})
+    return [m.get("text") or m.get("custom") for m in dispatcher.messages], events
+
+
+def by_type(events, kind):
+    return [e for e in events if e["event"] == kind]
+
+
+def test_starting_a_routine_schedules_a_reminder_that_messages_do_not_kill():
+    said, events = run(
+        ActionAnswer(), tracker("start the daily routine", "recommend", sender="ann")
+    )
+    assert said[0].startswith("Let's do the basic daily routine")
+    (reminder,) = by_type(events, "reminder")
+    assert reminder["intent"] == "EXTERNAL_routine_tick"
+    assert reminder["kill_on_user_msg"] is False
+    assert reminder["name"] == "stretchbot_routine_ann"  # unique per conversation
+    (stored,) = [e for e in by_type(events, "slot") if e["name"] == "routine"]
+    assert stored["value"]["routine"] == {"id": "basic_daily"}
+    assert stored["value"]["engine"]["status"] == "running"
+
+
+def started(sender="ann"):
+    _, events = run(ActionAnswer(), tracker("start the daily routine", "recommend", sender=sender))
+    return next(e["value"] for e in by_type(events, "slot") if e["name"] == "routine")
+
+
+def test_a_question_mid_routine_leaves_the_reminder_and_the_routine_alone():
+    session = started()
+    said, events = run(
+        ActionAnswer(), tracker("what muscles does this work", "ask_muscles", {"routine": session})
+    )
+    assert said[0].startswith("Child's Pose works")
+    assert not by_type(events, "reminder") and not by_type(events, "cancel_reminder")
+    assert not [e for e in by_type(events, "slot") if e["name"] == "routine"]
+
+
+def test_pause_cancels_the_reminder_of_this_conversation_only():
+    session = started("bob")
+    said, events = run(ActionAnswer(), tracker("pause", "deny", {"routine": session}, sender="bob"))
+    assert said == ["Paused. Say resume when you're ready."]
+    (cancel,) = by_type(events, "cancel_reminder")
+    assert cancel["name"] == "stretchbot_routine_bob"
+
+
+def test_the_timer_event_says_what_is_due(monkeypatch):
+    import actions.actions as module
+
+    session = started()
+    coach = module.default_coach()
+    monkeypatch.setattr(coach, "clock", lambda: session["wake"])
+    said, events = run(
+        ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": session})
+    )
+    assert said == ["Hold for 60 seconds."]
+    assert by_type(events, "reminder")[0]["kill_on_user_msg"] is False
+
+
+def test_leaving_pauses_and_returning_offers_to_resume():
+    session = started()
+    _, events = run(ActionRoutineEvent(), tracker(None, "EXTERNAL_left", {"routine": session}))
+    paused = next(e["value"] for e in by_type(events, "slot") if e["name"] == "routine")
+    assert paused["engine"]["status"] == "paused" and by_type(events, "cancel_reminder")
+    said, events = run(
+        ActionRoutineEvent(), tracker(None, "EXTERNAL_returned", {"routine": paused})
+    )
+    assert said[0].startswith("Welcome back!")
+    assert {
+        "event": "slot",
+        "name": "pending_topic",
+        "value": "resume_routine",
+        "timestamp": None,
+    } in events
+
+
+def test_returning_without_a_routine_says_nothing():
+    said, events = run(ActionRoutineEvent(), tracker(None, "EXTERNAL_returned"))
+    assert said == [] and events == []
+
+
+def test_rest_channel_is_told_cues_are_not_pushed():
+    said, _ = run(ActionAnswer(), tracker("start the daily routine", "recommend", channel="rest"))
+    assert "can't show timed cues" in said[1]
+
+
+def test_voice_driver_gets_the_routine_as_a_payload_and_no_reminder():
+    said, events = run(
+        ActionAnswer(),
+        tracker("start the daily routine", "recommend", meta={"driver": "voice"}),
+    )
+    assert said[0].startswith("Let's do the basic daily routine")
+    payload = next(m for m in said if isinstance(m, dict))
+    assert payload["stretchbot_routine"]["id"] == "basic_daily"
+    assert not by_type(events, "reminder")
+
+
+def test_voice_questions_are_about_the_stretch_the_voice_routine_is_on():
+    said, _ = run(
+        ActionAnswer(),
+        tracker(
+            "what muscles does this work",
+            "ask_muscles",
+            {"disclaimer_shown": True},
+            meta={"driver": "voice", "stretch": "cat_cow"},
+        ),
+    )
+    assert said[0].startswith("Cat-Cow works")
