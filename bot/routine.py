@@ -396,7 +396,7 @@ def _routine_of(ids: List[str], areas, tags, minutes) -> Routine:
 
 
 ORDINALS = {
-    "1": 0, "one": 0, "first": 0, "1st": 0,
+    "1": 0, "first": 0, "1st": 0,
     "2": 1, "two": 1, "second": 1, "2nd": 1,
     "3": 2, "three": 2, "third": 2, "3rd": 2,
 }  # fmt: skip

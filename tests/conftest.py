@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import shutil
 import uuid
 
 import pytest
 import requests
 
+from bot import settings
 from bot.catalogue import default_catalogue
 from bot.dialogue import Dialogue
 from runner.servers import Servers, free_port
@@ -13,6 +15,14 @@ from runner.servers import Servers, free_port
 @pytest.fixture(scope="session")
 def catalogue():
     return default_catalogue()
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of content/ to break on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(settings.CONTENT_DIR, target)
+    return target
 
 
 @pytest.fixture(scope="session")

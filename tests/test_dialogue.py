@@ -232,3 +232,26 @@ def test_routine_requests(dialogue, text, must, must_not):
         assert fragment in answer
     for fragment in must_not:
         assert fragment not in answer
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("start the daily routine", True),
+        ("let's do the full routine", True),
+        ("give me 10 minutes for my lower back", True),
+        ("can you take me through a desk routine", True),
+        ("show me the daily routine", False),
+        ("what's in the comprehensive routine?", False),
+        ("how long is the daily routine", False),
+    ],
+)
+def test_routine_requests_say_whether_to_start(dialogue, text, start):
+    reply = dialogue.respond(Turn(text, "recommend", 0.9))
+    assert reply.routine_request and reply.routine is not None
+    assert reply.start is start
+
+
+def test_a_vague_routine_request_names_no_routine(dialogue):
+    reply = dialogue.respond(Turn("let's do a routine", "recommend", 0.9))
+    assert reply.routine_request and reply.routine is None

@@ -310,3 +310,36 @@ def test_a_vague_request_picks_nothing(catalogue):
     from bot.routine import choose_routine
 
     assert choose_routine("start a routine", catalogue, default_matcher()) is None
+
+
+@pytest.mark.parametrize(
+    "answer, routine_id",
+    [
+        ("the first one", "basic_daily"),
+        ("1", "basic_daily"),
+        ("2nd", "comprehensive"),
+        ("the daily one", "basic_daily"),
+        ("comprehensive please", "comprehensive"),
+        ("the long one", "comprehensive"),
+        ("a quick desk routine", "composed"),
+        ("5 minutes for my neck", "composed"),
+        ("no idea", None),
+    ],
+)
+def test_picking_from_the_offered_routines(catalogue, answer, routine_id):
+    from bot.matching import default_matcher
+    from bot.routine import pick_routine
+
+    routine = pick_routine(answer, catalogue, default_matcher())
+    assert (routine.id if routine else None) == routine_id
+
+
+def test_redo_restarts_this_stretch_and_progress_counts_from_one(daily):
+    engine = RoutineEngine(daily)
+    engine.start(0.0)
+    engine.skip(1.0)
+    engine.next(2.0)
+    assert engine.progress() == (2, 5) and engine.phase.kind == "reps"
+    assert engine.upcoming_stretch() == "knee_to_chest"
+    out = engine.redo(3.0)
+    assert out.messages[0].startswith("Stretch 2 of 5: Cat-Cow.") and engine.phase.kind == "intro"
