@@ -105,9 +105,16 @@ def wait_up(url: str, timeout: float = 300) -> None:
     sys.exit(f"{url} did not come up")
 
 
-def start_stretchbot(model: Path) -> tuple[Servers, float]:
-    """Start Stretchbot; return it and the seconds from start to its first answer."""
-    servers = Servers(rasa_port=free_port(), actions_port=free_port(), model=model, enable_api=True)
+def start_stretchbot(model: Path, tmp: Path) -> tuple[Servers, float]:
+    """Start Stretchbot (with a tracker store of its own); return it and the seconds from start to
+    its first answer."""
+    servers = Servers(
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        model=model,
+        enable_api=True,
+        tracker_db=Path(tempfile.mkdtemp(dir=tmp)) / "tracker.db",
+    )
     started = time.perf_counter()
     servers.start()
     servers.wait_ready()
@@ -236,7 +243,7 @@ def main() -> int:
         starter, starter_url = start_starter(tmp)
         try:
             print("Stretchbot against the starter bot, interleaved...", flush=True)
-            ours, figures["start_to_first_answer_s"] = start_stretchbot(model)
+            ours, figures["start_to_first_answer_s"] = start_stretchbot(model, tmp)
             try:
                 a, b = interleaved(ours.url, starter_url, texts)
                 figures["stretchbot"], figures["starter"] = summary(a), summary(b)
@@ -248,7 +255,7 @@ def main() -> int:
                 ours.stop()
             if not args.skip_variants:
                 print("variant: rules + TED against the starter bot...", flush=True)
-                variant, _ = start_stretchbot(ted)
+                variant, _ = start_stretchbot(ted, tmp)
                 try:
                     a, b = interleaved(variant.url, starter_url, texts)
                     figures["ted"], figures["ted_starter"] = summary(a), summary(b)

@@ -60,6 +60,7 @@ PAIN_QUESTION = re.compile(
 )
 STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
 RESUME_TOPIC, START_TOPIC, CHOOSE_TOPIC = "resume_routine", "start_routine", "choose_routine"
+ROUTINE_TOPICS = (RESUME_TOPIC, START_TOPIC, CHOOSE_TOPIC)
 
 
 @dataclass
@@ -162,9 +163,11 @@ class Coach:
         if not (engine and engine.active) and START_ONLY.match(text.lower()):
             return self._offer_choice(context, None)
 
-        asked = context
+        asked = context  # the dialogue knows nothing of routine questions still open
+        if context.pending_topic in ROUTINE_TOPICS:
+            asked = replace(asked, pending_topic=None)
         if engine and engine.active:
-            asked = replace(context, stretch=engine.current_stretch)
+            asked = replace(asked, stretch=engine.current_stretch)
         reply = self.dialogue.respond(turn, asked)
         if reply.routine_request:
             return self._routine_request(reply, context, session, engine, now, can_push, local)
@@ -219,10 +222,10 @@ class Coach:
     def _routine_request(self, reply: Reply, context, session, engine, now, can_push, local):
         if reply.routine is None:
             return self._offer_choice(reply.context, session, intro=reply.messages)
-        if (
-            reply.start
-        ):  # the dialogue's own preview is replaced, so its once-only note is not shown
-            return self._start(reply.routine, context, session, engine, now, can_push, local)
+        if reply.start:  # the dialogue's preview is replaced, and its once-only note with it
+            started = self._start(reply.routine, context, session, engine, now, can_push, local)
+            started.messages[:0] = reply.caution
+            return started
         if engine and engine.active:  # only showing another one: keep the running routine
             return CoachReply(reply.messages, reply.context, session)
         offered = Session(
@@ -230,10 +233,12 @@ class Coach:
             RoutineEngine(self._phases(reply.routine)).to_dict(),
             self.scale,
         )
+        cleared = " once a professional has cleared you" if reply.needs_clearance else ""
+        body = len(reply.caution) + 1  # the caution, the routine, then the once-only note
         messages = [
-            *reply.messages[:1],
-            "Say 'start' when you're ready to do it.",
-            *reply.messages[1:],
+            *reply.messages[:body],
+            f"Say 'start' when you're ready to do it{cleared}.",
+            *reply.messages[body:],
         ]
         context = replace(reply.context, pending_topic=None if local else START_TOPIC)
         return CoachReply(messages, context, None if local else offered)

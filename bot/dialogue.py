@@ -58,6 +58,8 @@ HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
 )
+# Conditions that need a professional's say-so before a routine: it is shown, not started.
+SERIOUS_CONDITIONS = {"sciatica", "disc", "spine_condition", "surgery", "pregnancy"}
 SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
 # Intents that only make sense about stretching; without any sign of that they are out of scope.
 NEEDS_DOMAIN = (*STRETCH_TOPICS, "recommend", "general_advice", "list_stretches", "inform")
@@ -99,6 +101,8 @@ class Reply:
     routine_request: bool = False
     routine: Routine | None = None
     start: bool = False
+    caution: List[str] = field(default_factory=list)  # said before the routine, whatever happens
+    needs_clearance: bool = False  # a professional should clear the user before they start
 
 
 class Dialogue:
@@ -195,6 +199,13 @@ class Dialogue:
             reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
             reply.routine_request, reply.routine = True, routine
             reply.start = bool(START_WORDS.search(lowered) or not SHOW_WORDS.search(lowered))
+            if SERIOUS_CONDITIONS & set(conditions) or SEVERE_WORDS.search(lowered):
+                # Check first, then only if cleared: shown and offered, never started at once.
+                reply.caution = [answers.suitability(None, conditions, self.catalogue)]
+                reply.start, reply.needs_clearance = False, True
+            elif "back_pain" in conditions:
+                reply.caution = [self.catalogue.safety.check_first]
+            reply.messages[:0] = reply.caution
             return reply
 
         # 3. Social and scope.

@@ -23,7 +23,9 @@ MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"
 LOG_DIR = PROJECT_DIR / "logs"
 ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
 # Conversations (and the routine each one is doing) are kept here, so they survive a restart.
-CHAT_SESSION_FILE = PROJECT_DIR / "var" / "chat_session"
+CHAT_SESSION_FILE = Path(
+    os.environ.get("STRETCHBOT_CHAT_SESSION_FILE", PROJECT_DIR / "var" / "chat_session")
+)
 TRACKER_DB = Path(os.environ.get("STRETCHBOT_TRACKER_DB", PROJECT_DIR / "var" / "tracker.db"))
 CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
 # How long `stretchbot serve` waits for both servers to answer before giving up.

@@ -366,3 +366,34 @@ def test_a_local_driver_gets_the_routine_to_run_itself(chat):
 def test_channels_that_cannot_push_are_told_how_to_follow(chat):
     reply = chat.say("start the daily routine", "recommend", can_push=False)
     assert "can't show timed cues" in reply.messages[1]
+
+
+def test_an_open_routine_question_does_not_leak_into_stretch_answers(chat):
+    chat.say("let's do a routine", "recommend")
+    reply = chat.say("what muscles does sphinx work", "ask_muscles")
+    assert reply.messages[0].startswith("Sphinx Pose works")
+    reply = chat.say("sphinx", "inform")
+    assert reply.messages[0].startswith("Sphinx Pose:")  # how to do it, the default topic
+
+
+def test_how_do_i_do_this_mid_routine_gives_the_full_steps(chat):
+    chat.say("start the daily routine", "recommend")
+    chat.wait(12)
+    reply = chat.say("how do I do this?", "ask_howto")
+    assert reply.messages[0].startswith("Child's Pose:") and "1. " in reply.messages[0]
+
+
+def test_a_routine_for_back_pain_starts_after_the_check_first_note(chat):
+    reply = chat.say("give me 10 minutes for my lower back pain", "recommend")
+    assert reply.messages[0].startswith("With severe back pain, a recent injury")
+    assert reply.messages[1].startswith("Let's do the routine for lower back")
+
+
+def test_a_routine_with_sciatica_is_offered_only_once_cleared(chat):
+    reply = chat.say("start the daily routine, I have sciatica", "recommend")
+    assert reply.messages[0].startswith("With sciatica")
+    assert reply.messages[1].startswith("Basic daily routine")
+    assert reply.messages[2] == (
+        "Say 'start' when you're ready to do it once a professional has cleared you."
+    )
+    assert reply.wake is None and chat.status == "ready"

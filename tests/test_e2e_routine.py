@@ -147,3 +147,35 @@ def test_a_server_restart_offers_to_resume_where_the_user_was(tmp_path):
             listener.wait_for("Stretch 3 of 5: Knee-to-Chest.", mark, timeout=30)
         finally:
             listener.close()
+
+
+def test_the_terminal_chat_shows_cues_as_they_happen_and_keeps_its_conversation(server, tmp_path):
+    """`stretchbot chat` (what `make run` opens): cues appear while the user is at the prompt, and
+    after quitting, a new chat continues the same conversation with the offer to resume."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "STRETCHBOT_CHAT_SESSION_FILE": str(tmp_path / "chat_session")}
+    command = [sys.executable, "-m", "runner.cli", "chat", "--url", server.url]
+
+    def chat(lines: list[tuple[str, float]]) -> str:
+        proc = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        for line, pause in lines:
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+            time.sleep(pause)
+        out, _ = proc.communicate(timeout=60)
+        assert proc.returncode == 0
+        return out
+
+    first = chat([("start the daily routine", scaled(40)), ("quit", 0)])
+    assert "Stretchbot: Let's do the basic daily routine" in first
+    assert "Stretchbot: Hold for 60 seconds." in first  # said while the user typed nothing
+    assert "Stretchbot: Halfway." in first
+    time.sleep(1)
+    second = chat([("stop", 1), ("quit", 0)])
+    assert "Stretchbot: Welcome back! You were in the middle of the basic daily routine" in second
+    assert "Stretchbot: Routine stopped." in second
