@@ -26,6 +26,7 @@ from pathlib import Path
 import requests
 import yaml
 
+from bench import routine as routine_bench
 from bot import settings
 from bot.dialogue import RED_FLAG_MIN_CONFIDENCE
 from bot.safety import default_checker
@@ -265,6 +266,8 @@ def main() -> int:
         finally:
             os.killpg(starter.pid, 15)
             starter.wait(30)
+    print("routine cue timing over socket.io...", flush=True)
+    figures["routine"] = routine_bench.run()
     text = report(figures)
     OUT.write_text(text)
     (ROOT / "bench" / "last_run.json").write_text(json.dumps(figures, indent=2))
@@ -331,6 +334,8 @@ def report(f: dict) -> str:
             f"| {name} | {r['patterns']}/{r['n']} | {r['with_classifier']}/{r['n']} | {r['false_alarms']}/{r['n_negatives']} |"
         )
     lines.append("")
+    if "routine" in f:
+        lines.append(routine_bench.markdown(f["routine"]))
     return "\n".join(lines)
 
 
