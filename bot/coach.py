@@ -137,7 +137,7 @@ class Coach:
             session = replace(session, engine=engine.to_dict(), wake=out.next_deadline)
             rearm = engine.status == RUNNING
         text = (turn.text or "").strip()
-        command = self.commands.match(text)
+        command = self.commands.find(text)
 
         # Safety first: a warning sign or pain stops a running routine.
         if engine and engine.active and (self.dialogue.checker.check(text) or self._pain(text)):

@@ -14,6 +14,10 @@ from typing import Dict, List, Tuple
 
 from bot.catalogue import Catalogue, ContentError, default_catalogue, normalise
 
+CLAUSES = re.compile(r"[,.;:!?]+|\s+-\s+|\s+(?:and|but|so|because|cos)\s+")
+QUESTION = re.compile(
+    r"^(what|which|how|why|when|where|who|is|are|can|could|should|would|will|do|does|did)\b"
+)
 # The commands a voice session reports; the other ones (redo, status) are chat conveniences.
 VOICE_COMMANDS = ("next", "previous", "pause", "resume", "repeat", "skip", "stop", "time_left")
 
@@ -58,6 +62,25 @@ class CommandTable:
         if not text or len(text) > 80:
             return None
         return self._lookup.get(self.key(text))
+
+    def find(self, text: str) -> str | None:
+        """The command in a typed message, which may come with a remark: "pause, my phone is
+        ringing" is `pause`. Only when one clause is a command and no other clause asks something
+        ("hold on, what muscles does this work?" is a question)."""
+        if not text or len(text) > 160:
+            return None
+        whole = self.match(text)
+        if whole:
+            return whole
+        clauses = [c for c in CLAUSES.split(text) if self.key(c)]
+        found = [self.match(c) for c in clauses]
+        commands = [c for c in found if c]
+        if len(commands) != 1 or "?" in text:
+            return None
+        rest = [c for c, f in zip(clauses, found) if not f]
+        if any(QUESTION.match(normalise(c)) for c in rest):
+            return None
+        return commands[0]
 
 
 @lru_cache(maxsize=1)

@@ -92,3 +92,21 @@ def test_a_phrase_of_only_fillers_is_refused(content_copy):
     _write_commands(content_copy, lambda d: d["commands"]["next"].append("ok please"))
     with pytest.raises(ContentError, match="only filler words"):
         CommandTable(load_catalogue(content_copy))
+
+
+@pytest.mark.parametrize(
+    "text, command",
+    [
+        ("pause, my phone is ringing", "pause"),
+        ("ok, next", "next"),
+        ("next please - got it", "next"),
+        ("hang on, someone's at the door", "pause"),
+        ("stop, that's enough for me today", "stop"),
+        ("hold on, what muscles does this work?", None),
+        ("wait, how do I do this", None),
+        ("pause and skip", None),
+        ("my knee is sore, the next stretch is kneeling", None),
+    ],
+)
+def test_a_command_with_a_remark_in_chat(table, text, command):
+    assert table.find(text) == command
