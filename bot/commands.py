@@ -77,7 +77,7 @@ class CommandTable:
         commands = [c for c in found if c]
         if len(commands) != 1 or "?" in text:
             return None
-        rest = [c for c, f in zip(clauses, found) if not f]
+        rest = [c for c, f in zip(clauses, found, strict=True) if not f]
         if any(QUESTION.match(normalise(c)) for c in rest):
             return None
         return commands[0]
