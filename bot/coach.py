@@ -59,6 +59,14 @@ PAIN_QUESTION = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|\bback pain\b(?!.*\b(now|worse)\b)"
 )
 STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
+# Without a routine, these commands get "no routine running"; the others ("how long?", "repeat",
+# "stop") and everyday words that are also commands ("back", "done") go to the dialogue, where they
+# may be follow-ups about a stretch.
+NEED_A_ROUTINE = ("pause", "resume", "next", "previous", "skip", "redo", "status", "time_left")
+EVERYDAY = (
+    "back", "done", "again", "ready", "wait", "end", "finish", "enough", "forward",
+    "how long", "how long does take", "how long will take", "how much time",
+)  # fmt: skip
 RESUME_TOPIC, START_TOPIC, CHOOSE_TOPIC = "resume_routine", "start_routine", "choose_routine"
 ROUTINE_TOPICS = (RESUME_TOPIC, START_TOPIC, CHOOSE_TOPIC)
 
@@ -154,7 +162,7 @@ class Coach:
                     command = "stop"
             if command:
                 return self._command(command, context, engine, session, now, notes)
-        elif command and command not in ("stop",):
+        elif command in NEED_A_ROUTINE and self.commands.key(text) not in EVERYDAY:
             return CoachReply([*notes, NO_ROUTINE], context, session)
         if context.pending_topic == CHOOSE_TOPIC:
             chosen = pick_routine(text, self.catalogue, self.dialogue.matcher)

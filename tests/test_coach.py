@@ -397,3 +397,10 @@ def test_a_routine_with_sciatica_is_offered_only_once_cleared(chat):
         "Say 'start' when you're ready to do it once a professional has cleared you."
     )
     assert reply.wake is None and chat.status == "ready"
+
+
+def test_without_a_routine_how_long_is_a_question_about_the_stretch(chat):
+    chat.say("how do I do sphinx", "ask_howto")
+    reply = chat.say("how long?", "ask_dosage")
+    assert reply.messages[0].startswith("Sphinx Pose: Hold for 30 to 60 seconds")
+    assert not chat.say("back", "inform").messages[0].startswith("There's no routine")
