@@ -69,9 +69,10 @@ def session_from_tracker(tracker: Tracker) -> Session | None:
     return Session.from_dict(stored) if stored else None
 
 
-def reminder_name(tracker: Tracker) -> str:
-    # Rasa keys reminders by name across all conversations: one name per conversation.
-    return f"stretchbot_routine_{tracker.sender_id}"
+def reminder_name(tracker: Tracker, timer: int) -> str:
+    # Rasa keys reminders by name across all conversations, and skips a reminder that comes due
+    # while one of the same name is still being handled: a name per conversation and per call-back.
+    return f"stretchbot_routine_{tracker.sender_id}_{timer}"
 
 
 def events_for(
@@ -85,17 +86,20 @@ def events_for(
     session = reply.session.to_dict() if reply.session else None
     if session != stored:
         events.append(SlotSet(ROUTINE_SLOT, session))
-    if reply.wake is not None:
+    if reply.wake is not None and reply.session is not None:
+        timer = reply.session.timer
         events.append(
             ReminderScheduled(
                 TICK_INTENT,
                 trigger_date_time=datetime.fromtimestamp(reply.wake).astimezone(),
-                name=reminder_name(tracker),
+                name=reminder_name(tracker, timer),
                 kill_on_user_message=False,
             )
         )
+        # Rasa schedules before it cancels: only the call-back this one replaces is cancelled.
+        events.append(ReminderCancelled(name=reminder_name(tracker, timer - 1)))
     elif reply.cancel:
-        events.append(ReminderCancelled(name=reminder_name(tracker)))
+        events.append(ReminderCancelled(intent_name=TICK_INTENT))  # all of this conversation's
     return events
 
 

@@ -22,9 +22,9 @@ SCALE = 0.1
 ROUTINE = "basic_daily"
 
 
-def expected_schedule(scale: float) -> list[tuple[float, str]]:
+def expected_schedule(scale: float, routine: str = ROUTINE) -> list[tuple[float, str]]:
     catalogue = default_catalogue()
-    phases = build_phases(catalogue.routines[ROUTINE], catalogue, scale)
+    phases = build_phases(catalogue.routines[routine], catalogue, scale)
     schedule, start = [], 0.0
     for phase in phases:
         schedule += [(start + offset, text) for offset, text in phase.cues]
@@ -33,7 +33,7 @@ def expected_schedule(scale: float) -> list[tuple[float, str]]:
     return schedule
 
 
-def run(scale: float = SCALE) -> dict:
+def run(scale: float = SCALE, routine: str = ROUTINE) -> dict:
     heard: list[tuple[float, str]] = []
     done = threading.Event()
 
@@ -53,8 +53,9 @@ def run(scale: float = SCALE) -> dict:
         with servers:
             client = ChatClient(servers.url, out=record)
             client.connect()
-            client.send("start the daily routine")
-            schedule = expected_schedule(scale)
+            name = default_catalogue().routines[routine].name
+            client.send(f"start the {name}")
+            schedule = expected_schedule(scale, routine)
             done.wait(schedule[-1][0] + 60)
             client.close()
     lateness = []
@@ -66,6 +67,7 @@ def run(scale: float = SCALE) -> dict:
         lateness.append((heard[found][0] - origin - offset) * 1000)
         position = found + 1
     return {
+        "routine": routine,
         "scale": scale,
         "cues": len(lateness),
         "late_p50_ms": statistics.median(lateness),
@@ -80,7 +82,7 @@ def markdown(r: dict) -> str:
         [
             "## Routine cue timing in chat (socket.io, Rasa reminders)",
             "",
-            f"The basic daily routine at time scale {r['scale']} ({r['routine_s']:.0f} s), no user "
+            f"The {r['routine']} routine at time scale {r['scale']} ({r['routine_s']:.0f} s), no user "
             "messages: each cue's arrival against the engine's schedule, from the first cue.",
             "",
             "| cues | late p50 ms | late p95 ms | late max ms |",

@@ -81,6 +81,10 @@ class Session:
     engine: Dict  # the engine state (RoutineEngine.to_dict)
     scale: float = 1.0  # the time scale the routine started with
     wake: float | None = None  # the clock time the driver was asked to call `tick`
+    # How many call-backs have been asked for: each one gets a name of its own (`timer_name`), so
+    # a new one never shares its name with the one being handled (Rasa runs a reminder name once
+    # at a time and drops one that comes due meanwhile).
+    timer: int = 0
     interrupted: bool = False  # paused because the user left or a call-back was lost
 
     def to_dict(self) -> Dict:
@@ -142,8 +146,13 @@ class Coach:
         elif engine and self._overdue(engine, session, now, LATE):
             out = engine.tick(now)  # the call-back is late or lost: catch up and ask again
             notes.extend(out.messages)
-            session = replace(session, engine=engine.to_dict(), wake=out.next_deadline)
-            rearm = engine.status == RUNNING
+            rearm = engine.status == RUNNING and out.next_deadline is not None
+            session = replace(
+                session,
+                engine=engine.to_dict(),
+                wake=out.next_deadline,
+                timer=session.timer + rearm,
+            )
         text = (turn.text or "").strip()
         command = self.commands.find(text)
 
@@ -344,7 +353,7 @@ class Coach:
             session = replace(session, engine=engine.to_dict(), wake=None)
             return CoachReply(messages, context, session, cancel=True)
         wake = max(deadline, now + 0.01)
-        session = replace(session, engine=engine.to_dict(), wake=wake)
+        session = replace(session, engine=engine.to_dict(), wake=wake, timer=session.timer + 1)
         return CoachReply(messages, context, session, wake=wake)
 
     def _stop_for_safety(self, turn, context, engine, now) -> CoachReply:

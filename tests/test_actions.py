@@ -109,7 +109,7 @@ def test_starting_a_routine_schedules_a_reminder_that_messages_do_not_kill():
     (reminder,) = by_type(events, "reminder")
     assert reminder["intent"] == "EXTERNAL_routine_tick"
     assert reminder["kill_on_user_msg"] is False
-    assert reminder["name"] == "stretchbot_routine_ann"  # unique per conversation
+    assert reminder["name"] == "stretchbot_routine_ann_1"  # unique per conversation and call
     (stored,) = [e for e in by_type(events, "slot") if e["name"] == "routine"]
     assert stored["value"]["routine"] == {"id": "basic_daily"}
     assert stored["value"]["engine"]["status"] == "running"
@@ -135,7 +135,8 @@ def test_pause_cancels_the_reminder_of_this_conversation_only():
     said, events = run(ActionAnswer(), tracker("pause", "deny", {"routine": session}, sender="bob"))
     assert said == ["Paused. Say resume when you're ready."]
     (cancel,) = by_type(events, "cancel_reminder")
-    assert cancel["name"] == "stretchbot_routine_bob"
+    assert cancel["intent"] == "EXTERNAL_routine_tick" and cancel["name"] is None
+    # Rasa matches a cancellation against this conversation's reminders only.
 
 
 def test_the_timer_event_says_what_is_due(monkeypatch):
@@ -148,7 +149,11 @@ def test_the_timer_event_says_what_is_due(monkeypatch):
         ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": session})
     )
     assert said == ["Hold for 60 seconds."]
-    assert by_type(events, "reminder")[0]["kill_on_user_msg"] is False
+    (reminder,) = by_type(events, "reminder")
+    assert reminder["kill_on_user_msg"] is False
+    # A name of its own, never the name of the reminder being handled; that one is cancelled.
+    assert reminder["name"] == "stretchbot_routine_test_2"
+    assert by_type(events, "cancel_reminder")[0]["name"] == "stretchbot_routine_test_1"
 
 
 def test_leaving_pauses_and_returning_offers_to_resume():
