@@ -238,7 +238,10 @@ class Coach:
     # -- routine requests --------------------------------------------------------------------------
     def _routine_request(self, reply: Reply, context, session, engine, now, can_push, local):
         if reply.routine is None:
-            return self._offer_choice(reply.context, session, intro=reply.messages)
+            choice = self._offer_choice(reply.context, session)
+            note = reply.messages[len(reply.caution) + 1 :]  # the dialogue's once-only note
+            choice.messages = [*reply.caution, *choice.messages, *note]
+            return choice
         if reply.start:  # the dialogue's preview is replaced, and its once-only note with it
             started = self._start(reply.routine, context, session, engine, now, can_push, local)
             started.messages[:0] = reply.caution
@@ -260,7 +263,7 @@ class Coach:
         context = replace(reply.context, pending_topic=None if local else START_TOPIC)
         return CoachReply(messages, context, None if local else offered)
 
-    def _offer_choice(self, context, session, intro: List[str] | None = None) -> CoachReply:
+    def _offer_choice(self, context, session) -> CoachReply:
         lines = [
             f"{n}. {r.name} ({r.minutes[0]} to {r.minutes[-1]} minutes)"
             for n, r in enumerate(self.catalogue.routines.values(), 1)
@@ -272,11 +275,7 @@ class Coach:
             "lower back', or ask for a desk routine."
         )
         keep = session if session and session.engine.get("status") in (RUNNING, PAUSED) else None
-        disclaimer = [
-            m for m in (intro or [])[1:]
-        ]  # the dialogue's once-only note, if it added one
-        context = replace(context, pending_topic=CHOOSE_TOPIC)
-        return CoachReply([text, *disclaimer], context, keep)
+        return CoachReply([text], replace(context, pending_topic=CHOOSE_TOPIC), keep)
 
     def _answer_offer(self, turn, command, context, engine, session, can_push, now):
         """The user was shown a routine and asked to say 'start': did they?"""

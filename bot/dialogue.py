@@ -54,6 +54,22 @@ START_WORDS = re.compile(
     r"\b(start|begin|let'?s|guide me|coach me|take me|lead me|walk me|go through|"
     r"(want|like|going|ready) to do|do (the|a|my|some|it|this|that))\b"
 )
+# "Guide me through some stretches" asks for a routine too.
+GUIDE_ME = re.compile(
+    r"\b(guide|walk|take|coach|lead|talk) me through (some|a few|a bit of|my|the|a|your)? ?"
+    r"(stretch(es|ing)?|exercises)\b"
+)
+# The intents a routine request may be classified as; others ("thanks for the routine") are not.
+ROUTINE_INTENTS = (
+    "recommend",
+    "ask_howto",
+    "inform",
+    "list_stretches",
+    "general_advice",
+    "ask_dosage",
+    "help",
+    "affirm",
+)
 HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
@@ -180,13 +196,7 @@ class Dialogue:
                 named = [described.value]
 
         # 2. Routines: the one asked for, or one put together for an area, a time or a desk.
-        if ROUTINE_WORDS.search(lowered) and intent in (
-            "recommend",
-            "ask_howto",
-            "inform",
-            "list_stretches",
-            "general_advice",
-        ):
+        if self._asks_for_routine(lowered) and intent in ROUTINE_INTENTS:
             routine = choose_routine(text, self.catalogue, self.matcher)
             if routine:
                 body = answers.routine_text(routine, self.catalogue)
@@ -274,6 +284,15 @@ class Dialogue:
         return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
+    def _asks_for_routine(self, lowered: str) -> bool:
+        if ROUTINE_WORDS.search(lowered) or GUIDE_ME.search(lowered):
+            return True
+        return any(
+            alias in lowered
+            for routine in self.catalogue.routines.values()
+            for alias in [routine.name.lower(), *routine.aliases]
+        )
+
     def _caution(self, named, areas, tags, context) -> Reply:
         """Safety first when only the classifier suspects a warning sign: the warning signs and
         "see a professional", then stretch names for ordinary stiffness, never steps."""

@@ -355,29 +355,43 @@ def compose_routine(
     minutes: float | None = None,
 ) -> Routine | None:
     """A routine built from the content tags: stretches for the areas and situations asked for,
-    as many as fit in `minutes` (default 10). Desk and chair requests use only stretches that need
-    no floor."""
+    as many as fit in `minutes` (default 10). When those fill less than FILL of the time, other
+    gentle whole-back stretches are added, then the whole list is done in 2 or 3 sets. Desk and
+    chair requests use only stretches that need no floor."""
     from bot.answers import recommend  # answers imports nothing from here; avoid a cycle at load
 
     desk = any(tag in DESK_TAGS for tag in tags)
-    candidates = recommend(
-        catalogue, list(areas) or ["whole_back"], list(tags), limit=len(catalogue.stretches)
-    )
+    every = len(catalogue.stretches)
+    wanted = recommend(catalogue, list(areas) or ["whole_back"], list(tags), limit=every)
+    general = recommend(catalogue, ["whole_back", "lower_back", "upper_back"], [], limit=every)
     if desk:
-        candidates = [s for s in candidates if not s.uses_floor]
-    if not candidates:
+        wanted = [s for s in wanted if not s.uses_floor]
+        general = [s for s in catalogue.by_name() if not s.uses_floor]
+    if not wanted:
         return None
     budget = (minutes or 10) * 60
     chosen: List[str] = []
-    for stretch in candidates:
-        trial = _routine_of([*chosen, stretch.id], areas, tags, minutes)
-        if chosen and duration(trial, catalogue) > budget:
-            break
-        chosen.append(stretch.id)
-    return _routine_of(chosen, areas, tags, minutes)
+    for stretch in wanted:
+        if not chosen or _fits([*chosen, stretch.id], budget, catalogue):
+            chosen.append(stretch.id)
+    for stretch in general:
+        if stretch.id in chosen or not _fits(chosen, FILL * budget, catalogue):
+            continue
+        if _fits([*chosen, stretch.id], budget, catalogue):
+            chosen.append(stretch.id)
+    once = duration(_routine_of(chosen, areas, tags, minutes), catalogue)
+    sets = max(1, min(3, int(budget * 1.1 // once)))
+    return _routine_of(chosen, areas, tags, minutes, sets)
 
 
-def _routine_of(ids: List[str], areas, tags, minutes) -> Routine:
+FILL = 0.75  # a composed routine shorter than this share of the time asked for gets more stretches
+
+
+def _fits(ids: List[str], seconds: float, catalogue: Catalogue) -> bool:
+    return duration(_routine_of(ids, (), (), None), catalogue) <= seconds
+
+
+def _routine_of(ids: List[str], areas, tags, minutes, sets: int = 1) -> Routine:
     from bot.answers import AREA_NAMES, TAG_NAMES
 
     focus = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
@@ -385,12 +399,15 @@ def _routine_of(ids: List[str], areas, tags, minutes) -> Routine:
     ]
     name = "Routine for " + " and ".join(focus) if focus else "Whole-back routine"
     span = [int(minutes), int(minutes)] if minutes else [5, 10]
+    summary = "Put together from the stretches that suit what you asked for"
+    summary += f", each done for {sets} sets." if sets > 1 else "."
     return Routine(
         id="composed",
         name=name,
         minutes=span,
-        summary="Put together from the stretches that suit what you asked for.",
+        summary=summary,
         items=[{"stretch": i} for i in ids],
+        sets=[sets, sets] if sets > 1 else None,
         source="composed",
     )
 

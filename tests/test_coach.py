@@ -404,3 +404,22 @@ def test_without_a_routine_how_long_is_a_question_about_the_stretch(chat):
     reply = chat.say("how long?", "ask_dosage")
     assert reply.messages[0].startswith("Sphinx Pose: Hold for 30 to 60 seconds")
     assert not chat.say("back", "inform").messages[0].startswith("There's no routine")
+
+
+def test_a_vague_request_with_sciatica_gets_the_caution_before_the_choice(chat):
+    reply = chat.say("stretch routine for sciatica", "recommend")
+    assert reply.messages[0].startswith("With sciatica")
+    assert reply.messages[1].startswith("Which routine would you like?")
+
+
+@pytest.mark.parametrize(
+    "text, intent, first",
+    [
+        ("i want to do the daily stretches", "list_stretches", "Let's do the basic daily routine"),
+        ("guide me through some stretches", "list_stretches", "Which routine would you like?"),
+        ("how long is the full routine", "ask_dosage", "Comprehensive routine (20 to 30 minutes)"),
+        ("a 20 minute routine please", "recommend", "Let's do the whole-back routine: 9 stretches"),
+    ],
+)
+def test_routine_requests_in_other_words(chat, text, intent, first):
+    assert chat.say(text, intent).messages[0].startswith(first)

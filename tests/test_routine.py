@@ -343,3 +343,13 @@ def test_redo_restarts_this_stretch_and_progress_counts_from_one(daily):
     assert engine.upcoming_stretch() == "knee_to_chest"
     out = engine.redo(3.0)
     assert out.messages[0].startswith("Stretch 2 of 5: Cat-Cow.") and engine.phase.kind == "intro"
+
+
+@pytest.mark.parametrize("minutes", [5, 10, 15, 20, 30])
+def test_composed_routines_come_close_to_the_time_asked_for(catalogue, minutes):
+    from bot.routine import compose_routine, duration
+
+    for areas, tags in (([], []), (["neck"], []), ([], ["morning"]), ([], ["desk"])):
+        routine = compose_routine(catalogue, areas, tags, minutes)
+        seconds = duration(routine, catalogue)
+        assert 0.6 * minutes * 60 <= seconds <= 1.1 * minutes * 60, (areas, tags, seconds)
