@@ -103,6 +103,17 @@ def events_for(
     return events
 
 
+def deliver(
+    dispatcher: CollectingDispatcher, reply: CoachReply, before: Context, tracker: Tracker
+) -> List[Dict[str, Any]]:
+    """Say the reply (and hand over a chosen routine to a local driver); return the events."""
+    for text in reply.messages:
+        dispatcher.utter_message(text=text)
+    if reply.routine is not None:
+        dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
+    return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+
+
 class ActionAnswer(Action):
     def name(self) -> str:
         return "action_answer"
@@ -131,11 +142,7 @@ class ActionAnswer(Action):
             )
             dispatcher.utter_message(text=SORRY)
             return []
-        for text in reply.messages:
-            dispatcher.utter_message(text=text)
-        if reply.routine is not None:
-            dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
-        return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+        return deliver(dispatcher, reply, before, tracker)
 
 
 class ActionRoutineEvent(Action):
@@ -163,6 +170,4 @@ class ActionRoutineEvent(Action):
             return []
         if intent != RETURNED_INTENT:
             reply.context = before  # timer and leaving events don't touch the conversation
-        for text in reply.messages:
-            dispatcher.utter_message(text=text)
-        return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+        return deliver(dispatcher, reply, before, tracker)
