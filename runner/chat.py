@@ -36,7 +36,8 @@ class ChatClient:
         text = (data or {}).get("text")
         if text:
             line = "Stretchbot: " + text.replace("\n", "\n            ")
-            if self.waiting:  # a cue while the user is at the prompt: print above it, then re-prompt
+            # A cue while the user is at the prompt: print it above the prompt, then re-prompt.
+            if self.waiting:
                 self.out("\r" + line)
                 print(PROMPT, end="", flush=True)
             else:
