@@ -46,3 +46,18 @@ def _positive(name: str, default: str) -> float:
 
 
 TIME_SCALE = _positive("STRETCHBOT_TIME_SCALE", "1.0")
+
+# Voice mode (voice/). The Vosk model `stretchbot voice-model` downloads, and where it goes; any other
+# Vosk model is used by pointing VOSK_MODEL_PATH at its folder. Without one, PocketSphinx is used.
+VOSK_MODEL_URL = "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
+# SHA-256 of that zip. Empty: not pinned yet (it could not be fetched where voice mode was written);
+# the download is then checked as a zip (every member's CRC) and its SHA-256 printed to pin here.
+VOSK_MODEL_SHA256 = os.environ.get("STRETCHBOT_VOSK_SHA256", "")
+VOSK_MODEL_DIR = MODELS_DIR / "vosk-model-small-en-us-0.15"
+VOSK_MODEL_PATH = os.environ.get("VOSK_MODEL_PATH", "")
+# The microphone is muted while Stretchbot speaks and for this long after (room echo, speaker tail).
+VOICE_GUARD_S = float(os.environ.get("STRETCHBOT_VOICE_GUARD_MS", "250")) / 1000
+# End of speech: the endpointer closes an utterance after this much audio that is mostly silence.
+VOICE_ENDPOINT_WINDOW_S = 0.1
+VOICE_MAX_UTTERANCE_S = 8.0  # longer speech is cut here (a running tap, a TV)
+VOICE_BOT_TIMEOUT_S = 15.0  # one request to the bot

@@ -91,6 +91,9 @@ def main(argv=None) -> int:
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)
+    from voice.cli import register as register_voice
+
+    register_voice(sub)
     args = parser.parse_args(argv)
     return args.func(args)
 

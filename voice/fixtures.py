@@ -63,12 +63,12 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE) -> None:
 
 
 def speech_bounds(samples: np.ndarray, rate: int = RATE) -> tuple[float, float]:
-    """Start and end (seconds) of the part louder than 2% of the peak, in 10 ms steps."""
+    """Start and end (seconds) of the part louder than 1% of the peak, in 10 ms steps."""
     if not len(samples):
         return 0.0, 0.0
     step = rate // 100
     frames = np.abs(samples[: len(samples) // step * step].astype(np.int32)).reshape(-1, step)
-    loud = np.flatnonzero(frames.max(axis=1) > 0.02 * max(1, int(np.abs(samples).max())))
+    loud = np.flatnonzero(frames.max(axis=1) > 0.01 * max(1, int(np.abs(samples).max())))
     if not len(loud):
         return 0.0, 0.0
     return loud[0] * 0.01, (loud[-1] + 1) * 0.01
@@ -85,9 +85,8 @@ def synthesize(text: str, take: Take, path: Path) -> Fixture:
     _run(["espeak-ng", "-v", take.voice, "-s", str(take.speed), "-w", str(raw), text])
     _run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(clean)])
     raw.unlink()
-    speech = read_wav(clean)
-    start, end = speech_bounds(speech)
-    speech = speech[int(start * RATE) : int(end * RATE)]
+    speech = read_wav(clean)  # espeak's own short silences around the words are kept
+    _, end = speech_bounds(speech)
     padded = np.concatenate(
         [np.zeros(int(LEAD_SILENCE * RATE)), speech, np.zeros(int(TAIL_SILENCE * RATE))]
     ).astype("<i2")
@@ -97,7 +96,7 @@ def synthesize(text: str, take: Take, path: Path) -> Fixture:
         clean.unlink()
     else:
         clean.replace(path)
-    return Fixture(text, take, path, LEAD_SILENCE + len(speech) / RATE)
+    return Fixture(text, take, path, LEAD_SILENCE + end)
 
 
 def rms(samples: np.ndarray) -> float:
@@ -146,11 +145,12 @@ def synthesize_all(
         path = fixture_path(directory, text, take)
         if not text:
             return silence(path, take=take)
-        if path.exists():
-            samples = read_wav(path)
-            end = LEAD_SILENCE + max(0.0, len(samples) / RATE - LEAD_SILENCE - TAIL_SILENCE)
-            return Fixture(text, take, path, end)
-        return synthesize(text, take, path)
+        meta = path.with_suffix(".end")
+        if path.exists() and meta.exists():
+            return Fixture(text, take, path, float(meta.read_text()))
+        fixture = synthesize(text, take, path)
+        meta.write_text(f"{fixture.speech_end:.3f}")
+        return fixture
 
     with ThreadPoolExecutor(max_workers=workers or max(2, math.ceil((_cpus() or 2) * 1.5))) as ex:
         return list(ex.map(one, items))

@@ -1,0 +1,175 @@
+"""Listening: audio blocks -> utterances (PocketSphinx's endpointer) -> words (Vosk or PocketSphinx)
+-> a routine command or free text.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable, List
+
+import numpy as np
+
+from bot import settings
+from voice.audio import RATE
+from voice.matching import CommandMatcher
+
+FRAME_S = 0.01
+
+
+@dataclass
+class Heard:
+    text: str  # what was heard ("" for nothing intelligible)
+    command: str | None  # a voice command, or None
+    start: float  # seconds of audio (from the start of listening) where speech began
+    end: float  # where the endpointer put its end
+    closed: float  # audio time at which the utterance was closed (end + endpointing delay)
+    compute_s: float  # recognition time after the close
+
+    @property
+    def latency_s(self) -> float:
+        """End of speech to command decided: endpointing delay plus recognition time."""
+        return max(0.0, self.closed - self.end) + self.compute_s
+
+
+class Segmenter:
+    """Cuts a stream of 16 kHz blocks into utterances with PocketSphinx's VAD endpointer."""
+
+    def __init__(
+        self,
+        window: float = settings.VOICE_ENDPOINT_WINDOW_S,
+        max_s: float = settings.VOICE_MAX_UTTERANCE_S,
+    ):
+        from pocketsphinx import Endpointer
+
+        self._make = lambda: Endpointer(
+            window=window, ratio=0.8, vad_mode=3, sample_rate=RATE, frame_length=FRAME_S
+        )
+        self.ep = self._make()
+        self.frame = self.ep.frame_bytes // 2
+        self.max_samples = int(max_s * RATE)
+        self._pending = np.zeros(0, dtype="<i2")
+        self._speech: List[np.ndarray] = []
+        self._start = 0.0
+        self.clock = 0  # samples seen
+
+    def reset(self) -> None:
+        """Forget any speech in progress (after the mic was muted)."""
+        self.ep = self._make()
+        self._speech, self._pending = [], np.zeros(0, dtype="<i2")
+
+    def feed(self, block: np.ndarray) -> List[tuple[np.ndarray, float, float, float]]:
+        """Utterances closed by this block: (samples, start s, end s, closed-at s)."""
+        out = []
+        data = np.concatenate([self._pending, block])
+        usable = len(data) // self.frame * self.frame
+        self._pending = data[usable:]
+        for i in range(0, usable, self.frame):
+            self.clock += self.frame
+            closed = self._step(data[i : i + self.frame])
+            if closed is not None:
+                out.append(closed)
+        return out
+
+    def _step(self, frame: np.ndarray):
+        was = self.ep.in_speech
+        speech = self.ep.process(frame.tobytes())
+        if speech is None:
+            return None
+        if not was:
+            self._start = self.ep.speech_start
+            self._speech = []
+        self._speech.append(np.frombuffer(speech, dtype="<i2"))
+        too_long = sum(len(s) for s in self._speech) >= self.max_samples
+        if self.ep.in_speech and not too_long:
+            return None
+        end = self.ep.speech_end if not self.ep.in_speech else self.clock / RATE
+        if too_long:
+            self.ep = self._make()
+        return self._close(end)
+
+    def _close(self, end: float):
+        audio = np.concatenate(self._speech) if self._speech else np.zeros(0, dtype="<i2")
+        self._speech = []
+        return audio, self._start, end, self.clock / RATE
+
+    def flush(self):
+        """At the end of a file: the utterance still open, if any."""
+        if not self._speech:
+            return None
+        return self._close(self.clock / RATE)
+
+
+class Listener:
+    """Source + segmenter + engine + matcher: `listen(timeout)` returns one Heard or None."""
+
+    def __init__(self, source, engine, matcher: CommandMatcher | None = None, clock=time.monotonic):
+        self.source = source
+        self.engine = engine
+        self.matcher = matcher or engine.matcher
+        self.segmenter = Segmenter()
+        self.clock = clock
+        self._ready: List[Heard] = []
+        self.fuzzy = getattr(engine, "name", "") == "Vosk"
+
+    def mute(self) -> None:
+        self.source.mute()
+
+    def unmute(self) -> None:
+        self.source.unmute()
+        self.segmenter.reset()
+
+    def listen(self, timeout: float | None = None) -> Heard | None:
+        """The next utterance heard within `timeout` seconds (None: none yet).
+        Raises EOFError when a file source is used up."""
+        deadline = None if timeout is None else self.clock() + timeout
+        while not self._ready:
+            left = None if deadline is None else max(0.0, deadline - self.clock())
+            try:
+                block = self.source.read(timeout=min(left, 0.1) if left is not None else 0.1)
+            except EOFError:
+                last = self.segmenter.flush()
+                if last is None:
+                    raise
+                self._ready.append(self.recognize(*last))
+                break
+            if block is not None:
+                for utterance in self.segmenter.feed(block):
+                    self._ready.append(self.recognize(*utterance))
+            if deadline is not None and self.clock() >= deadline and not self._ready:
+                return None
+        return self._ready.pop(0)
+
+    def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
+        began = time.perf_counter()
+        text = self.engine.transcribe(audio) if len(audio) else ""
+        command = self.matcher.match(text, fuzzy=self.fuzzy).command
+        return Heard(text, command, start, end, closed, time.perf_counter() - began)
+
+
+def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
+    """Vosk when a model is installed, else PocketSphinx; says which and how to get Vosk."""
+    from voice import vosk_engine
+
+    path = vosk_engine.model_path()
+    if settings.VOSK_MODEL_PATH and path is None:
+        say(
+            f"VOSK_MODEL_PATH={settings.VOSK_MODEL_PATH} is not a Vosk model folder; "
+            "using PocketSphinx."
+        )
+    if want in ("auto", "vosk") and path is not None:
+        say(f"Speech recognition: Vosk ({path.name}).")
+        return vosk_engine.VoskEngine(path)
+    if want == "vosk":
+        from voice.audio import AudioError
+
+        raise AudioError(
+            "no Vosk model installed: run `stretchbot voice-model` or set VOSK_MODEL_PATH"
+        )
+    from voice.sphinx import SphinxEngine
+
+    say(
+        "Speech recognition: PocketSphinx (built in, less accurate). For Vosk, run "
+        "`stretchbot voice-model` (downloads about 40 MB) or set VOSK_MODEL_PATH."
+    )
+    return SphinxEngine()

@@ -1,0 +1,113 @@
+"""PocketSphinx engine: the en-us model shipped in the pocketsphinx wheel, with a language model
+built at start-up from the project's own sentences (voice/language.py).
+
+Design, from measurements on espeak-ng speech (see README "Voice mode"):
+- Each command phrase is one compound token ("c_hold_on", pronounced HH OW L D AA N): the decoder
+  must choose between whole phrases, never half of one ("go long"), and a phrase competes with the
+  ordinary words of questions, near misses and 3000 common English words (the garbage side), so
+  speech that is not a command is heard as words and rejected.
+- The utterance is decoded in one go once the endpointer has closed it, after its level is
+  normalised and a faint noise floor added: the model's noise removal and cepstral normalisation
+  were trained on real recordings and mis-hear digitally clean audio (command accuracy went from
+  about 60% to over 90% with this alone).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Dict, List
+
+import numpy as np
+
+from bot.commands import VOICE_COMMANDS, default_commands
+from voice import language
+from voice.matching import CommandMatcher
+
+PEAK = 300.0  # utterance peak after normalisation (int16 units)
+FLOOR_STD = 3.0  # the noise floor added after it
+FILLERS = ("ok", "okay", "please", "now", "stretchbot", "hey")
+COMMAND_WEIGHT = 20
+# Silence put around the endpointer's cut: the noise estimate and the silence model need it.
+LEAD, TAIL = int(0.3 * 16000), int(0.25 * 16000)
+# The second (flat-lexicon) pass costs a third of the time and changed no result on the test set.
+DECODER_OPTIONS = {"fwdflat": False}  # how often each command phrase counts in the language model
+
+
+class SphinxEngine:
+    name = "PocketSphinx"
+
+    def __init__(self, matcher: CommandMatcher | None = None):
+        from pocketsphinx import Decoder, get_model_path
+
+        self.matcher = matcher or CommandMatcher()
+        self._dir = tempfile.TemporaryDirectory(prefix="stretchbot-lm-")
+        lm_path, dict_path = build_language_model(Path(self._dir.name))
+        self.decoder = Decoder(
+            hmm=get_model_path("en-us/en-us"),
+            lm=str(lm_path),
+            dict=str(dict_path),
+            samprate=16000,
+            loglevel="FATAL",
+            **DECODER_OPTIONS,
+        )
+        self._noise = np.random.default_rng(7).normal(0.0, FLOOR_STD, 16000 * 30)
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        """The words heard in one utterance (16 kHz int16), command phrases spelled out."""
+        self.decoder.start_utt()
+        self.decoder.process_raw(self.condition(audio), full_utt=True)
+        self.decoder.end_utt()
+        hyp = self.decoder.hyp()
+        return spell_out(hyp.hypstr if hyp else "")
+
+    def condition(self, audio: np.ndarray) -> bytes:
+        samples = np.concatenate([np.zeros(LEAD), audio.astype(np.float64), np.zeros(TAIL)])
+        peak = float(np.abs(samples).max()) if len(samples) else 0.0
+        if peak > 0:
+            samples *= PEAK / peak
+        noise = np.resize(self._noise, len(samples))
+        return np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes()
+
+
+def token(words: List[str]) -> str:
+    return "c_" + "_".join(w.replace("'", "") for w in words)
+
+
+def spell_out(hypstr: str) -> str:
+    """'ok c_hold_on' -> 'ok hold on' (the apostrophes come back from the phrase table)."""
+    out = []
+    for word in hypstr.split():
+        out.append(_TOKENS.get(word, word) if word.startswith("c_") else word)
+    return " ".join(out)
+
+
+_TOKENS: Dict[str, str] = {}
+
+
+def build_language_model(directory: Path) -> tuple[Path, Path]:
+    """Write the trigram model and its pronunciation dictionary; return their paths."""
+    from pocketsphinx.lm import ArpaBoLM
+
+    known = dict(language.dictionary())
+    sentences: List[str] = []
+    for phrase, command in default_commands().phrases:
+        words = language.words_of(phrase)
+        if command not in VOICE_COMMANDS or not all(w in known for w in words):
+            continue
+        tok = token(words)
+        known[tok] = " ".join(known[w] for w in words)
+        _TOKENS[tok] = " ".join(words)
+        sentences += [tok] * COMMAND_WEIGHT
+        sentences += [f"{tok} {f}" if f in ("please", "now") else f"{f} {tok}" for f in FILLERS]
+    sentences += language.in_vocabulary(language.other_sentences(), known)
+    model = ArpaBoLM(text="\n".join(sentences), add_start=True)
+    for word in language.common_words():
+        if word in known and word not in model.grams_1:
+            model.grams_1[word] = 1
+    model.compute()
+    lm_path, dict_path = directory / "stretchbot.arpa", directory / "stretchbot.dict"
+    model.write_file(str(lm_path))
+    words = sorted(w for w in model.grams_1 if w not in ("<s>", "</s>"))
+    dict_path.write_text("".join(f"{w} {known[w]}\n" for w in words))
+    return lm_path, dict_path

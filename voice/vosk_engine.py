@@ -1,0 +1,71 @@
+"""Vosk engine, used when a Vosk model is installed (`stretchbot voice-model` or VOSK_MODEL_PATH).
+
+Two passes over the same utterance: a grammar pass that may only say a command phrase or `[unk]`
+(anything else), accepted when every word's confidence is high enough; then, when that found no
+command, a free pass that gives the words of a question for the bot.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from bot import settings
+from voice.matching import CommandMatcher
+
+MIN_CONFIDENCE = 0.6  # every word of a command phrase must reach this
+
+
+def model_path() -> Path | None:
+    """The Vosk model to use, or None: VOSK_MODEL_PATH, else the one `voice-model` downloads."""
+    for candidate in (settings.VOSK_MODEL_PATH, settings.VOSK_MODEL_DIR):
+        if candidate and is_model(Path(candidate)):
+            return Path(candidate)
+    return None
+
+
+def is_model(path: Path) -> bool:
+    return (path / "am").is_dir() or (path / "conf" / "model.conf").is_file()
+
+
+class VoskEngine:
+    name = "Vosk"
+
+    def __init__(self, path: Path, matcher: CommandMatcher | None = None):
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        self.matcher = matcher or CommandMatcher()
+        self.model = vosk.Model(str(path))
+        grammar = self.matcher.phrases() + ["[unk]"]
+        self._grammar = json.dumps([p for p in grammar if self._known(p)])
+        self._vosk = vosk
+
+    def _known(self, phrase: str) -> bool:
+        if phrase == "[unk]":
+            return True
+        return all(self.model.find_word(w) >= 0 for w in phrase.split())
+
+    def _run(self, audio: np.ndarray, grammar: str | None) -> dict:
+        if grammar is None:
+            rec = self._vosk.KaldiRecognizer(self.model, 16000)
+        else:
+            rec = self._vosk.KaldiRecognizer(self.model, 16000, grammar)
+        rec.SetWords(True)
+        rec.AcceptWaveform(audio.astype("<i2").tobytes())
+        return json.loads(rec.FinalResult())
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        result = self._run(audio, self._grammar)
+        words = result.get("result", [])
+        text = result.get("text", "")
+        if (
+            words
+            and "[unk]" not in text
+            and all(w.get("conf", 0) >= MIN_CONFIDENCE for w in words)
+            and self.matcher.match(text).command
+        ):
+            return text
+        return self._run(audio, None).get("text", "")
