@@ -160,3 +160,76 @@ def _cpus() -> int:
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+# -- the evaluation set (tests and bench) ----------------------------------------------------------
+# Ways of speaking: the tests use the first four; the bench adds the others (unseen by tuning).
+TEST_TAKES = (
+    Take("en-us", 170),
+    Take("en+f3", 140, "pinknoise", 15),
+    Take("en+m3", 210),
+    Take("en", 180, "brownnoise", 12),
+)
+BENCH_TAKES = TEST_TAKES + (
+    Take("en-us", 130, "whitenoise", 20),
+    Take("en+f5", 190),
+    Take("en-gb-scotland", 160, "pinknoise", 18),
+)
+# Said to the assistant but not routine commands: near misses of command phrases first.
+NEAR_MISSES = (
+    "back pain", "my back hurts", "stop sign", "next week", "go home", "hold my hand",
+    "the next stretch is hard", "what's the next stretch", "i can't go on like this",
+    "wait what muscles does this work", "skip rope", "how long should i hold it",
+    "go back to sleep", "pause button", "time flies", "finish line", "ready or not",
+    "again and again", "hold it longer", "that was good",
+)  # fmt: skip
+QUESTIONS = (
+    "how do i do child's pose", "what muscles does this work", "is this safe for sciatica",
+    "start the daily routine", "give me a five minute routine for my lower back",
+    "what does the cat cow stretch do", "my lower back is stiff", "can i do this at my desk",
+    "what are common mistakes", "is this stretch good for posture", "make it easier",
+    "show me stretches for my upper back", "hello", "thank you", "what can you do",
+)  # fmt: skip
+# Spoken with the command they must give; fillers and the issue's natural variants included.
+VARIANTS = (
+    ("ok pause please", "pause"), ("hey stretchbot next", "next"), ("stop please", "stop"),
+    ("okay resume", "resume"), ("hold on", "pause"), ("go back", "previous"),
+    ("say that again", "repeat"), ("how much longer", "time_left"),
+)  # fmt: skip
+
+
+def command_texts() -> List[tuple[str, str]]:
+    """(text, command) for every voice command phrase of the table, and the variants."""
+    from bot.commands import VOICE_COMMANDS, default_commands
+
+    phrases = [(p, c) for p, c in default_commands().phrases if c in VOICE_COMMANDS]
+    return phrases + [v for v in VARIANTS if v not in phrases]
+
+
+def evaluation_items(takes: Sequence[Take]) -> List[tuple[str, Take, str | None]]:
+    """(text, take, expected command) for commands in every take, non-commands in two, the
+    assistant's own cues in one each (rotating), and silence or noise alone in every take."""
+    items = [(text, take, command) for text, command in command_texts() for take in takes]
+    for text in NEAR_MISSES + QUESTIONS:
+        items += [(text, take, None) for take in takes[:2]]
+    for i, cue in enumerate(own_cues()):
+        items.append((cue, takes[i % len(takes)], None))
+    items += [("", take, None) for take in takes]
+    return items
+
+
+def own_cues() -> List[str]:
+    """The routine's cues that are not themselves command phrases (see cue_collisions)."""
+    from voice.language import cue_texts
+
+    return [cue for cue in cue_texts() if cue not in cue_collisions()]
+
+
+def cue_collisions() -> List[str]:
+    """Cues the phrase table reads as a command: the engine's "Done." is the `next` phrase "done".
+    Only the mute during playback keeps Stretchbot from obeying it."""
+    from bot.commands import default_commands
+    from voice.language import cue_texts
+
+    table = default_commands()
+    return [cue for cue in cue_texts() if table.match(cue)]

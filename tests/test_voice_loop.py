@@ -1,0 +1,179 @@
+"""The hands-free loop with a fake clock, mic and speaker (no audio, no bot server)."""
+
+from __future__ import annotations
+
+from bot.catalogue import default_catalogue
+from bot.routine import RUNNING, STOPPED
+from voice.bot import BotUnavailable, Reply
+from voice.loop import GOODBYE, VoiceSession
+from voice.recognizer import Heard
+
+WORDS_PER_SECOND = 3.0
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class FakeSpeaker:
+    """Speaking takes time on the fake clock; every utterance is kept with its interval."""
+
+    def __init__(self, clock, mic):
+        self.clock, self.mic, self.said = clock, mic, []
+
+    def say(self, text: str) -> float:
+        assert self.mic.muted, "the mic must be muted while Stretchbot speaks"
+        start = self.clock.now
+        self.clock.now += max(0.3, len(text.split()) / WORDS_PER_SECOND)
+        self.said.append((start, self.clock.now, text))
+        return self.clock.now - start
+
+
+class FakeListener:
+    """Scripted utterances: (clock time the speech ends, text, command)."""
+
+    def __init__(self, clock, script):
+        self.clock, self.script = clock, list(script)
+        self.muted = False
+        self.unmuted_at = None
+        self.listened_while_muted = False
+        self.heard_at = {}
+
+    def mute(self):
+        self.muted = True
+
+    def unmute(self):
+        self.muted = False
+        self.unmuted_at = self.clock.now
+
+    def listen(self, timeout=None):
+        if self.muted:
+            self.listened_while_muted = True
+        if not self.script:
+            if self.clock.now > 5000:
+                raise EOFError
+            self.clock.now += timeout or 0.5
+            return None
+        when, text, command = self.script[0]
+        if when > self.clock.now + (timeout or 0.5):
+            self.clock.now += timeout or 0.5
+            return None
+        self.script.pop(0)
+        self.clock.now = max(self.clock.now, when)  # said once the mic was open again
+        self.heard_at[text] = self.clock.now
+        return Heard(text, command, when - 1, when, when, 0.0)
+
+
+class FakeBot:
+    def __init__(self, routine=None, down=False):
+        self.routine, self.down, self.sent = routine, down, []
+
+    def send(self, text, stretch=None):
+        self.sent.append((text, stretch))
+        if self.down:
+            raise BotUnavailable("server down")
+        if "routine" in text:
+            return Reply(["Here is the daily routine."], self.routine)
+        return Reply([f"An answer about {stretch}."])
+
+
+def session(script, bot=None, guard=0.25):
+    clock = Clock()
+    listener = FakeListener(clock, script)
+    speaker = FakeSpeaker(clock, listener)
+    routine = next(iter(default_catalogue().routines.values()))
+    bot = bot or FakeBot(routine)
+    voice = VoiceSession(
+        listener, speaker, bot, clock=clock, sleep=clock.sleep, guard=guard, scale=0.2
+    )
+    return voice, clock, listener, speaker, bot
+
+
+def test_routine_stop_halts_and_cues_never_overlap():
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "start the daily routine", None), (1040.0, "stop", "stop")]
+    )
+    voice.run(greet=False)
+    assert voice.engine is not None and voice.engine.status == STOPPED
+    assert bot.sent == [("start the daily routine", None)]
+    texts = [t for _, _, t in speaker.said]
+    assert texts[0] == "Here is the daily routine." and texts[1].startswith("Stretch 1 of")
+    assert "Routine stopped. Nice work today." in texts
+    stop_at = next(s for s, _, t in speaker.said if t.startswith("Routine stopped"))
+    assert stop_at - listener.heard_at["stop"] < 0.3  # acted on at once
+    assert all(s >= 1040.0 for s, _, t in speaker.said if t == GOODBYE)
+    for (_, end, _), (start, _, _) in zip(speaker.said, speaker.said[1:], strict=False):
+        assert start >= end, "two things were said at once"
+    assert not listener.listened_while_muted
+
+
+def test_mic_is_muted_while_speaking_and_for_the_guard():
+    voice, clock, listener, speaker, bot = session([], guard=0.25)
+    voice.speak(["one", "two three"])
+    assert listener.unmuted_at == speaker.said[-1][1] + 0.25
+    assert not listener.muted
+
+
+def test_pause_resume_and_time_left_use_the_engine():
+    voice, clock, listener, speaker, bot = session(
+        [
+            (1001.0, "start the daily routine", None),
+            (1020.0, "hold on", "pause"),
+            (1060.0, "how much longer", "time_left"),
+            (1070.0, "carry on", "resume"),
+            (1075.0, "stop", "stop"),
+        ]
+    )
+    voice.run(greet=False)
+    texts = [t for _, _, t in speaker.said]
+    assert "Paused. Say resume when you're ready." in texts
+    assert any("(paused)" in t for t in texts)
+    assert any(t.startswith("Resuming:") for t in texts)
+    assert voice.engine.status == STOPPED
+
+
+def test_question_during_routine_goes_to_bot_with_the_stretch():
+    voice, clock, listener, speaker, bot = session(
+        [
+            (1001.0, "start the daily routine", None),
+            (1010.0, "what muscles does this work", None),
+            (1012.0, "stop", "stop"),
+        ]
+    )
+    voice.run(greet=False)
+    assert bot.sent[1] == ("what muscles does this work", voice.engine.current_stretch)
+    assert any(t.startswith("An answer about") for _, _, t in speaker.said)
+
+
+def test_stop_without_routine_ends_session_and_stray_words_are_ignored():
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "the", None), (1002.0, "stop", "stop")]
+    )
+    voice.run(greet=False)
+    assert voice.done and bot.sent == []
+    assert speaker.said[-1][2] == GOODBYE
+
+
+def test_bot_down_is_said_clearly_and_commands_still_work():
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "how do i do child's pose", None), (1002.0, "next", "next")],
+        bot=FakeBot(down=True),
+    )
+    voice.run(greet=False)
+    texts = [t for _, _, t in speaker.said]
+    assert "can't reach Stretchbot's server" in texts[0]
+    assert texts[1].startswith("There's no routine running")
+
+
+def test_routine_runs_to_its_end_without_input():
+    voice, clock, listener, speaker, bot = session([(1001.0, "start the daily routine", None)])
+    voice.run(greet=False)
+    assert voice.engine.status != RUNNING
+    assert any("whole routine" in t for _, _, t in speaker.said)

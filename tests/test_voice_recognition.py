@@ -1,0 +1,101 @@
+"""Recognition on speech synthesized at test time: every command phrase in four voices, speeds
+and noises; near misses, questions, the routine's own cues and silence must give no command.
+
+The minimums are what the PocketSphinx fallback measured on this set (see README "Voice mode");
+the project's target is 98% right and at most 2% false commands, which it does not reach yet.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bot.commands import default_commands
+from tests.voice_fixtures import needs_speech_tools
+from voice.fixtures import TEST_TAKES, cue_collisions, evaluation_items
+from voice.language import cue_texts
+
+pytestmark = needs_speech_tools
+
+MIN_ACCURACY = 0.78  # measured 79.2%
+MIN_PER_COMMAND = 0.65  # measured 67% (previous) to 94% (repeat)
+MAX_FALSE = 0.09  # measured 8.6%
+MAX_WRONG = 0.06  # commands heard as another command: measured 5.3%
+MAX_P95_LATENCY_S = 0.30  # measured 283 ms
+
+
+@pytest.fixture(scope="session")
+def sphinx():
+    from voice.sphinx import SphinxEngine
+
+    return SphinxEngine()
+
+
+@pytest.fixture(scope="session")
+def summary(sphinx, tmp_path_factory):
+    from voice.evaluation import evaluate
+
+    result = evaluate(sphinx, evaluation_items(TEST_TAKES), tmp_path_factory.mktemp("voice"))
+    print("\n" + result.table())
+    return result
+
+
+def test_accept_rate_per_command(summary):
+    for command, (ok, n) in summary.per_command.items():
+        assert ok / n >= MIN_PER_COMMAND, f"{command}: {ok}/{n}\n" + summary.table()
+    assert summary.accuracy >= MIN_ACCURACY, summary.table() + "\n" + "\n".join(summary.mistakes())
+
+
+def test_false_and_wrong_commands(summary):
+    assert summary.false_rate <= MAX_FALSE, "\n".join(summary.mistakes())
+    assert summary.wrong_command_rate <= MAX_WRONG, "\n".join(summary.mistakes())
+
+
+def test_silence_and_noise_give_nothing(summary):
+    quiet = [o for o in summary.outcomes if not o.text]
+    assert quiet and all(not o.commands for o in quiet)
+
+
+def test_command_latency(summary):
+    assert summary.latency(95) <= MAX_P95_LATENCY_S, summary.table()
+
+
+def test_every_command_phrase_is_in_the_set():
+    table = default_commands()
+    texts = {text for text, _, expected in evaluation_items(TEST_TAKES) if expected}
+    assert {p for p, c in table.phrases if c not in ("redo", "status")} <= texts
+
+
+def test_non_commands_are_not_table_phrases():
+    table = default_commands()
+    for text, _, expected in evaluation_items(TEST_TAKES):
+        if expected is None:
+            assert table.match(text) is None, text
+
+
+def test_only_known_cue_is_a_command_phrase():
+    # The engine's "Done." (end of reps) is the `next` phrase "done"; the mic is muted while it is
+    # spoken, so it cannot act, but it should be reworded. Update this when it is.
+    assert cue_collisions() == ["Done."]
+    assert len(cue_texts()) > 20
+
+
+def test_wav_cli_prints_json_per_utterance(summary):
+    picks = [o for o in summary.outcomes if o.expected and o.right and len(o.heard) == 1][:2]
+    picks += [o for o in summary.outcomes if not o.text][:1]
+    paths = [str(o.path) for o in picks]
+    run = subprocess.run(
+        [sys.executable, "-m", "runner.cli", "voice", "--wav", *paths],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [line["wav"] for line in lines] == paths
+    assert [line["command"] for line in lines] == [picks[0].expected, picks[1].expected, None]
+    assert all({"wav", "text", "command"} <= set(line) for line in lines)
+    assert "PocketSphinx" in run.stderr  # says which engine is active
