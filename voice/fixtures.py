@@ -83,7 +83,7 @@ def synthesize(text: str, take: Take, path: Path) -> Fixture:
     clean = path.with_suffix(".clean.wav")
     raw = path.with_suffix(".espeak.wav")
     _run(["espeak-ng", "-v", take.voice, "-s", str(take.speed), "-w", str(raw), text])
-    _run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(clean)])
+    _run(["sox", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(clean)])
     raw.unlink()
     speech = read_wav(clean)  # espeak's own short silences around the words are kept
     _, end = speech_bounds(speech)
@@ -107,11 +107,11 @@ def _mix_noise(clean: Path, out: Path, take: Take, speech_rms: float) -> None:
     seconds = len(read_wav(clean)) / RATE
     noise = out.with_suffix(".noise.wav")
     # sox's synth noise at amplitude 1 has a known RMS we measure rather than assume.
-    _run(["sox", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(noise)]
+    _run(["sox", "-R", "-n", "-r", str(RATE), "-c", "1", "-b", "16", str(noise)]
          + ["synth", f"{seconds:.3f}", take.noise, "vol", "0.3"])  # fmt: skip
     noise_rms = rms(read_wav(noise)) or 1.0
     gain = speech_rms / (noise_rms * 10 ** (take.snr_db / 20)) if speech_rms else 0.0
-    _run(["sox", "-m", "-v", "1", str(clean), "-v", f"{gain:.5f}", str(noise), str(out)])
+    _run(["sox", "-R", "-m", "-v", "1", str(clean), "-v", f"{gain:.5f}", str(noise), str(out)])
     noise.unlink()
 
 
