@@ -10,6 +10,7 @@ Use it in credentials.yml as `channels.socketio.SocketIOInput` (the settings are
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict
 from typing import Any, Awaitable, Callable, Dict, Set
@@ -39,13 +40,22 @@ class SocketIOInput(RasaSocketIOInput):
         sessions: Dict[str, str] = {}  # socket id -> conversation
         sockets: Dict[str, Set[str]] = defaultdict(set)  # conversation -> its open sockets
 
-        async def send(session_id: str, text: str) -> None:
+        running: Set[asyncio.Task] = set()
+
+        async def handle(session_id: str, text: str) -> None:
             output = SocketIOOutput(sio, self.bot_message_evt)
             message = UserMessage(text, output, session_id, input_channel=self.name())
             try:
                 await on_new_message(message)
             except Exception:  # a lost event must never break the channel
                 logger.exception("socket.io event %s for %s failed", text, session_id)
+
+        async def send(session_id: str, text: str) -> None:
+            # A task of its own: the connection's task is cancelled when the socket closes, which
+            # would cut the 'left' event short half-way through.
+            task = asyncio.get_running_loop().create_task(handle(session_id, text))
+            running.add(task)
+            task.add_done_callback(running.discard)
 
         async def session_request(sid: str, data: Dict | None) -> None:
             returning = bool((data or {}).get("session_id"))  # a client reusing its conversation
