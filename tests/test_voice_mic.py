@@ -40,6 +40,7 @@ def virtual_mic():
             time.sleep(0.1)
         else:
             pytest.skip("could not start a PulseAudio daemon here")
+    _rescan_devices()
     previous = pactl("get-default-source").strip()
     module = pactl("load-module", "module-null-sink", "sink_name=stretchbot_test_mic").strip()
     pactl("set-default-source", "stretchbot_test_mic.monitor")
@@ -50,6 +51,15 @@ def virtual_mic():
         pactl("unload-module", module)
     if started:
         subprocess.run(["pulseaudio", "--kill"], capture_output=True, timeout=20)
+
+
+def _rescan_devices() -> None:
+    """PortAudio lists devices once, when it starts: if an earlier test loaded sounddevice before
+    the PulseAudio daemon ran, its "pulse" device is missing until PortAudio is restarted."""
+    import sounddevice as sd
+
+    sd._terminate()
+    sd._initialize()
 
 
 def test_microphone_hears_a_command_played_into_the_virtual_device(virtual_mic, tmp_path):
