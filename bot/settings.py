@@ -58,6 +58,6 @@ VOSK_MODEL_PATH = os.environ.get("VOSK_MODEL_PATH", "")
 # The microphone is muted while Stretchbot speaks and for this long after (room echo, speaker tail).
 VOICE_GUARD_S = float(os.environ.get("STRETCHBOT_VOICE_GUARD_MS", "250")) / 1000
 # End of speech: the endpointer closes an utterance after this much audio that is mostly silence.
-VOICE_ENDPOINT_WINDOW_S = 0.1
+VOICE_ENDPOINT_WINDOW_S = float(os.environ.get("STRETCHBOT_VOICE_ENDPOINT_MS", "100")) / 1000
 VOICE_MAX_UTTERANCE_S = 8.0  # longer speech is cut here (a running tap, a TV)
 VOICE_BOT_TIMEOUT_S = 15.0  # one request to the bot

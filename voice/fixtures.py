@@ -143,12 +143,10 @@ def synthesize_all(
     def one(item: tuple[str, Take]) -> Fixture:
         text, take = item
         path = fixture_path(directory, text, take)
-        if not text:
-            return silence(path, take=take)
         meta = path.with_suffix(".end")
         if path.exists() and meta.exists():
             return Fixture(text, take, path, float(meta.read_text()))
-        fixture = synthesize(text, take, path)
+        fixture = synthesize(text, take, path) if text else silence(path, take=take)
         meta.write_text(f"{fixture.speech_end:.3f}")
         return fixture
 

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Callable, List
 
@@ -15,6 +16,8 @@ from voice.audio import RATE
 from voice.matching import CommandMatcher
 
 FRAME_S = 0.01
+PRE_ROLL_S = 0.3  # audio kept before the start of speech
+CONTINUATION_S = 0.7  # speech after a shorter gap continues the sentence before it
 
 
 @dataclass
@@ -52,11 +55,15 @@ class Segmenter:
         self._speech: List[np.ndarray] = []
         self._start = 0.0
         self.clock = 0  # samples seen
+        # Recent audio, so an utterance can be cut with the background before it: the recognizer's
+        # noise estimate needs the real room noise, not digital silence.
+        self._history: deque = deque(maxlen=int((max_s + PRE_ROLL_S + 1) / FRAME_S))
 
     def reset(self) -> None:
         """Forget any speech in progress (after the mic was muted)."""
         self.ep = self._make()
         self._speech, self._pending = [], np.zeros(0, dtype="<i2")
+        self._history.clear()
 
     def feed(self, block: np.ndarray) -> List[tuple[np.ndarray, float, float, float]]:
         """Utterances closed by this block: (samples, start s, end s, closed-at s)."""
@@ -65,8 +72,10 @@ class Segmenter:
         usable = len(data) // self.frame * self.frame
         self._pending = data[usable:]
         for i in range(0, usable, self.frame):
+            frame = data[i : i + self.frame]
+            self._history.append((self.clock, frame))
             self.clock += self.frame
-            closed = self._step(data[i : i + self.frame])
+            closed = self._step(frame)
             if closed is not None:
                 out.append(closed)
         return out
@@ -89,7 +98,9 @@ class Segmenter:
         return self._close(end)
 
     def _close(self, end: float):
-        audio = np.concatenate(self._speech) if self._speech else np.zeros(0, dtype="<i2")
+        first = int((self._start - PRE_ROLL_S) * RATE)
+        frames = [f for at, f in self._history if at >= first]
+        audio = np.concatenate(frames) if frames else np.zeros(0, dtype="<i2")
         self._speech = []
         return audio, self._start, end, self.clock / RATE
 
@@ -111,6 +122,7 @@ class Listener:
         self.clock = clock
         self._ready: List[Heard] = []
         self.fuzzy = getattr(engine, "name", "") == "Vosk"
+        self._last_end: float | None = None
 
     def mute(self) -> None:
         self.source.mute()
@@ -118,6 +130,7 @@ class Listener:
     def unmute(self) -> None:
         self.source.unmute()
         self.segmenter.reset()
+        self._last_end = None
 
     def listen(self, timeout: float | None = None) -> Heard | None:
         """The next utterance heard within `timeout` seconds (None: none yet).
@@ -144,6 +157,12 @@ class Listener:
         began = time.perf_counter()
         text = self.engine.transcribe(audio) if len(audio) else ""
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
+        # Speech that goes on from the previous utterance after only a short gap is the rest of a
+        # longer sentence cut at a pause ("Rest. | Next up: ..."), never a command on its own.
+        if command and self._last_end is not None and start - self._last_end < CONTINUATION_S:
+            command = None
+        if text:
+            self._last_end = end
         return Heard(text, command, start, end, closed, time.perf_counter() - began)
 
 

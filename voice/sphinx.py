@@ -6,10 +6,11 @@ Design, from measurements on espeak-ng speech (see README "Voice mode"):
   must choose between whole phrases, never half of one ("go long"), and a phrase competes with the
   ordinary words of questions, near misses and 3000 common English words (the garbage side), so
   speech that is not a command is heard as words and rejected.
-- The utterance is decoded in one go once the endpointer has closed it, after its level is
+- The utterance is decoded in one go once the endpointer has closed it: the background measured
+  just before the speech is subtracted from its spectrum (voice/denoise.py), then its level is
   normalised and a faint noise floor added: the model's noise removal and cepstral normalisation
-  were trained on real recordings and mis-hear digitally clean audio (command accuracy went from
-  about 60% to over 90% with this alone).
+  were trained on real recordings and mis-hear digitally clean audio (on a command-only model,
+  accuracy went from 49% to 80% with this alone).
 """
 
 from __future__ import annotations
@@ -22,16 +23,19 @@ import numpy as np
 
 from bot.commands import VOICE_COMMANDS, default_commands
 from voice import language
+from voice.denoise import denoise
 from voice.matching import CommandMatcher
+
+NOISE_S = 0.25  # the segmenter's pre-roll is background
 
 PEAK = 300.0  # utterance peak after normalisation (int16 units)
 FLOOR_STD = 3.0  # the noise floor added after it
 FILLERS = ("ok", "okay", "please", "now", "stretchbot", "hey")
-COMMAND_WEIGHT = 20
+COMMAND_WEIGHT = 20  # how often each command phrase counts in the language model
 # Silence put around the endpointer's cut: the noise estimate and the silence model need it.
 LEAD, TAIL = int(0.3 * 16000), int(0.25 * 16000)
 # The second (flat-lexicon) pass costs a third of the time and changed no result on the test set.
-DECODER_OPTIONS = {"fwdflat": False}  # how often each command phrase counts in the language model
+DECODER_OPTIONS = {"fwdflat": False}
 
 
 class SphinxEngine:
@@ -62,7 +66,9 @@ class SphinxEngine:
         return spell_out(hyp.hypstr if hyp else "")
 
     def condition(self, audio: np.ndarray) -> bytes:
-        samples = np.concatenate([np.zeros(LEAD), audio.astype(np.float64), np.zeros(TAIL)])
+        samples = audio.astype(np.float64)
+        samples = denoise(samples, NOISE_S)
+        samples = np.concatenate([np.zeros(LEAD), samples, np.zeros(TAIL)])
         peak = float(np.abs(samples).max()) if len(samples) else 0.0
         if peak > 0:
             samples *= PEAK / peak
