@@ -98,11 +98,19 @@ class Segmenter:
         return self._close(end)
 
     def _close(self, end: float):
-        first = int((self._start - PRE_ROLL_S) * RATE)
-        frames = [f for at, f in self._history if at >= first]
-        audio = np.concatenate(frames) if frames else np.zeros(0, dtype="<i2")
+        audio = self.cut(self._start)
         self._speech = []
         return audio, self._start, end, self.clock / RATE
+
+    def cut(self, start: float) -> np.ndarray:
+        """The audio from `start` seconds (less the pre-roll) up to now."""
+        first = int((start - PRE_ROLL_S) * RATE)
+        frames = [f for at, f in self._history if at >= first]
+        return np.concatenate(frames) if frames else np.zeros(0, dtype="<i2")
+
+    @property
+    def in_speech(self) -> bool:
+        return bool(self.ep.in_speech)
 
     def flush(self):
         """At the end of a file: the utterance still open, if any."""
@@ -122,15 +130,17 @@ class Listener:
         self.clock = clock
         self._ready: List[Heard] = []
         self.fuzzy = getattr(engine, "name", "") == "Vosk"
-        self._last_end: float | None = None
+        self._held: Heard | None = None  # speech that may go on after a pause
+        self._after_command: float | None = None  # end of the last command
 
     def mute(self) -> None:
+        self._release()  # speech held for its possible continuation is delivered, not lost
         self.source.mute()
 
     def unmute(self) -> None:
         self.source.unmute()
         self.segmenter.reset()
-        self._last_end = None
+        self._held, self._after_command = None, None
 
     def listen(self, timeout: float | None = None) -> Heard | None:
         """The next utterance heard within `timeout` seconds (None: none yet).
@@ -142,27 +152,57 @@ class Listener:
                 block = self.source.read(timeout=min(left, 0.1) if left is not None else 0.1)
             except EOFError:
                 last = self.segmenter.flush()
-                if last is None:
+                if last is not None:
+                    self.utterance(*last)
+                self._release()
+                if not self._ready:
                     raise
-                self._ready.append(self.recognize(*last))
                 break
             if block is not None:
                 for utterance in self.segmenter.feed(block):
-                    self._ready.append(self.recognize(*utterance))
+                    self.utterance(*utterance)
+                self._release_if_over()
             if deadline is not None and self.clock() >= deadline and not self._ready:
                 return None
         return self._ready.pop(0)
+
+    def utterance(self, audio: np.ndarray, start: float, end: float, closed: float) -> None:
+        """A closed utterance: a command is given out at once; other speech is held until the
+        sentence is surely over, because a pause may have cut it ("go to the | next step")."""
+        held = self._held
+        if held is not None and start - held.end < CONTINUATION_S:
+            audio, start = self.segmenter.cut(held.start), held.start  # the whole sentence
+        elif held is not None:
+            self._release()
+        heard = self.recognize(audio, start, end, closed)
+        if heard.command and self._after_command is not None:
+            if start - self._after_command < CONTINUATION_S:
+                heard.command = None  # the rest of a sentence whose start was taken as a command
+        if heard.command:
+            self._held = None
+            self._after_command = heard.end
+            self._ready.append(heard)
+        elif heard.text:
+            self._held = heard
+        else:
+            self._release()
+
+    def _release_if_over(self) -> None:
+        held = self._held
+        if held is None or self.segmenter.in_speech:
+            return
+        if self.segmenter.clock / RATE - held.end >= CONTINUATION_S:
+            self._release()
+
+    def _release(self) -> None:
+        if self._held is not None:
+            self._ready.append(self._held)
+            self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
         began = time.perf_counter()
         text = self.engine.transcribe(audio) if len(audio) else ""
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
-        # Speech that goes on from the previous utterance after only a short gap is the rest of a
-        # longer sentence cut at a pause ("Rest. | Next up: ..."), never a command on its own.
-        if command and self._last_end is not None and start - self._last_end < CONTINUATION_S:
-            command = None
-        if text:
-            self._last_end = end
         return Heard(text, command, start, end, closed, time.perf_counter() - began)
 
 
