@@ -6,7 +6,9 @@ Measures, on this machine and in one run:
 - training time, time from start to the first answer, memory of both server processes;
 - intent accuracy on the held-out set for the chosen pipeline (logistic regression, rules only)
   against DIET, and latency/training time against rules + TED;
-- red-flag recall on sets the patterns were not tuned on.
+- red-flag recall on sets the patterns were not tuned on;
+- how late routine cues arrive over socket.io (bench/routine.py);
+- voice mode: command accuracy, false commands, latency and real-time factor (bench/voice.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import requests
 import yaml
 
 from bench import routine as routine_bench
+from bench import voice as voice_bench
 from bot import settings
 from bot.dialogue import RED_FLAG_MIN_CONFIDENCE
 from bot.safety import default_checker
@@ -268,6 +271,8 @@ def main() -> int:
             starter.wait(30)
     print("routine cue timing over socket.io...", flush=True)
     figures["routine"] = routine_bench.run()
+    print("voice mode (synthesized speech)...", flush=True)
+    figures["voice"] = voice_bench.run()
     text = report(figures)
     OUT.write_text(text)
     (ROOT / "bench" / "last_run.json").write_text(json.dumps(figures, indent=2))
@@ -336,6 +341,8 @@ def report(f: dict) -> str:
     lines.append("")
     if "routine" in f:
         lines.append(routine_bench.markdown(f["routine"]))
+    if "voice" in f:
+        lines.append(voice_bench.markdown(f["voice"]))
     return "\n".join(lines)
 
 
