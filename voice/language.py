@@ -28,10 +28,7 @@ EXTRA_WORDS = {
     "unpause": "AH N P AO Z",
     "piriformis": "P IH R IH F AO R M IH S",
 }
-# How many times each command sentence counts against one non-command sentence: commands are what
-# is said most in a routine, but everything else must stay reachable.
-COMMAND_WEIGHT = 4
-COMMON_WORDS = 3000  # common English words added as single-word sentences (the "garbage" side)
+COMMON_WORDS = 3000  # common English words the model knows as single words (the "garbage" side)
 
 
 def words_of(text: str) -> List[str]:
@@ -51,22 +48,6 @@ def _number(n: int) -> str:
     if n < 100:
         return _TENS[n // 10 - 2] + ("" if n % 10 == 0 else " " + _SMALL[n % 10])
     return str(n)  # dropped later: not a word
-
-
-def command_sentences() -> List[str]:
-    """Every voice command phrase, alone and with a filler before or after it."""
-    table = default_commands()
-    fillers = [" ".join(words_of(f)) for f in default_catalogue().commands.fillers]
-    out: List[str] = []
-    for phrase, command in table.phrases:
-        if command not in VOICE_COMMANDS:
-            continue
-        said = " ".join(words_of(phrase))
-        out.append(said)
-        for filler in ("ok", "please", "stretchbot", "okay", "now"):
-            if filler in fillers:
-                out.append(f"{said} {filler}" if filler == "please" else f"{filler} {said}")
-    return out
 
 
 def chat_only_sentences() -> List[str]:

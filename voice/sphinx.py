@@ -31,7 +31,7 @@ NOISE_S = 0.25  # the segmenter's pre-roll is background
 PEAK = 300.0  # utterance peak after normalisation (int16 units)
 FLOOR_STD = 3.0  # the noise floor added after it
 FILLERS = ("ok", "okay", "please", "now", "stretchbot", "hey")
-COMMAND_WEIGHT = 20  # how often each command phrase counts in the language model
+COMMAND_WEIGHT = 8  # how often each command phrase counts in the language model (see README)
 # Silence put around the endpointer's cut: the noise estimate and the silence model need it.
 LEAD, TAIL = int(0.3 * 16000), int(0.25 * 16000)
 # The second (flat-lexicon) pass costs a third of the time and changed no result on the test set.
