@@ -107,7 +107,7 @@ class MicSource:
             )
             self._stream.start()
         except (sd.PortAudioError, ValueError) as exc:
-            raise AudioError(f"no microphone available ({exc})") from None
+            raise AudioError(f"no microphone found (PortAudio: {exc})") from None
         self.name = info["name"]
 
     def _callback(self, data, frames, time_info, status) -> None:
