@@ -217,8 +217,17 @@ def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
             "using PocketSphinx."
         )
     if want in ("auto", "vosk") and path is not None:
-        say(f"Speech recognition: Vosk ({path.name}).")
-        return vosk_engine.VoskEngine(path)
+        try:
+            engine = vosk_engine.VoskEngine(path)
+        except Exception as exc:  # vosk raises a bare Exception for a damaged model
+            if want == "vosk":
+                from voice.audio import AudioError
+
+                raise AudioError(f"the Vosk model at {path} could not be loaded ({exc})") from None
+            say(f"The Vosk model at {path} could not be loaded ({exc}); using PocketSphinx.")
+        else:
+            say(f"Speech recognition: Vosk ({path.name}).")
+            return engine
     if want == "vosk":
         from voice.audio import AudioError
 

@@ -46,7 +46,7 @@ class VoskEngine:
     def _known(self, phrase: str) -> bool:
         if phrase == "[unk]":
             return True
-        return all(self.model.find_word(w) >= 0 for w in phrase.split())
+        return all(self.model.vosk_model_find_word(w) >= 0 for w in phrase.split())
 
     def _run(self, audio: np.ndarray, grammar: str | None) -> dict:
         if grammar is None:
