@@ -118,7 +118,7 @@ def _work(stretch, index, hold, reps, side, scale, set_no, sets) -> List[Phase]:
         each = (hold * 2 if hold else REP_SECONDS) * scale
         cues = [(0.0, f"Now {count} slow reps{where}{label}, moving with your breath.")]
         cues += [(each * n, f"{n}.") for n in range(1, count)]
-        cues.append((each * count, "Done."))
+        cues.append((each * count, "That's all the reps."))
         return [Phase("reps", stretch.id, index, each * count, tuple(cues))]
     phases: List[Phase] = []
     count = reps or 1

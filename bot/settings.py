@@ -50,9 +50,11 @@ TIME_SCALE = _positive("STRETCHBOT_TIME_SCALE", "1.0")
 # Voice mode (voice/). The Vosk model `stretchbot voice-model` downloads, and where it goes; any other
 # Vosk model is used by pointing VOSK_MODEL_PATH at its folder. Without one, PocketSphinx is used.
 VOSK_MODEL_URL = "https://alphacephei.com/vosk/models/vosk-model-small-en-us-0.15.zip"
-# SHA-256 of that zip. Empty: not pinned yet (it could not be fetched where voice mode was written);
-# the download is then checked as a zip (every member's CRC) and its SHA-256 printed to pin here.
-VOSK_MODEL_SHA256 = os.environ.get("STRETCHBOT_VOSK_SHA256", "")
+# SHA-256 of that zip (the official file, as other projects pin it); STRETCHBOT_VOSK_SHA256 overrides,
+# and an empty value skips the check (the zip's own CRCs are still checked).
+VOSK_MODEL_SHA256 = os.environ.get(
+    "STRETCHBOT_VOSK_SHA256", "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
+)
 VOSK_MODEL_DIR = MODELS_DIR / "vosk-model-small-en-us-0.15"
 VOSK_MODEL_PATH = os.environ.get("VOSK_MODEL_PATH", "")
 # The microphone is muted while Stretchbot speaks and for this long after (room echo, speaker tail).

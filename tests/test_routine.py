@@ -62,7 +62,7 @@ def test_dynamic_moves_count_reps(daily):
     said, _ = run_until(engine, 250.0)
     start = said.index("Now 15 slow reps, moving with your breath.")
     assert said[start + 1 : start + 15] == [f"{n}." for n in range(1, 15)]
-    assert said[start + 15] == "Done."
+    assert said[start + 15] == "That's all the reps."
 
 
 def test_per_side_holds_get_full_time_on_each_side(catalogue):

@@ -224,8 +224,8 @@ def own_cues() -> List[str]:
 
 
 def cue_collisions() -> List[str]:
-    """Cues the phrase table reads as a command: the engine's "Done." is the `next` phrase "done".
-    Only the mute during playback keeps Stretchbot from obeying it."""
+    """Cues the phrase table reads as a command (there should be none: Stretchbot must never be
+    able to obey its own words, even if the mute during playback failed)."""
     from bot.commands import default_commands
     from voice.language import cue_texts
 
