@@ -28,6 +28,7 @@ from bot.routine import (
     build_phases,
     duration,
     pick_routine,
+    status_text,
 )
 
 # A call-back this many (real) seconds overdue was lost, e.g. the server restarted: the routine is
@@ -399,14 +400,7 @@ class Coach:
         return f"(Routine still running: {engine.time_left_text(now)})"
 
     def _status(self, engine, now) -> str:
-        number, count = engine.progress()
-        name = self.catalogue.stretch(engine.current_stretch).name
-        left = engine.time_left_text(now)
-        text = f"Stretch {number} of {count}: {name}. {left[0].upper()}{left[1:]}"
-        upcoming = engine.upcoming_stretch()
-        if upcoming:
-            text += f" Next up: {self.catalogue.stretch(upcoming).name}."
-        return text
+        return status_text(engine, self.catalogue, now)
 
     def _ref(self, routine: Routine) -> Dict:
         if routine.id in self.catalogue.routines:

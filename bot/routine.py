@@ -187,10 +187,9 @@ class RoutineEngine:
         here, total = self.time_left(now)
         kind = {"hold": "this hold", "reps": "these reps"}.get(self.phase.kind, "this step")
         paused = " (paused)" if self.state.status == PAUSED else ""
-        return (
-            f"{_seconds_text(math.ceil(here))} left in {kind}{paused}, about "
-            f"{_seconds_text(math.ceil(total))} in the whole routine."
-        )
+        whole = _seconds_text(math.ceil(total))
+        whole = whole if whole.startswith("about") else f"about {whole}"
+        return f"{_seconds_text(math.ceil(here))} left in {kind}{paused}, {whole} in the whole routine."
 
     # -- driving -----------------------------------------------------------------------------------
     def start(self, now: float) -> Output:
@@ -338,6 +337,19 @@ class RoutineEngine:
         if not 0 <= state.phase < len(phases):
             raise ValueError(f"stored phase {state.phase} is outside this routine")
         return cls(phases, state)
+
+
+def status_text(engine: RoutineEngine, catalogue: Catalogue, now: float) -> str:
+    """Where the routine is: "Stretch 2 of 5: Cat-Cow. 20 seconds left in these reps, ... Next up:
+    Knee-to-Chest." (for "where am I?")."""
+    number, count = engine.progress()
+    name = catalogue.stretch(engine.current_stretch).name
+    left = engine.time_left_text(now)
+    text = f"Stretch {number} of {count}: {name}. {left[0].upper()}{left[1:]}"
+    upcoming = engine.upcoming_stretch()
+    if upcoming:
+        text += f" Next up: {catalogue.stretch(upcoming).name}."
+    return text
 
 
 # -- choosing a routine ------------------------------------------------------------------------------

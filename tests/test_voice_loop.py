@@ -177,3 +177,22 @@ def test_routine_runs_to_its_end_without_input():
     voice.run(greet=False)
     assert voice.engine.status != RUNNING
     assert any("whole routine" in t for _, _, t in speaker.said)
+
+
+def test_where_am_i_and_redo_are_answered_from_the_routine_not_the_bot():
+    voice, clock, listener, speaker, bot = session(
+        [
+            (1001.0, "start the daily routine", None),
+            (1010.0, "where am i", None),
+            (1015.0, "do this one again", None),
+            (1020.0, "stop", "stop"),
+        ]
+    )
+    voice.run(greet=False)
+    assert [text for text, _ in bot.sent] == ["start the daily routine"]
+    said = [t for _, _, t in speaker.said]
+    assert any(t.startswith("Stretch 1 of 5: Child's Pose.") and " left in " in t for t in said)
+    redo = listener.heard_at["do this one again"]
+    before = [t for start, _, t in speaker.said if start < redo and " of 5: " in t]
+    after = [t for start, _, t in speaker.said if start >= redo]
+    assert after[0] == before[-1]  # the same stretch, set up again from its start

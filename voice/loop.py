@@ -14,7 +14,8 @@ from typing import Callable, Iterable
 
 from bot import settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
-from bot.routine import PAUSED, RUNNING, RoutineEngine, build_phases
+from bot.commands import default_commands
+from bot.routine import PAUSED, RUNNING, RoutineEngine, build_phases, status_text
 from voice.bot import BotUnavailable
 from voice.recognizer import Heard
 
@@ -101,6 +102,8 @@ class VoiceSession:
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
         if heard.command:
             self.command(heard.command)
+        elif self.active() and self.local_command(heard.text):
+            return
         elif len(heard.text.split()) >= MIN_QUESTION_WORDS:
             self.ask(heard.text)
 
@@ -122,6 +125,20 @@ class VoiceSession:
         out = getattr(self.engine, name)(now)
         self.deadline = out.next_deadline
         self.speak(out.messages)
+
+    def local_command(self, text: str) -> bool:
+        """ "Where am I?" and "do this one again" during a routine: only this loop knows where the
+        routine is, so they are answered here, not by the bot. (They are not among the eight
+        commands `--wav` reports.)"""
+        extra = default_commands().match(text)
+        now = self.clock()
+        if extra == "status":
+            self.speak([status_text(self.engine, self.catalogue, now)])
+        elif extra == "redo":
+            out = self.engine.redo(now)
+            self.deadline = out.next_deadline
+            self.speak(out.messages)
+        return extra in ("status", "redo")
 
     def ask(self, text: str) -> None:
         stretch = self.engine.current_stretch if self.active() else None
