@@ -31,6 +31,10 @@ SLOTS = {
     "pending_topic": "pending_topic",
     "disclaimer_shown": "disclaimer_shown",
 }
+ROUTINE_BROKE = (
+    "Sorry, something went wrong on my side and I had to stop the routine. Say 'start the daily "
+    "routine' (or ask for another) to begin again."
+)
 ROUTINE_SLOT = "routine"
 TICK_INTENT = "EXTERNAL_routine_tick"
 LEFT_INTENT = "EXTERNAL_left"
@@ -165,9 +169,12 @@ class ActionRoutineEvent(Action):
                 reply = coach.left(session)
             else:
                 reply = coach.returned(session, before)
-        except Exception:
+        except Exception:  # never a silent stall: say so, and end the routine cleanly
             logger.exception("action_routine_event failed on %s", intent)
-            return []
+            if session is None or intent != TICK_INTENT:
+                return []
+            dispatcher.utter_message(text=ROUTINE_BROKE)
+            return [SlotSet(ROUTINE_SLOT, None), ReminderCancelled(intent_name=TICK_INTENT)]
         if intent != RETURNED_INTENT:
             reply.context = before  # timer and leaving events don't touch the conversation
         return deliver(dispatcher, reply, before, tracker)

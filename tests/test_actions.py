@@ -205,3 +205,20 @@ def test_voice_questions_are_about_the_stretch_the_voice_routine_is_on():
         ),
     )
     assert said[0].startswith("Cat-Cow works")
+
+
+def test_a_timer_event_that_fails_ends_the_routine_with_a_clear_message(monkeypatch):
+    import actions.actions as module
+
+    session = started()
+
+    def broken(_session):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(module.default_coach(), "tick", broken)
+    said, events = run(
+        ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": session})
+    )
+    assert said[0].startswith("Sorry, something went wrong on my side and I had to stop")
+    assert {"event": "slot", "name": "routine", "value": None, "timestamp": None} in events
+    assert by_type(events, "cancel_reminder")
