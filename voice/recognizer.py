@@ -28,6 +28,7 @@ class Heard:
     end: float  # where the endpointer put its end
     closed: float  # audio time at which the utterance was closed (end + endpointing delay)
     compute_s: float  # recognition time after the close
+    unsure: bool = False  # a command phrase the engine doubts: never obeyed, never sent on
 
     @property
     def latency_s(self) -> float:
@@ -195,15 +196,20 @@ class Listener:
             self._release()
 
     def _release(self) -> None:
-        if self._held is not None:
+        if self._held is not None and not self._held.unsure:
             self._ready.append(self._held)
-            self._held = None
+        self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
         began = time.perf_counter()
         text = self.engine.transcribe(audio) if len(audio) else ""
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
-        return Heard(text, command, start, end, closed, time.perf_counter() - began)
+        # A doubted command phrase (another command scored nearly as well) is held like other
+        # speech, so what follows a pause can still complete it, but alone it is dropped.
+        unsure = bool(command) and getattr(self.engine, "unsure", False)
+        if unsure:
+            command = None
+        return Heard(text, command, start, end, closed, time.perf_counter() - began, unsure)
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
