@@ -18,6 +18,10 @@ from voice.matching import CommandMatcher
 FRAME_S = 0.01
 PRE_ROLL_S = 0.3  # audio kept before the start of speech
 CONTINUATION_S = 0.7  # speech after a shorter gap continues the sentence before it
+# Early decoding: once the voice has been quiet this long, the utterance so far is decoded at
+# once, while the endpointer is still making sure the speech is over; if it is, that result is
+# used, so only the endpointer's wait lies between the end of speech and the command.
+SPECULATE_S = 0.03
 
 
 @dataclass
@@ -44,8 +48,12 @@ class Segmenter:
         window: float = settings.VOICE_ENDPOINT_WINDOW_S,
         max_s: float = settings.VOICE_MAX_UTTERANCE_S,
     ):
-        from pocketsphinx import Endpointer
+        from pocketsphinx import Endpointer, Vad
 
+        self._vad = Vad(mode=3, sample_rate=RATE, frame_length=FRAME_S)
+        self._quiet = 0  # non-speech frames in a row, in speech
+        self.paused_at: float | None = None  # when the voice went quiet, if it has not come back
+        self.on_pause: Callable[[np.ndarray, float, float], None] | None = None
         self._make = lambda: Endpointer(
             window=window, ratio=0.8, vad_mode=3, sample_rate=RATE, frame_length=FRAME_S
         )
@@ -65,6 +73,7 @@ class Segmenter:
         self.ep = self._make()
         self._speech, self._pending = [], np.zeros(0, dtype="<i2")
         self._history.clear()
+        self._quiet, self.paused_at = 0, None
 
     def feed(self, block: np.ndarray) -> List[tuple[np.ndarray, float, float, float]]:
         """Utterances closed by this block: (samples, start s, end s, closed-at s)."""
@@ -84,19 +93,35 @@ class Segmenter:
     def _step(self, frame: np.ndarray):
         was = self.ep.in_speech
         speech = self.ep.process(frame.tobytes())
+        self._watch_pause(frame)
         if speech is None:
             return None
         if not was:
             self._start = self.ep.speech_start
             self._speech = []
+            self.paused_at = None
         self._speech.append(np.frombuffer(speech, dtype="<i2"))
         too_long = sum(len(s) for s in self._speech) >= self.max_samples
         if self.ep.in_speech and not too_long:
             return None
         end = self.ep.speech_end if not self.ep.in_speech else self.clock / RATE
         if too_long:
-            self.ep = self._make()
+            self.ep, self.paused_at = self._make(), None
         return self._close(end)
+
+    def _watch_pause(self, frame: np.ndarray) -> None:
+        """Tell `on_pause` (with the audio so far) when the voice has just gone quiet in speech."""
+        if not self.ep.in_speech:
+            self._quiet = 0  # `paused_at` is kept: the utterance it belongs to may close now
+            return
+        if self._vad.is_speech(frame.tobytes()):
+            self._quiet, self.paused_at = 0, None
+            return
+        self._quiet += 1
+        if self._quiet == round(SPECULATE_S / FRAME_S):
+            self.paused_at = self.clock / RATE
+            if self.on_pause is not None:
+                self.on_pause(self.cut(self.ep.speech_start), self.ep.speech_start, self.paused_at)
 
     def _close(self, end: float):
         audio = self.cut(self._start)
@@ -132,6 +157,9 @@ class Listener:
         self._ready: List[Heard] = []
         self.fuzzy = getattr(engine, "name", "") == "Vosk"
         self._held: Heard | None = None  # speech that may go on after a pause
+        # The utterance decoded early, when the voice went quiet: (start, quiet at, result).
+        self._early: tuple | None = None
+        self.segmenter.on_pause = self._decode_early
         self._after_command: float | None = None  # end of the last command
 
     def mute(self) -> None:
@@ -141,7 +169,7 @@ class Listener:
     def unmute(self) -> None:
         self.source.unmute()
         self.segmenter.reset()
-        self._held, self._after_command = None, None
+        self._held, self._after_command, self._early = None, None, None
 
     def listen(self, timeout: float | None = None) -> Heard | None:
         """The next utterance heard within `timeout` seconds (None: none yet).
@@ -170,12 +198,16 @@ class Listener:
     def utterance(self, audio: np.ndarray, start: float, end: float, closed: float) -> None:
         """A closed utterance: a command is given out at once; other speech is held until the
         sentence is surely over, because a pause may have cut it ("go to the | next step")."""
-        held = self._held
+        held, early, self._early = self._held, self._early, None
         if held is not None and start - held.end < CONTINUATION_S:
             audio, start = self.segmenter.cut(held.start), held.start  # the whole sentence
+            early = None
         elif held is not None:
             self._release()
-        heard = self.recognize(audio, start, end, closed)
+        if early is not None and (early[0], early[1]) == (start, self.segmenter.paused_at):
+            heard = self._heard_early(early, end, closed)
+        else:
+            heard = self.recognize(audio, start, end, closed)
         if heard.command and self._after_command is not None:
             if start - self._after_command < CONTINUATION_S:
                 heard.command = None  # the rest of a sentence whose start was taken as a command
@@ -201,6 +233,10 @@ class Listener:
         self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
+        text, command, unsure, compute_s = self._decode(audio)
+        return Heard(text, command, start, end, closed, compute_s, unsure)
+
+    def _decode(self, audio: np.ndarray) -> tuple[str, str | None, bool, float]:
         began = time.perf_counter()
         text = self.engine.transcribe(audio) if len(audio) else ""
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
@@ -209,7 +245,17 @@ class Listener:
         unsure = bool(command) and getattr(self.engine, "unsure", False)
         if unsure:
             command = None
-        return Heard(text, command, start, end, closed, time.perf_counter() - began, unsure)
+        return text, command, unsure, time.perf_counter() - began
+
+    def _decode_early(self, audio: np.ndarray, start: float, at: float) -> None:
+        self._early = (start, at, self._decode(audio))
+
+    def _heard_early(self, early: tuple, end: float, closed: float) -> Heard:
+        """The early result: ready when its decoding, begun as the voice went quiet, was done
+        (`compute_s` is what is left of it once the endpointer has closed the utterance)."""
+        start, at, (text, command, unsure, compute_s) = early
+        waiting = max(0.0, at + compute_s - closed)
+        return Heard(text, command, start, end, closed, waiting, unsure)
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):

@@ -6,7 +6,8 @@ Design, from measurements on espeak-ng speech (see README "Voice mode"):
   must choose between whole phrases, never half of one ("go long"), and a phrase competes with the
   ordinary words of questions, near misses and 3000 common English words (the garbage side), so
   speech that is not a command is heard as words and rejected.
-- The utterance is decoded in one go once the endpointer has closed it: the background measured
+- The utterance is decoded in one go (as soon as the voice goes quiet, see voice/recognizer.py;
+  the result counts once the endpointer has closed the utterance): the background measured
   just before the speech is subtracted from its spectrum (voice/denoise.py), then its level is
   normalised and a faint noise floor added: the model's noise removal and cepstral normalisation
   were trained on real recordings and mis-hear digitally clean audio (on a command-only model,

@@ -1,0 +1,84 @@
+"""The listener's early decoding: the utterance is decoded as soon as the voice goes quiet, and that
+result is used only when the endpointer then closes the utterance with no more speech."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.voice_fixtures import needs_speech_tools
+from voice.audio import WavSource
+from voice.fixtures import RATE, Take, read_wav, speech_bounds, synthesize, write_wav
+from voice.recognizer import PRE_ROLL_S, Listener
+
+pytestmark = needs_speech_tools
+
+
+class CountingEngine:
+    """Says `text` for any audio and keeps the length (seconds) of every utterance it was given."""
+
+    name = "fake"
+
+    def __init__(self, text: str):
+        from voice.matching import CommandMatcher
+
+        self.matcher = CommandMatcher()
+        self.text = text
+        self.calls: list[float] = []
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        self.calls.append(len(audio) / RATE)
+        return self.text
+
+
+def words(tmp_path, text: str) -> np.ndarray:
+    samples = read_wav(synthesize(text, Take("en-us", 170), tmp_path / f"{text}.wav").path)
+    start, end = speech_bounds(samples)
+    return samples[int(start * RATE) : int(end * RATE)]
+
+
+def heard_all(listener: Listener) -> list:
+    out = []
+    while True:
+        try:
+            item = listener.listen()
+        except EOFError:
+            return out
+        if item is not None:
+            out.append(item)
+
+
+def wav(tmp_path, *parts: np.ndarray) -> WavSource:
+    path = tmp_path / "input.wav"
+    gap = np.zeros(int(0.5 * RATE), dtype="<i2")
+    write_wav(path, np.concatenate([gap, *parts, gap]))
+    return WavSource(path)
+
+
+def test_command_is_decoded_once_as_the_voice_goes_quiet(tmp_path):
+    engine = CountingEngine("next")
+    listener = Listener(wav(tmp_path, words(tmp_path, "next")), engine)
+    (heard,) = heard_all(listener)
+    assert heard.command == "next"
+    # The result used is that of the audio up to shortly after the speech, decoded before the
+    # endpointer had heard enough quiet to be sure the speech was over ("next" may be decoded
+    # once before, at the quiet before its "t").
+    decoded_until = heard.start - PRE_ROLL_S + engine.calls[-1]
+    assert heard.end <= decoded_until < heard.closed
+    # Decoded before the close, so nothing is left to wait for once the endpointer closes.
+    assert heard.compute_s == 0.0
+
+
+@pytest.mark.parametrize("gap_s", [0.12, 0.15])
+def test_a_short_pause_inside_a_phrase_discards_the_early_result(tmp_path, gap_s):
+    # "go | back": quiet long enough for an early decoding of "go", too short for the endpointer
+    # to end the phrase (0.2 s would).
+    engine = CountingEngine("go back")
+    pause = np.zeros(int(gap_s * RATE), dtype="<i2")
+    first, second = words(tmp_path, "go"), words(tmp_path, "back")
+    listener = Listener(wav(tmp_path, first, pause, second), engine)
+    (heard,) = heard_all(listener)
+    assert heard.command == "previous"
+    assert len(engine.calls) >= 2  # "go" decoded early, then the whole phrase
+    spoken = (len(first) + len(pause) + len(second)) / RATE
+    assert engine.calls[-1] >= spoken  # the result used covers both words
