@@ -264,12 +264,21 @@ COMMANDS = (
 class Commands(_Model):
     commands: Dict[Literal[COMMANDS], TextList]  # type: ignore[valid-type]
     fillers: List[Text] = []
+    # Phrases taken in chat but not by voice: said aloud, they sound like another command's phrase.
+    not_by_voice: List[Text] = []
 
     @validator("commands")
     def _all_commands(cls, value):
         missing = set(COMMANDS) - set(value)
         if missing:
             raise ValueError(f"missing commands: {', '.join(sorted(missing))}")
+        return value
+
+    @validator("not_by_voice", each_item=True)
+    def _known_phrase(cls, value, values):
+        phrases = {normalise(p) for ps in (values.get("commands") or {}).values() for p in ps}
+        if normalise(value) not in phrases:
+            raise ValueError(f"{value!r} is not one of the command phrases")
         return value
 
 

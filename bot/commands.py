@@ -49,6 +49,12 @@ class CommandTable:
                     )
                 self._lookup[key] = command
                 self.phrases.append((normalise(phrase), command))
+        # Keys of the phrases voice mode does not take (content/commands.yml `not_by_voice`).
+        self.not_by_voice = {self.key(p) for p in catalogue.commands.not_by_voice}
+
+    def by_voice(self, phrase: str) -> bool:
+        """Whether voice mode takes this phrase (a sound-alike of another command's is left out)."""
+        return self.key(phrase) not in self.not_by_voice
 
     def key(self, text: str) -> str:
         """The message with fillers and punctuation taken out: the part that must be a command."""

@@ -84,6 +84,7 @@ def _edit(path: Path, change):
         ("commands.yml", lambda d: d["commands"].pop("pause"), "commands"),
         ("commands.yml", lambda d: d["commands"].update(dance=["dance"]), "commands"),
         ("commands.yml", lambda d: d["commands"]["stop"].append(7), "commands.stop"),
+        ("commands.yml", lambda d: d.update(not_by_voice=["fly away"]), "not_by_voice"),
     ],
 )
 def test_bad_file_is_rejected_naming_file_and_field(content_copy, file, change, field):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.catalogue import default_catalogue
 from bot.routine import RUNNING, STOPPED
 from voice.bot import BotUnavailable, Reply
-from voice.loop import GOODBYE, VoiceSession
+from voice.loop import GOODBYE, NO_ROUTINE, NOT_BY_VOICE, VoiceSession
 from voice.recognizer import Heard
 
 WORDS_PER_SECOND = 3.0
@@ -196,3 +196,21 @@ def test_where_am_i_and_redo_are_answered_from_the_routine_not_the_bot():
     before = [t for start, _, t in speaker.said if start < redo and " of 5: " in t]
     after = [t for start, _, t in speaker.said if start >= redo]
     assert after[0] == before[-1]  # the same stretch, set up again from its start
+
+
+def test_chat_only_phrase_gets_a_hint_and_changes_nothing():
+    # "go on" is a chat command that voice mode leaves out (it sounds like "hold on").
+    voice, clock, listener, speaker, bot = session(
+        [
+            (995.0, "go on", None),
+            (1001.0, "start the daily routine", None),
+            (1010.0, "go on", None),
+            (1012.0, "stop", "stop"),
+        ]
+    )
+    voice.run(greet=False)
+    said = [t for _, _, t in speaker.said]
+    assert said[0] == NO_ROUTINE
+    hint = said.index(NOT_BY_VOICE)
+    assert "2 of 5" not in " ".join(said[: hint + 2])  # still on the first stretch
+    assert [text for text, _ in bot.sent] == ["start the daily routine"]

@@ -173,13 +173,14 @@ BENCH_TAKES = TEST_TAKES + (
     Take("en+f5", 190),
     Take("en-gb-scotland", 160, "pinknoise", 18),
 )
-# Said to the assistant but not routine commands: near misses of command phrases first.
+# Said to the assistant but not routine commands: near misses of command phrases first ("go on" is a
+# chat command that voice mode leaves out: content/commands.yml `not_by_voice`).
 NEAR_MISSES = (
     "back pain", "my back hurts", "stop sign", "next week", "go home", "hold my hand",
     "the next stretch is hard", "what's the next stretch", "i can't go on like this",
     "wait what muscles does this work", "skip rope", "how long should i hold it",
     "go back to sleep", "pause button", "time flies", "finish line", "ready or not",
-    "again and again", "hold it longer", "that was good",
+    "again and again", "hold it longer", "that was good", "go on",
 )  # fmt: skip
 QUESTIONS = (
     "how do i do child's pose", "what muscles does this work", "is this safe for sciatica",
@@ -200,7 +201,8 @@ def command_texts() -> List[tuple[str, str]]:
     """(text, command) for every voice command phrase of the table, and the variants."""
     from bot.commands import VOICE_COMMANDS, default_commands
 
-    phrases = [(p, c) for p, c in default_commands().phrases if c in VOICE_COMMANDS]
+    table = default_commands()
+    phrases = [(p, c) for p, c in table.phrases if c in VOICE_COMMANDS and table.by_voice(p)]
     return phrases + [v for v in VARIANTS if v not in phrases]
 
 

@@ -52,7 +52,11 @@ def _number(n: int) -> str:
 
 def chat_only_sentences() -> List[str]:
     table = default_commands()
-    return [" ".join(words_of(p)) for p, c in table.phrases if c not in VOICE_COMMANDS]
+    return [
+        " ".join(words_of(p))
+        for p, c in table.phrases
+        if c not in VOICE_COMMANDS or not table.by_voice(p)
+    ]
 
 
 @lru_cache(maxsize=1)

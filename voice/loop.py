@@ -24,6 +24,8 @@ GREETING = (
 )
 NO_ROUTINE = "There's no routine running. Say, for example: start the daily routine."
 GOODBYE = "Goodbye. Nice stretching with you."
+# For a chat command that voice mode leaves out ("go on" sounds like "hold on"): nothing is done.
+NOT_BY_VOICE = "To move on, say next. After a pause, say resume."
 MIN_QUESTION_WORDS = 2  # shorter stray words (a cough heard as "the") are not sent to the bot
 
 
@@ -100,8 +102,11 @@ class VoiceSession:
         if not heard.text:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
+        table = default_commands()
         if heard.command:
             self.command(heard.command)
+        elif table.match(heard.text) and not table.by_voice(heard.text):
+            self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
         elif self.active() and self.local_command(heard.text):
             return
         elif len(heard.text.split()) >= MIN_QUESTION_WORDS:

@@ -4,7 +4,9 @@ Exact first: the words, fillers taken out, are a phrase of the table (`CommandTa
 cautious fuzzy step for engines that return free words (Vosk): a phrase with the same number of
 words that differs by at most a few letters, and clearly closer than any phrase of another command.
 `redo` and `status` are chat conveniences: in voice mode they are not commands (they become
-questions for the bot, which answers them about the current stretch).
+questions for the bot, which answers them about the current stretch). Phrases listed under
+`not_by_voice` (sound-alikes of another command's phrase, such as "go on" and "hold on") are
+commands in chat only.
 """
 
 from __future__ import annotations
@@ -32,11 +34,13 @@ class CommandMatcher:
         self.keys: List[Tuple[str, str]] = []
         for phrase, command in self.table.phrases:
             key = self.table.key(phrase)
-            if command in VOICE_COMMANDS and key:
+            if command in VOICE_COMMANDS and key and self.table.by_voice(phrase):
                 self.keys.append((key, command))
 
     def match(self, text: str, fuzzy: bool = False) -> Match:
         command = self.table.match(text)
+        if command in VOICE_COMMANDS and not self.table.by_voice(text):
+            return Match(None, "not_by_voice")  # a sound-alike of another command's phrase
         if command in VOICE_COMMANDS:
             return Match(command, "exact")
         if command is not None or not fuzzy:  # redo / status, or exact only

@@ -127,6 +127,8 @@ def build_language_model(directory: Path) -> tuple[Path, Path]:
         words = language.words_of(phrase)
         if command not in VOICE_COMMANDS or not all(w in known for w in words):
             continue
+        if not default_commands().by_voice(phrase):
+            continue  # heard as plain words (language.chat_only_sentences)
         tok = token(words)
         known[tok] = " ".join(known[w] for w in words)
         _TOKENS[tok] = " ".join(words)
