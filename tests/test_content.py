@@ -131,7 +131,7 @@ def test_a_new_stretch_is_one_file(content_copy):
 def test_no_sentences_copied_from_the_articles():
     dirs = [
         d
-        for d in ("content", "data", "actions", "bot", "voice")
+        for d in ("content", "data", "actions", "bot", "voice", "channels", "runner")
         if (settings.PROJECT_DIR / d).exists()
     ]
     result = subprocess.run(
