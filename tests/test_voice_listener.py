@@ -55,7 +55,7 @@ def wav(tmp_path, *parts: np.ndarray) -> WavSource:
     return WavSource(path)
 
 
-def test_command_is_decoded_once_as_the_voice_goes_quiet(tmp_path):
+def test_command_uses_the_decoding_begun_as_the_voice_went_quiet(tmp_path):
     engine = CountingEngine("next")
     listener = Listener(wav(tmp_path, words(tmp_path, "next")), engine)
     (heard,) = heard_all(listener)

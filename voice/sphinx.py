@@ -123,11 +123,12 @@ def build_language_model(directory: Path) -> tuple[Path, Path]:
 
     known = dict(language.dictionary())
     sentences: List[str] = []
-    for phrase, command in default_commands().phrases:
+    table = default_commands()
+    for phrase, command in table.phrases:
         words = language.words_of(phrase)
         if command not in VOICE_COMMANDS or not all(w in known for w in words):
             continue
-        if not default_commands().by_voice(phrase):
+        if not table.by_voice(phrase):
             continue  # heard as plain words (language.chat_only_sentences)
         tok = token(words)
         known[tok] = " ".join(known[w] for w in words)
