@@ -43,6 +43,9 @@ RETURNED_INTENT = "EXTERNAL_returned"
 PUSH_CHANNELS = ("socketio",)
 # The custom payload that hands a chosen routine to a driver that runs it itself (voice mode).
 ROUTINE_PAYLOAD = "stretchbot_routine"
+# Tells a local driver that the reply is a safety stop (pain or a warning sign), so it stops the
+# routine it runs itself.
+RED_FLAG_PAYLOAD = "stretchbot_red_flag"
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +149,8 @@ class ActionAnswer(Action):
             )
             dispatcher.utter_message(text=SORRY)
             return []
+        if local and reply.red_flag:
+            dispatcher.utter_message(json_message={RED_FLAG_PAYLOAD: True})
         return deliver(dispatcher, reply, before, tracker)
 
 

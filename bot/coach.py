@@ -17,6 +17,7 @@ from typing import Callable, Dict, List
 from bot import settings
 from bot.catalogue import Routine
 from bot.commands import CommandTable
+from bot.control import STOPPED_FOR_SAFETY, RoutineControl
 from bot.dialogue import Context, Dialogue, Reply, Turn
 from bot.routine import (
     FINISHED,
@@ -28,7 +29,6 @@ from bot.routine import (
     build_phases,
     duration,
     pick_routine,
-    status_text,
 )
 
 # A call-back this many (real) seconds overdue was lost, e.g. the server restarted: the routine is
@@ -52,14 +52,6 @@ START_ONLY = re.compile(
     r"^(start|begin|go|let'?s (go|start|begin|do (it|this|that))|start it|start now|do it)[.!]*$"
 )
 YES = re.compile(r"^(yes|yeah|yep|sure|ok|okay|sounds good|please|yes please)[.!]*$")
-# Pain while stretching stops the routine (a question like "is this OK with back pain?" does not).
-PAIN = re.compile(
-    r"\b(hurts?|hurting|painful|pain|ouch|ow+|agony|twinges?|cramp(s|ing)?|stabbing|stings?)\b"
-)
-PAIN_QUESTION = re.compile(
-    r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|\bback pain\b(?!.*\b(now|worse)\b)"
-)
-STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
 # Without a routine, these commands get "no routine running"; the others ("how long?", "repeat",
 # "stop") and everyday words that are also commands ("back", "done") go to the dialogue, where they
 # may be follow-ups about a stretch.
@@ -123,6 +115,7 @@ class Coach:
         self.commands = commands
         self.clock = clock
         self.scale = settings.TIME_SCALE if scale is None else scale
+        self.control = RoutineControl(self.catalogue, dialogue.checker)
 
     # -- events ------------------------------------------------------------------------------------
     def message(
@@ -158,7 +151,7 @@ class Coach:
         command = self.commands.find(text)
 
         # Safety first: a warning sign or pain stops a running routine.
-        if engine and engine.active and (self.dialogue.checker.check(text) or self._pain(text)):
+        if engine and engine.active and self.control.must_stop(text):
             return self._stop_for_safety(turn, context, engine, now)
         if engine and engine.status == READY:
             started = self._answer_offer(turn, command, context, engine, session, can_push, now)
@@ -193,7 +186,7 @@ class Coach:
         result.red_flag = reply.red_flag
         if engine and reply.red_flag:  # a possible warning sign: no routine goes on after it
             if engine.active:
-                engine.stop(now)
+                self.control.stop_for_safety(engine, now)
                 result.messages.append(STOPPED_FOR_SAFETY)
             result.session, result.cancel = None, True
         elif engine and engine.active:
@@ -323,27 +316,12 @@ class Coach:
     # -- commands ----------------------------------------------------------------------------------
     def _command(self, command, context, engine, session, now, notes) -> CoachReply:
         context = replace(context, pending_topic=None)
-        if command == "time_left":
-            return CoachReply([*notes, engine.time_left_text(now)], context, session)
-        if command == "status":
-            return CoachReply([*notes, self._status(engine, now)], context, session)
-        if command == "resume" and engine.status == RUNNING and engine.phase.kind == "intro":
-            command = "next"  # "ready" while the stretch is being set up: start the hold now
-        out = {
-            "pause": engine.pause,
-            "resume": engine.resume,
-            "next": engine.next,
-            "previous": engine.previous,
-            "skip": engine.skip,
-            "repeat": engine.repeat,
-            "redo": engine.redo,
-            "stop": engine.stop,
-        }[command](now)
+        done = self.control.command(engine, command, now)
+        if not done.moved:
+            return CoachReply([*notes, *done.messages], context, session)
         if command == "resume":
             session = replace(session, interrupted=False)
-        return self._after(
-            engine, session, [*notes, *out.messages], context, out.next_deadline, now
-        )
+        return self._after(engine, session, [*notes, *done.messages], context, done.deadline, now)
 
     def _after(self, engine, session, messages, context, deadline, now) -> CoachReply:
         """The reply after the engine moved: store it, and ask for a call-back while it runs."""
@@ -357,22 +335,18 @@ class Coach:
         return CoachReply(messages, context, session, wake=wake)
 
     def _stop_for_safety(self, turn, context, engine, now) -> CoachReply:
-        engine.stop(now)
+        self.control.stop_for_safety(engine, now)
         reply = self.dialogue.respond(turn, replace(context, stretch=engine.current_stretch))
         if reply.red_flag:
             messages = [*reply.messages]
         else:
-            messages = [self.catalogue.safety.levels["stop"]]
+            messages = [self.control.safety_advice()]
         messages.append(STOPPED_FOR_SAFETY)
         result = CoachReply(messages, replace(reply.context, pending_topic=None), None, cancel=True)
         result.red_flag = True
         return result
 
     # -- pieces ------------------------------------------------------------------------------------
-    def _pain(self, text: str) -> bool:
-        lowered = text.lower()
-        return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
-
     def _overdue(self, engine, session, now, by: float) -> bool:
         """Running, and the call-back asked for is more than `by` seconds late."""
         return bool(
@@ -398,9 +372,6 @@ class Coach:
         if engine.status == PAUSED:
             return "(The routine is paused: say resume when you're ready.)"
         return f"(Routine still running: {engine.time_left_text(now)})"
-
-    def _status(self, engine, now) -> str:
-        return status_text(engine, self.catalogue, now)
 
     def _ref(self, routine: Routine) -> Dict:
         if routine.id in self.catalogue.routines:

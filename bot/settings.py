@@ -26,6 +26,10 @@ ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
 CHAT_SESSION_FILE = Path(
     os.environ.get("STRETCHBOT_CHAT_SESSION_FILE", PROJECT_DIR / "var" / "chat_session")
 )
+# A voice routine is kept here between voice sessions, so it survives a crash (offered to resume).
+VOICE_ROUTINE_FILE = Path(
+    os.environ.get("STRETCHBOT_VOICE_ROUTINE_FILE", PROJECT_DIR / "var" / "voice_routine.json")
+)
 TRACKER_DB = Path(os.environ.get("STRETCHBOT_TRACKER_DB", PROJECT_DIR / "var" / "tracker.db"))
 CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
 # How long `stretchbot serve` waits for both servers to answer before giving up.

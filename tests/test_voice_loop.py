@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.catalogue import default_catalogue
+from bot.control import STOPPED_FOR_SAFETY
 from bot.routine import RUNNING, STOPPED
 from voice.bot import BotUnavailable, Reply
-from voice.loop import GOODBYE, NO_ROUTINE, NOT_BY_VOICE, VoiceSession
+from voice.loop import GOODBYE, NO_ROUTINE, NOT_BY_VOICE, RoutineStore, VoiceSession
 from voice.recognizer import Heard
 
 WORDS_PER_SECOND = 3.0
@@ -71,27 +74,37 @@ class FakeListener:
         return Heard(text, command, when - 1, when, when, 0.0)
 
 
+SEEK_CARE = "Please stop stretching and get this checked by a health professional soon."
+
+
 class FakeBot:
-    def __init__(self, routine=None, down=False):
+    """Answers like the bot: a routine on request, a red-flag reply (flagged) on `red_flags`."""
+
+    def __init__(self, routine=None, down=False, red_flags=()):
         self.routine, self.down, self.sent = routine, down, []
+        self.red_flags = red_flags
 
     def send(self, text, stretch=None):
         self.sent.append((text, stretch))
         if self.down:
             raise BotUnavailable("server down")
+        if text in self.red_flags:
+            return Reply([SEEK_CARE], red_flag=True)
         if "routine" in text:
             return Reply(["Here is the daily routine."], self.routine)
         return Reply([f"An answer about {stretch}."])
 
 
-def session(script, bot=None, guard=0.25):
+ROUTINE = next(iter(default_catalogue().routines.values()))
+
+
+def session(script, bot=None, guard=0.25, store=None):
     clock = Clock()
     listener = FakeListener(clock, script)
     speaker = FakeSpeaker(clock, listener)
-    routine = next(iter(default_catalogue().routines.values()))
-    bot = bot or FakeBot(routine)
+    bot = bot or FakeBot(ROUTINE)
     voice = VoiceSession(
-        listener, speaker, bot, clock=clock, sleep=clock.sleep, guard=guard, scale=0.2
+        listener, speaker, bot, clock=clock, sleep=clock.sleep, guard=guard, scale=0.2, store=store
     )
     return voice, clock, listener, speaker, bot
 
@@ -108,7 +121,7 @@ def test_routine_stop_halts_and_cues_never_overlap():
     assert "Routine stopped. Nice work today." in texts
     stop_at = next(s for s, _, t in speaker.said if t.startswith("Routine stopped"))
     assert stop_at - listener.heard_at["stop"] < 0.3  # acted on at once
-    assert all(s >= 1040.0 for s, _, t in speaker.said if t == GOODBYE)
+    assert GOODBYE not in texts  # "stop" ended the routine, not the voice session
     for (_, end, _), (start, _, _) in zip(speaker.said, speaker.said[1:], strict=False):
         assert start >= end, "two things were said at once"
     assert not listener.listened_while_muted
@@ -214,3 +227,92 @@ def test_chat_only_phrase_gets_a_hint_and_changes_nothing():
     hint = said.index(NOT_BY_VOICE)
     assert "2 of 5" not in " ".join(said[: hint + 2])  # still on the first stretch
     assert [text for text, _ in bot.sent] == ["start the daily routine"]
+
+
+def said_after(speaker, when):
+    return [t for start, _, t in speaker.said if start >= when]
+
+
+def test_a_red_flag_from_the_bot_mid_routine_stops_the_routine_and_says_so():
+    # Words the core's own check doesn't know, but the bot answers as a warning sign.
+    warning = "something feels very wrong in my spine"
+    bot = FakeBot(ROUTINE, red_flags=(warning,))
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "start the daily routine", None), (1015.0, warning, None)], bot=bot
+    )
+    voice.run(greet=False)
+    assert voice.engine.status == STOPPED
+    after = said_after(speaker, listener.heard_at[warning])
+    assert after[:2] == [SEEK_CARE, STOPPED_FOR_SAFETY]
+    assert len(after) == 2, f"the routine went on after the warning: {after}"
+
+
+@pytest.mark.parametrize("words", ["ouch that really hurts", "my legs have gone numb", "it hurts"])
+def test_pain_or_a_warning_sign_stops_the_routine_even_with_the_bot_down(words):
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "start the daily routine", None), (1015.0, words, None)], bot=FakeBot(ROUTINE)
+    )
+    bot.down = False
+    voice.run(greet=False)
+    assert voice.engine.status == STOPPED
+    after = said_after(speaker, listener.heard_at[words])
+    assert after[-1] == STOPPED_FOR_SAFETY and len(after) == 2
+
+
+def test_pain_stops_the_routine_when_the_bot_is_unreachable():
+    bot = FakeBot(ROUTINE)
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "start the daily routine", None), (1015.0, "ouch my back hurts", None)], bot=bot
+    )
+    original = bot.send
+
+    def send(text, stretch=None):
+        if text != "start the daily routine":
+            raise BotUnavailable("server down")
+        return original(text, stretch)
+
+    bot.send = send
+    voice.run(greet=False)
+    assert voice.engine.status == STOPPED
+    after = said_after(speaker, listener.heard_at["ouch my back hurts"])
+    assert after == [voice.control.safety_advice(), STOPPED_FOR_SAFETY]
+
+
+def test_ready_during_the_set_up_starts_the_hold_as_in_chat():
+    voice, clock, listener, speaker, bot = session([])
+    voice.start(ROUTINE)
+    assert voice.engine.phase.kind == "intro"
+    voice.handle(Heard("ready", "resume", clock.now, clock.now, clock.now, 0.0))
+    assert voice.engine.phase.kind == "hold"
+    assert speaker.said[-1][2].startswith("Hold")
+
+
+def test_a_voice_routine_survives_a_crash_and_is_offered_to_resume(tmp_path):
+    store = RoutineStore(tmp_path / "voice_routine.json")
+    voice, clock, listener, speaker, bot = session(
+        [(1001.0, "start the daily routine", None)], store=store
+    )
+    while clock.now < 1030.0:  # the process dies here, mid-routine
+        voice.step()
+        voice.save()
+    number, _ = voice.engine.progress()
+    phase = voice.engine.state.phase
+
+    again, clock2, listener2, speaker2, _ = session([(1005.0, "resume", "resume")], store=store)
+    again.step = lambda step=again.step: (step(), setattr(again, "done", clock2.now > 1010))
+    again.run()
+    said = [t for _, _, t in speaker2.said]
+    assert said[0].startswith("Welcome back! You were in the middle of the basic daily routine")
+    assert f"stretch {number} of 5" in said[0]
+    assert said[1].startswith("Resuming:")
+    assert again.engine.state.phase >= phase
+
+
+def test_a_finished_or_stopped_voice_routine_is_not_offered_again(tmp_path):
+    store = RoutineStore(tmp_path / "voice_routine.json")
+    voice, *_ = session(
+        [(1001.0, "start the daily routine", None), (1010.0, "stop", "stop")], store=store
+    )
+    voice.run(greet=False)
+    assert not (tmp_path / "voice_routine.json").exists()
+    assert store.load(default_catalogue()) is None

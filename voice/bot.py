@@ -12,6 +12,9 @@ import requests
 from bot import settings
 from bot.catalogue import Routine
 
+# Custom payloads the action server adds for local drivers (actions/actions.py).
+RED_FLAG_PAYLOAD = "stretchbot_red_flag"
+
 
 class BotUnavailable(RuntimeError):
     """The bot server cannot be reached; the message says what to do."""
@@ -28,6 +31,7 @@ def unreachable_message(url: str) -> str:
 class Reply:
     texts: List[str] = field(default_factory=list)
     routine: Routine | None = None
+    red_flag: bool = False  # the bot saw pain or a warning sign: a running routine must stop
 
 
 class BotClient:
@@ -67,6 +71,8 @@ def parse_reply(messages) -> Reply:
         if message.get("text"):
             reply.texts.append(str(message["text"]))
         custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get(RED_FLAG_PAYLOAD) is True:
+            reply.red_flag = True
         if isinstance(custom, dict) and isinstance(custom.get("stretchbot_routine"), dict):
             try:
                 reply.routine = Routine.parse_obj(custom["stretchbot_routine"])

@@ -98,7 +98,7 @@ def _record(path, heard) -> dict:
 def run_live(args) -> int:
     from voice.audio import MicSource
     from voice.bot import BotClient
-    from voice.loop import VoiceSession
+    from voice.loop import RoutineStore, VoiceSession
     from voice.recognizer import Listener
     from voice.speech import EspeakSpeaker
 
@@ -115,7 +115,7 @@ def run_live(args) -> int:
         print(
             f"Listening on {mic.name}. Say 'stop' (with no routine running) or press Ctrl-C to end."
         )
-        session = VoiceSession(Listener(mic, engine), speaker, bot, log=print)
+        session = VoiceSession(Listener(mic, engine), speaker, bot, log=print, store=RoutineStore())
         try:
             session.run()
         finally:

@@ -9,13 +9,17 @@ speaker are injected (the tests use fakes).
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Callable, Iterable
 
 from bot import settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.commands import default_commands
-from bot.routine import PAUSED, RUNNING, RoutineEngine, build_phases, status_text
+from bot.control import STOPPED_FOR_SAFETY, RoutineControl
+from bot.routine import FINISHED, PAUSED, RUNNING, STOPPED, RoutineEngine, build_phases
+from bot.safety import default_checker
 from voice.bot import BotUnavailable
 from voice.recognizer import Heard
 
@@ -41,13 +45,18 @@ class VoiceSession:
         catalogue: Catalogue | None = None,
         scale: float = settings.TIME_SCALE,
         log: Callable[[str], None] = lambda line: None,
+        store: RoutineStore | None = None,
     ):
         self.listener, self.speaker, self.bot = listener, speaker, bot
         self.clock, self.sleep, self.guard = clock, sleep, guard
         self.catalogue = catalogue or default_catalogue()
         self.scale = scale
         self.log = log
+        # The same controller as chat: commands, status, redo, "ready", and the pain/red-flag stop.
+        self.control = RoutineControl(self.catalogue, default_checker())
+        self.store = store
         self.engine: RoutineEngine | None = None
+        self.routine: Routine | None = None
         self.deadline: float | None = None
         self.done = False
         self.bot_down = False
@@ -68,10 +77,14 @@ class VoiceSession:
 
     # -- the loop ----------------------------------------------------------------------------------
     def run(self, greet: bool = True) -> None:
-        if greet:
+        welcome = self.recover()
+        if welcome:
+            self.speak([welcome])
+        elif greet:
             self.speak([GREETING])
         while not self.done:
             self.step()
+            self.save()
 
     def step(self) -> None:
         self.tick()
@@ -102,6 +115,9 @@ class VoiceSession:
         if not heard.text:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
+        if self.active() and self.control.must_stop(heard.text):
+            self.stop_for_safety(heard.text)
+            return
         table = default_commands()
         if heard.command:
             self.command(heard.command)
@@ -116,7 +132,6 @@ class VoiceSession:
         return self.engine is not None and self.engine.status in (RUNNING, PAUSED)
 
     def command(self, name: str) -> None:
-        now = self.clock()
         if not self.active():
             if name == "stop":
                 self.speak([GOODBYE])
@@ -124,26 +139,36 @@ class VoiceSession:
             else:
                 self.speak([NO_ROUTINE])
             return
-        if name == "time_left":
-            self.speak([self.engine.time_left_text(now)])
-            return
-        out = getattr(self.engine, name)(now)
-        self.deadline = out.next_deadline
-        self.speak(out.messages)
+        self.obey(self.control.command(self.engine, name, self.clock()))
+
+    def obey(self, done) -> None:
+        if done.moved:
+            self.deadline = done.deadline
+        self.speak(done.messages)
 
     def local_command(self, text: str) -> bool:
-        """ "Where am I?" and "do this one again" during a routine: only this loop knows where the
-        routine is, so they are answered here, not by the bot. (They are not among the eight
-        commands `--wav` reports.)"""
+        """ "Where am I?" and "do this one again" during a routine: answered from the routine here,
+        not by the bot. (They are not among the eight commands `--wav` reports.)"""
         extra = default_commands().match(text)
-        now = self.clock()
-        if extra == "status":
-            self.speak([status_text(self.engine, self.catalogue, now)])
-        elif extra == "redo":
-            out = self.engine.redo(now)
-            self.deadline = out.next_deadline
-            self.speak(out.messages)
-        return extra in ("status", "redo")
+        if extra not in ("status", "redo"):
+            return False
+        self.obey(self.control.command(self.engine, extra, self.clock()))
+        return True
+
+    def stop_for_safety(self, text: str) -> None:
+        """Pain or a warning sign during a routine: the routine stops first, whatever the bot says
+        (or if it can't be reached); then the bot's fuller answer, if it has one, is spoken."""
+        stretch = self.engine.current_stretch
+        self.control.stop_for_safety(self.engine, self.clock())
+        self.deadline = None
+        self.save()
+        try:
+            reply = self.bot.send(text, stretch=stretch)
+            advice = reply.texts if reply.red_flag else []
+        except BotUnavailable as exc:
+            self.log(str(exc))
+            advice = []
+        self.speak([*(advice or [self.control.safety_advice()]), STOPPED_FOR_SAFETY])
 
     def ask(self, text: str) -> None:
         stretch = self.engine.current_stretch if self.active() else None
@@ -155,13 +180,96 @@ class VoiceSession:
                 ["I can't reach Stretchbot's server, so I can only follow routine commands."]
             )
             return
+        if reply.red_flag and self.active():  # the bot saw a warning sign: no routine goes on
+            self.control.stop_for_safety(self.engine, self.clock())
+            self.deadline = None
+            self.save()
+            self.speak([*reply.texts, STOPPED_FOR_SAFETY])
+            return
         self.speak(reply.texts)
         if reply.routine is not None:
             self.start(reply.routine)
 
     def start(self, routine: Routine) -> None:
         phases = build_phases(routine, self.catalogue, self.scale)
-        self.engine = RoutineEngine(phases)
+        self.engine, self.routine = RoutineEngine(phases), routine
         out = self.engine.start(self.clock())
         self.deadline = out.next_deadline
+        self.save()
         self.speak(out.messages)
+
+    # -- surviving a crash -------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.store is None or self.engine is None:
+            return
+        if self.engine.status in (FINISHED, STOPPED):
+            self.store.clear()
+        else:
+            self.store.save(self.routine, self.engine, self.scale, self.clock())
+
+    def recover(self) -> str | None:
+        """A routine the last voice session left half-way (it crashed or was closed): load it
+        paused and offer to resume it, as chat does."""
+        if self.store is None:
+            return None
+        found = self.store.load(self.catalogue)
+        if found is None:
+            return None
+        self.routine, self.engine, self.scale = found
+        self.deadline = None
+        number, count = self.engine.progress()
+        stretch = self.catalogue.stretch(self.engine.current_stretch).name
+        return (
+            f"Welcome back! You were in the middle of the {name_of(self.routine)}: stretch {number} of "
+            f"{count}, {stretch}. Say resume to carry on, or stop to end it."
+        )
+
+
+def name_of(routine: Routine) -> str:
+    return routine.name[:1].lower() + routine.name[1:]
+
+
+class RoutineStore:
+    """The voice routine on disk, so it survives the voice process. It is always stored paused at
+    the point reached (clock times don't carry over from one process to the next)."""
+
+    def __init__(self, path: Path = settings.VOICE_ROUTINE_FILE):
+        self.path = Path(path)
+        self.last: str | None = None
+
+    def save(self, routine: Routine, engine: RoutineEngine, scale: float, now: float) -> None:
+        state = dict(engine.to_dict())
+        state.update(status=PAUSED, elapsed=engine.in_phase(now), since=None)
+        data = json.dumps({"routine": routine.dict(), "engine": state, "scale": scale})
+        if data == self.last:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp")
+            tmp.write_text(data)
+            tmp.replace(self.path)
+            self.last = data
+        except OSError:
+            pass  # not being able to keep the routine must never stop it
+
+    def clear(self) -> None:
+        self.last = None
+        self.path.unlink(missing_ok=True)
+
+    def load(self, catalogue: Catalogue):
+        try:
+            data = json.loads(self.path.read_text())
+            routine = Routine.parse_obj(data["routine"])
+            scale = float(data["scale"])
+            engine = RoutineEngine.from_dict(
+                build_phases(routine, catalogue, scale), data["engine"]
+            )
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            self.clear()  # from an older version, or damaged: start afresh
+            return None
+        if not engine.active:
+            self.clear()
+            return None
+        return routine, engine, scale

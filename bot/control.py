@@ -1,0 +1,82 @@
+"""One routine controller for every driver: what a command, pain or a warning sign does to a running
+routine. Chat (`bot/coach.py`, through the action server) and voice (`voice/loop.py`) both call it, so
+a rule written here holds everywhere: pain or a red flag stops the routine, "ready" during the set-up
+starts the hold, "where am I?" and "redo" mean the same thing in each driver.
+
+The controller holds no state of its own: it acts on the `RoutineEngine` it is handed, at the clock
+time it is given, and returns what to say and when the engine next needs a tick.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List
+
+from bot.catalogue import Catalogue
+from bot.routine import RUNNING, RoutineEngine, status_text
+from bot.safety import SafetyChecker
+
+# Pain while stretching stops the routine (a question like "is this OK with back pain?" does not).
+PAIN = re.compile(
+    r"\b(hurts?|hurting|painful|pain|ouch|ow+|agony|twinges?|cramp(s|ing)?|stabbing|stings?)\b"
+)
+PAIN_QUESTION = re.compile(
+    r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|\bback pain\b(?!.*\b(now|worse)\b)"
+)
+STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
+# Every command a running routine obeys, beside the engine's own moves.
+COMMANDS = (
+    "pause", "resume", "next", "previous", "skip", "repeat", "redo", "stop", "time_left", "status",
+)  # fmt: skip
+
+
+@dataclass
+class Control:
+    """What the routine does after an event: say `messages`; tick the engine again at `deadline`."""
+
+    messages: List[str] = field(default_factory=list)
+    deadline: float | None = None
+    stopped_for_safety: bool = False
+    moved: bool = True  # False: only a question was answered, the timer stays as it was
+
+
+class RoutineControl:
+    def __init__(self, catalogue: Catalogue, checker: SafetyChecker):
+        self.catalogue = catalogue
+        self.checker = checker
+
+    # -- safety ------------------------------------------------------------------------------------
+    def red_flag(self, text: str) -> bool:
+        return bool(self.checker.check(text))
+
+    def pain(self, text: str) -> bool:
+        lowered = (text or "").lower()
+        return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
+
+    def must_stop(self, text: str) -> bool:
+        """Pain or a warning sign said during a routine: it must stop before anything else."""
+        return self.red_flag(text) or self.pain(text)
+
+    def stop_for_safety(self, engine: RoutineEngine, now: float) -> Control:
+        """Stop at once. The caller says the safety advice first, then `STOPPED_FOR_SAFETY`."""
+        if engine.active:
+            engine.stop(now)
+        return Control([], None, stopped_for_safety=True)
+
+    def safety_advice(self) -> str:
+        """What to say when no fuller answer (a red-flag reply) is at hand."""
+        return self.catalogue.safety.levels["stop"]
+
+    # -- commands ----------------------------------------------------------------------------------
+    def command(self, engine: RoutineEngine, name: str, now: float) -> Control:
+        if name not in COMMANDS:
+            raise ValueError(f"not a routine command: {name}")
+        if name == "time_left":
+            return Control([engine.time_left_text(now)], moved=False)
+        if name == "status":
+            return Control([status_text(engine, self.catalogue, now)], moved=False)
+        if name == "resume" and engine.status == RUNNING and engine.phase.kind == "intro":
+            name = "next"  # "ready" while the stretch is being set up: start the hold now
+        out = getattr(engine, name)(now)
+        return Control(list(out.messages), out.next_deadline)
