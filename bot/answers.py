@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+from typing import Iterable, List, Sequence, Tuple
 
 from bot.catalogue import AREAS, Catalogue, Dose, Routine, Stretch
 from bot.safety import Hit
@@ -54,11 +54,24 @@ def _span(values, unit: str) -> str:
     return f"{low_s} to {high_s} {unit}"
 
 
+def _amount(seconds: float) -> Tuple[float, str]:
+    """Whole minutes are said in minutes, anything else in seconds."""
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = seconds / 60
+        return minutes, "minute" if minutes == 1 else "minutes"
+    return seconds, "seconds"
+
+
 def _seconds(values) -> str:
-    low, high = values
-    if low >= 60 and high >= 60 and low % 60 == 0 and high % 60 == 0:
-        return _span((low / 60, high / 60), "minutes" if high > 60 else "minute")
-    return _span(values, "seconds")
+    """As people say it: "30 to 60 seconds", "30 seconds to 2 minutes", "1 to 2 minutes"."""
+    if values[1] <= 60 and values[0] != values[1]:
+        return _span(values, "seconds")
+    (low, low_unit), (high, high_unit) = _amount(values[0]), _amount(values[1])
+    if values[0] == values[1]:
+        return f"{high:g} {high_unit}"
+    if low_unit.rstrip("s") == high_unit.rstrip("s"):
+        return f"{low:g} to {high:g} {high_unit}"
+    return f"{low:g} {low_unit} to {high:g} {high_unit}"
 
 
 def dose_text(stretch: Stretch, dose: Dose | None = None) -> str:
@@ -85,17 +98,32 @@ def dose_text(stretch: Stretch, dose: Dose | None = None) -> str:
 # -- one stretch -------------------------------------------------------------------------------------
 def howto(stretch: Stretch, variant_hint: str = "") -> str:
     variant = _pick_variant(stretch, variant_hint)
-    steps = variant.steps if variant else stretch.steps
-    title = f"{stretch.name} ({variant.name.lower()})" if variant else stretch.name
-    lines = [f"{title}: {stretch.summary}", "", numbered(steps), "", dose_text(stretch)]
-    others = [v.name.lower() for v in stretch.variants if v is not variant]
-    if others and not variant:
+    if variant:  # its own steps only: the summary and the timing are the main version's
+        others = [v.name.lower() for v in stretch.variants if v is not variant]
+        lines = [f"{stretch.name}, {variant.name.lower()}:", "", numbered(variant.steps)]
+        lines += ["", f"The main version: {_lower_first(stretch.summary)}"]
+        if others:
+            lines.append(f"There is also a {' and a '.join(others)}; just ask.")
+        return "\n".join(lines)
+    lines = [
+        f"{stretch.name}: {stretch.summary}",
+        "",
+        numbered(stretch.steps),
+        "",
+        dose_text(stretch),
+    ]
+    others = [v.name.lower() for v in stretch.variants]
+    if others:
         lines.append(f"There is also a {' and a '.join(others)}; just ask.")
     return "\n".join(lines)
 
 
 def _pick_variant(stretch: Stretch, hint: str):
-    hint = hint.lower()
+    """The version asked for; the article's main one unless another is named. The stretch's own
+    name is left out first ("seated spinal twist" asks for the main version, not the chair one)."""
+    hint = hint.lower().replace("-", " ")
+    for name in sorted([stretch.name, *stretch.aliases], key=len, reverse=True):
+        hint = hint.replace(name.lower().replace("-", " "), " ")
     for variant in stretch.variants:
         words = [w for w in variant.name.lower().replace("-", " ").split() if w != "version"]
         if words and all(w in hint.replace("-", " ") for w in words):
@@ -252,6 +280,56 @@ def suitability(stretch: Stretch | None, conditions: Sequence[str], catalogue: C
     if stretch and stretch.cautions and not ({"pregnancy", "older"} & set(conditions)):
         parts.append("Watch out for:\n" + bullets(stretch.cautions))
     return "\n\n".join(dict.fromkeys(parts))
+
+
+POSITION_NAMES = {
+    "all_fours": "on hands and knees",
+    "kneeling": "kneeling",
+    "lying_back": "lying on your back",
+    "lying_front": "lying face down",
+    "side_lying": "lying on your side",
+    "seated_chair": "sitting on a chair",
+    "seated_floor": "sitting on the floor",
+    "standing": "standing",
+}
+
+
+def stretch_pain(stretch: Stretch, catalogue: Catalogue) -> str:
+    """Pain felt in a named stretch: the general rule, then how to go gentler in this one."""
+    parts = [catalogue.safety.levels["stop"]]
+    parts.append(
+        f"When you feel fine again, try {stretch.name} only as far as is comfortable: a smaller "
+        "range, a shorter hold, and slow breathing. A mild pull is fine; pain is not."
+    )
+    if stretch.cautions:
+        parts.append(f"With {stretch.name} in particular:\n" + bullets(stretch.cautions))
+    if stretch.modifications.easier:
+        parts.append("A gentler way to do it:\n" + bullets(stretch.modifications.easier))
+    parts.append(
+        "If the same stretch hurts every time, leave it out and ask a health professional about it."
+    )
+    return "\n\n".join(parts)
+
+
+def compare(stretches: Sequence[Stretch]) -> str:
+    """Two or more stretches side by side: position, what each is for, how long, how it moves."""
+    lines = []
+    for stretch in stretches:
+        how = "moved through slowly, rep by rep" if stretch.kind == "dynamic" else "held still"
+        lines.append(
+            f"{stretch.name}: done {POSITION_NAMES.get(stretch.position, stretch.position)}, "
+            f"{how}. {_first_sentence(stretch.targets)} {dose_text(stretch)}"
+        )
+    positions = {s.position for s in stretches}
+    if len(positions) > 1:
+        floor = [s.name for s in stretches if s.uses_floor]
+        off = [s.name for s in stretches if not s.uses_floor]
+        if floor and off:
+            lines.append(
+                f"The main practical difference: {', '.join(off)} needs no floor, so it suits a "
+                f"desk or a chair, while {', '.join(floor)} is done on the floor."
+            )
+    return "\n\n".join(lines)
 
 
 # -- many stretches ----------------------------------------------------------------------------------

@@ -225,6 +225,9 @@ class AdviceTopic(_Model):
     keywords: TextList
     text: Text
     points: List[Text] = []
+    # How people ask for this topic, in many voices: they teach the understanding step (retrieval
+    # by meaning), so a new phrasing is a content change.
+    questions: List[Text] = []
 
 
 class Advice(_Model):

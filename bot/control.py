@@ -9,21 +9,13 @@ time it is given, and returns what to say and when the engine next needs a tick.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import List
 
 from bot.catalogue import Catalogue
 from bot.routine import RUNNING, RoutineEngine, status_text
-from bot.safety import SafetyChecker
+from bot.safety import SafetyChecker, pain_now
 
-# Pain while stretching stops the routine (a question like "is this OK with back pain?" does not).
-PAIN = re.compile(
-    r"\b(hurts?|hurting|painful|pain|ouch|ow+|agony|twinges?|cramp(s|ing)?|stabbing|stings?)\b"
-)
-PAIN_QUESTION = re.compile(
-    r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|\bback pain\b(?!.*\b(now|worse)\b)"
-)
 STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
 # Every command a running routine obeys, beside the engine's own moves.
 COMMANDS = (
@@ -51,8 +43,7 @@ class RoutineControl:
         return bool(self.checker.check(text))
 
     def pain(self, text: str) -> bool:
-        lowered = (text or "").lower()
-        return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
+        return pain_now(text)
 
     def must_stop(self, text: str) -> bool:
         """Pain or a warning sign said during a routine: it must stop before anything else."""

@@ -465,4 +465,8 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
         minutes = float(match.group(1))
     if not (areas or tags or minutes):
         return None
+    if minutes and not (areas or tags):  # "the 10 minute routine": the articles' own, if one fits
+        for routine in catalogue.routines.values():
+            if routine.minutes[0] <= minutes <= routine.minutes[-1]:
+                return routine
     return compose_routine(catalogue, areas, tags, minutes)

@@ -88,6 +88,23 @@ class SafetyChecker:
         return self._negation_scope.sub(" ", lowered)
 
 
+# Pain felt now, while stretching ("ouch", "that hurts", "a pinch in my hip"), as opposed to a question
+# about stretching with back pain ("is this OK with back pain?").
+PAIN = re.compile(
+    r"\b(hurts?|hurting|painful|pain|ouch|ow+|agony|twinges?|cramp(s|ing)?|stabbing|stings?|"
+    r"pinch(es|ing)?)\b"
+)
+PAIN_QUESTION = re.compile(
+    r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|"
+    r"\bback pain\b(?!.*\b(now|worse)\b)"
+)
+
+
+def pain_now(text: str) -> bool:
+    lowered = (text or "").lower()
+    return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
+
+
 @lru_cache(maxsize=1)
 def default_checker() -> SafetyChecker:
     return SafetyChecker(default_catalogue().safety)

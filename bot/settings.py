@@ -19,6 +19,8 @@ MAX_MESSAGE_CHARS = 1000
 # (see bot/matching.py: _max_edits).
 # Describing a stretch without naming it: the share of a `describe` phrase's content words that must appear.
 DESCRIPTION_MIN_OVERLAP = 0.6
+# Sentence vectors of content phrases, kept between runs (bot/understanding.py); safe to delete.
+CACHE_DIR = PROJECT_DIR / "var" / "cache"
 MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"
 LOG_DIR = PROJECT_DIR / "logs"
 ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"

@@ -27,7 +27,11 @@ def say(dialogue, text, intent, context=Context(), confidence=0.9):
         ),
         ("what muscles does cat-cow work?", "ask_muscles", ["Cat-Cow works", "spine"]),
         ("benefits of sphinx", "ask_benefits", ["Sphinx Pose"]),
-        ("how long do I hold child's pose", "ask_dosage", ["Child's Pose", "30 to 120 seconds"]),
+        (
+            "how long do I hold child's pose",
+            "ask_dosage",
+            ["Child's Pose", "30 seconds to 2 minutes"],
+        ),
         ("how many pelvic tilts", "ask_dosage", ["10 to 15"]),
         (
             "common mistakes with the knee roll over",

@@ -1,0 +1,226 @@
+"""The blind chat evaluation: questions and conversations written apart from the project (from the
+seed articles only, before any tuning), each asked over REST in a fresh conversation and judged on
+the whole reply.
+
+    python -m bench.chat_eval dev [--failures]     # the part used for tuning (a regression check)
+    python -m bench.chat_eval final                # the part never looked at: figures only
+
+A case passes when the reply is of the right kind (an answer, a routine started or only shown, the
+out-of-scope note, a red-flag reply first) and carries the facts the case lists: each group of
+alternatives must have one in the reply, and a stretch asked about must be named. A red-flag reply is
+judged on the reply's first message; on any other case a red-flag first message is a false alarm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+import requests
+import yaml
+
+from bot import settings
+from bot.catalogue import Catalogue, default_catalogue
+
+EVAL_DIR = settings.PROJECT_DIR / "tests" / "data" / "eval"
+OUT_OF_SCOPE = "outside what I can help with"
+STARTED = ("Stretch 1 of", "Let's do the")
+ROUTINE_SHOWN = ("minutes", "routine")
+BROKEN = "something went wrong on my side"
+
+
+def load(name: str) -> List[Dict]:
+    data = yaml.safe_load((EVAL_DIR / f"{name}.yml").read_text())
+    return next(iter(data.values()))
+
+
+def red_flag_openings(catalogue: Catalogue) -> List[str]:
+    safety = catalogue.safety
+    texts = [safety.levels["emergency"], safety.levels["urgent"], safety.caution]
+    return [" ".join(t.split())[:60] for t in texts]
+
+
+@dataclass
+class Verdict:
+    ok: bool
+    why: str = ""
+    false_alarm: bool = False
+
+
+def judge(case: Dict, messages: Sequence[str], catalogue: Catalogue) -> Verdict:
+    kind = case.get("kind", "")
+    first = " ".join((messages[0] if messages else "").split())
+    whole = " ".join(" ".join(messages).split())
+    lowered = whole.lower()
+    alarm = any(first.startswith(opening) for opening in red_flag_openings(catalogue))
+    if kind == "red_flag":
+        return Verdict(alarm, "" if alarm else "no red-flag reply first")
+    if alarm:
+        return Verdict(False, "false red-flag reply", false_alarm=True)
+    if not messages or BROKEN in lowered:
+        return Verdict(False, "no answer")
+    if kind == "out_of_scope":
+        ok = OUT_OF_SCOPE.lower() in lowered
+        return Verdict(ok, "" if ok else "not refused as out of scope")
+    if OUT_OF_SCOPE.lower() in lowered and kind != "social":
+        return Verdict(False, "answered as out of scope")
+    started = any(mark in whole for mark in STARTED) and "Stretch 1 of" in whole
+    if kind == "routine_start" and not started:
+        return Verdict(False, "routine not started")
+    if kind == "routine_show" and started:
+        return Verdict(False, "routine started on a question about it")
+    stretches = case.get("stretch") or []
+    if isinstance(stretches, str):
+        stretches = [stretches]
+    for stretch_id in stretches:
+        stretch = catalogue.stretches.get(stretch_id)
+        names = [stretch.name.lower()] if stretch else [stretch_id.replace("_", " ")]
+        if not any(n in lowered for n in names):
+            return Verdict(False, f"{stretch_id} not named")
+    for group in case.get("facts") or []:
+        if not any(str(alt).lower() in lowered for alt in group):
+            return Verdict(False, f"missing any of {group}")
+    return Verdict(True)
+
+
+class RestBot:
+    def __init__(self, url: str):
+        self.url = f"{url.rstrip('/')}/webhooks/rest/webhook"
+
+    def conversation(self) -> RestConversation:
+        return RestConversation(self.url)
+
+
+class RestConversation:
+    def __init__(self, url: str):
+        self.url, self.sender = url, f"eval-{uuid.uuid4().hex[:12]}"
+
+    def say(self, text: str) -> List[str]:
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": text}, timeout=60
+        )
+        response.raise_for_status()
+        return [m["text"] for m in response.json() if m.get("text")]
+
+
+@dataclass
+class Result:
+    name: str
+    passed: int = 0
+    total: int = 0
+    red_flags: int = 0
+    red_flags_caught: int = 0
+    ordinary: int = 0
+    false_alarms: int = 0
+    failures: List[str] = field(default_factory=list)
+    by_kind: Dict[str, List[int]] = field(default_factory=dict)
+
+    def add(self, case: Dict, verdict: Verdict, messages: Sequence[str]) -> None:
+        kind = case.get("kind", "")
+        self.total += 1
+        self.passed += verdict.ok
+        counts = self.by_kind.setdefault(kind, [0, 0])
+        counts[0] += verdict.ok
+        counts[1] += 1
+        if kind == "red_flag":
+            self.red_flags += 1
+            self.red_flags_caught += verdict.ok
+        else:
+            self.ordinary += 1
+            self.false_alarms += verdict.false_alarm
+        if not verdict.ok:
+            said = " | ".join(m.replace("\n", " ")[:160] for m in messages)[:400]
+            self.failures.append(
+                f"{case.get('id')} [{kind}] {case['text']!r}: {verdict.why}\n    -> {said}"
+            )
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.total if self.total else 0.0
+
+    def summary(self) -> str:
+        line = f"{self.name}: {self.passed}/{self.total} right ({100 * self.rate:.1f}%)"
+        if self.red_flags:
+            line += f", red flags {self.red_flags_caught}/{self.red_flags}"
+        if self.ordinary:
+            line += f", false red-flag replies {self.false_alarms}/{self.ordinary}"
+        return line
+
+
+def run_single(bot, cases: List[Dict], catalogue: Catalogue, name: str) -> Result:
+    result = Result(name)
+    for case in cases:
+        messages = bot.conversation().say(case["text"])
+        result.add(case, judge(case, messages, catalogue), messages)
+    return result
+
+
+def run_conversations(bot, conversations: List[Dict], catalogue: Catalogue, name: str) -> Result:
+    """Every turn is judged; a conversation passes when all its turns do."""
+    turns, whole = Result(f"{name} (turns)"), Result(f"{name} (conversations)")
+    for conversation in conversations:
+        chat = bot.conversation()
+        ok = True
+        for turn in conversation["turns"]:
+            messages = chat.say(turn["text"])
+            verdict = judge(turn, messages, catalogue)
+            turns.add({**turn, "id": conversation["id"]}, verdict, messages)
+            ok = ok and verdict.ok
+            time.sleep(0.05)
+        whole.add(
+            {"id": conversation["id"], "text": conversation["turns"][0]["text"]},
+            Verdict(ok, "a turn failed"),
+            [],
+        )
+    turns.name = f"{turns.name}; {whole.passed}/{whole.total} whole conversations"
+    return turns
+
+
+def evaluate(url: str, split: str, catalogue: Catalogue | None = None) -> List[Result]:
+    catalogue = catalogue or default_catalogue()
+    bot = RestBot(url)
+    return [
+        run_single(bot, load(f"chat_{split}"), catalogue, f"chat {split}"),
+        run_conversations(bot, load(f"conversations_{split}"), catalogue, f"conversations {split}"),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("split", choices=("dev", "final"))
+    parser.add_argument("--url", help="a running Stretchbot (default: start one)")
+    parser.add_argument("--failures", action="store_true", help="list failures (dev only)")
+    args = parser.parse_args(argv)
+    if args.failures and args.split == "final":
+        print("The final part is never looked at: only its figures are shown.", file=sys.stderr)
+        return 2
+    if args.url:
+        results = evaluate(args.url, args.split)
+    else:
+        from runner.servers import Servers, free_port
+
+        with Servers(
+            rasa_port=free_port(),
+            actions_port=free_port(),
+            tracker_db=Path(settings.PROJECT_DIR / "var" / "eval_tracker.db"),
+        ) as servers:
+            results = evaluate(servers.url, args.split)
+    for result in results:
+        if args.failures:
+            print("\n".join(result.failures))
+        print(result.summary())
+        if args.split == "dev":
+            print(
+                "  by kind: "
+                + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(result.by_kind.items()))
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

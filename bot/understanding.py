@@ -1,0 +1,145 @@
+"""Understanding by meaning: what a message is about, found by comparing its sentence vector with the
+phrasings content/ gives for each thing it knows (advice topics' example questions, stretches' names
+and descriptions, commands' phrases).
+
+The intent itself comes from the trained classifier (the Rasa pipeline reads the same sentence
+vectors, components/sentence_embeddings.py); this module answers the questions a fixed set of intents
+can't: which of the advice topics, which stretch a description fits, which routine command was meant.
+Everything it knows comes from content/, so a new phrasing is a content change, never code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+import numpy as np
+
+from bot import settings
+from bot.catalogue import Catalogue, default_catalogue
+from bot.embedding import default_encoder, embed
+
+# Nearest-phrase thresholds (cosine similarity), set on the dev part of the blind set
+# (tests/data/eval/*_dev.yml); the final part was never used to choose them.
+TOPIC_MIN_SCORE = 0.45  # an advice topic is answered from this similarity up
+DESCRIBE_MIN_SCORE = 0.62  # a description names a stretch from this similarity up
+DESCRIBE_MARGIN = 0.03  # ... and only when no other stretch is this close behind
+
+
+@dataclass(frozen=True)
+class Match:
+    label: str
+    score: float
+    runner_up: float = 0.0  # the best score of any other label
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.runner_up
+
+
+class PhraseIndex:
+    """Labelled phrases as unit vectors; `nearest` gives the label whose phrase is most similar."""
+
+    def __init__(self, pairs: Iterable[Tuple[str, str]]):
+        pairs = [(label, text) for label, text in pairs if text and text.strip()]
+        self.labels = [label for label, _ in pairs]
+        self.texts = [text for _, text in pairs]
+        self.vectors = _encode_cached(self.texts)
+
+    def scores(self, text: str) -> Dict[str, float]:
+        """The best similarity per label."""
+        if not self.labels:
+            return {}
+        sims = self.vectors @ embed(text)
+        best: Dict[str, float] = {}
+        for label, sim in zip(self.labels, sims, strict=True):
+            if sim > best.get(label, -1.0):
+                best[label] = float(sim)
+        return best
+
+    def nearest(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
+        scores = self.scores(text)
+        if allowed is not None:
+            scores = {k: v for k, v in scores.items() if k in allowed}
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        return Match(ranked[0][0], ranked[0][1], runner_up)
+
+
+class Understanding:
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self.topics = PhraseIndex(
+            (topic.id, text)
+            for topic in catalogue.advice.values()
+            for text in [topic.title, *topic.questions]
+        )
+        self.stretches = PhraseIndex(
+            (stretch.id, text)
+            for stretch in catalogue.stretches.values()
+            for text in [stretch.name, *stretch.aliases, *stretch.describe, stretch.summary]
+        )
+
+    def advice_topic(self, text: str) -> Match | None:
+        match = self.topics.nearest(text)
+        return match if match and match.score >= TOPIC_MIN_SCORE else None
+
+    def describe(self, text: str) -> Match | None:
+        """The stretch a description fits, when one fits clearly better than the rest."""
+        match = self.stretches.nearest(text)
+        if match and match.score >= DESCRIBE_MIN_SCORE and match.margin >= DESCRIBE_MARGIN:
+            return match
+        return None
+
+
+# -- vectors, cached on disk by text, so a restart doesn't re-encode the whole content -------------
+_cache_lock = threading.Lock()
+_memory: Dict[str, np.ndarray] = {}
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _encode_cached(texts: List[str]) -> np.ndarray:
+    with _cache_lock:
+        if not _memory:
+            _load_disk_cache()
+        missing = list(dict.fromkeys(t for t in texts if _key(t) not in _memory))
+        if missing:
+            for text, vector in zip(missing, default_encoder().encode(missing), strict=True):
+                _memory[_key(text)] = vector
+            _save_disk_cache()
+        return np.stack([_memory[_key(t)] for t in texts]) if texts else np.zeros((0, 384))
+
+
+def _cache_file():
+    return settings.CACHE_DIR / "phrase_vectors.npz"
+
+
+def _load_disk_cache() -> None:
+    try:
+        with np.load(_cache_file()) as data:
+            _memory.update({k: data[k] for k in data.files})
+    except (OSError, ValueError):
+        pass
+
+
+def _save_disk_cache() -> None:
+    try:
+        settings.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = _cache_file().with_suffix(".tmp.npz")
+        np.savez(tmp, **_memory)
+        tmp.replace(_cache_file())
+    except OSError:
+        pass  # a cache that can't be written only costs time
+
+
+@lru_cache(maxsize=1)
+def default_understanding() -> Understanding:
+    return Understanding(default_catalogue())
