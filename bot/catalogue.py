@@ -269,6 +269,11 @@ class Commands(_Model):
     fillers: List[Text] = []
     # Phrases taken in chat but not by voice: said aloud, they sound like another command's phrase.
     not_by_voice: List[Text] = []
+    # How people say each command in their own words (typed or spoken): they teach the meaning-based
+    # command understanding (bot/understanding.py); only `commands` phrases are matched exactly.
+    examples: Dict[Literal[COMMANDS], TextList] = {}  # type: ignore[valid-type]
+    # Things said during a routine that are not commands (questions, chat, self-talk).
+    not_commands: List[Text] = []
 
     @validator("commands")
     def _all_commands(cls, value):

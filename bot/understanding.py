@@ -27,6 +27,10 @@ from bot.embedding import default_encoder, embed
 TOPIC_MIN_SCORE = 0.45  # an advice topic is answered from this similarity up
 DESCRIBE_MIN_SCORE = 0.62  # a description names a stretch from this similarity up
 DESCRIBE_MARGIN = 0.03  # ... and only when no other stretch is this close behind
+# A command is obeyed from this probability up (the classifier over commands and "not a command");
+# below it nothing is done. Set on tests/data/eval/voice_dev.yml (typed), never on voice_final.yml.
+COMMAND_MIN_PROBABILITY = 0.5
+NOT_A_COMMAND = "none"
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ class Understanding:
             for stretch in catalogue.stretches.values()
             for text in [stretch.name, *stretch.aliases, *stretch.describe, stretch.summary]
         )
+        self.commands = CommandModel(catalogue)
+
+    def command(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
+        """The routine command meant, by meaning, among `allowed` (default: all), or None."""
+        return self.commands.predict(text, allowed)
 
     def advice_topic(self, text: str) -> Match | None:
         match = self.topics.nearest(text)
@@ -95,6 +104,45 @@ class Understanding:
         if match and match.score >= DESCRIBE_MIN_SCORE and match.margin >= DESCRIBE_MARGIN:
             return match
         return None
+
+
+class CommandModel:
+    """A small logistic regression over sentence vectors: each routine command, taught by its table
+    phrases and its examples, against "not a command" (content's `not_commands`, and every question
+    content teaches for the advice topics: questions to the bot are not commands)."""
+
+    def __init__(self, catalogue: Catalogue):
+        from sklearn.linear_model import LogisticRegression
+
+        commands = catalogue.commands
+        pairs = [(c, p) for c, phrases in commands.commands.items() for p in phrases]
+        pairs += [(c, p) for c, phrases in commands.examples.items() for p in phrases]
+        pairs += [(NOT_A_COMMAND, p) for p in commands.not_commands]
+        pairs += [(NOT_A_COMMAND, q) for t in catalogue.advice.values() for q in t.questions]
+        vectors = _encode_cached([p for _, p in pairs])
+        self.model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+        self.model.fit(vectors, [label for label, _ in pairs])
+        self.labels = list(self.model.classes_)
+
+    def probabilities(self, text: str) -> Dict[str, float]:
+        probs = self.model.predict_proba(embed(text).reshape(1, -1))[0]
+        return dict(zip(self.labels, (float(p) for p in probs), strict=True))
+
+    def predict(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
+        probs = self.probabilities(text)
+        ranked = sorted(
+            (
+                (k, v)
+                for k, v in probs.items()
+                if allowed is None or k in allowed or k == NOT_A_COMMAND
+            ),
+            key=lambda kv: kv[1],
+            reverse=True,
+        )
+        if not ranked or ranked[0][0] == NOT_A_COMMAND or ranked[0][1] < COMMAND_MIN_PROBABILITY:
+            return None
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        return Match(ranked[0][0], ranked[0][1], runner_up)
 
 
 # -- vectors, cached on disk by text, so a restart doesn't re-encode the whole content -------------

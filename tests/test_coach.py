@@ -429,3 +429,26 @@ def test_a_vague_request_with_sciatica_gets_the_caution_before_the_choice(chat):
 )
 def test_routine_requests_in_other_words(chat, text, intent, first):
     assert chat.say(text, intent).messages[0].startswith(first)
+
+
+@pytest.mark.parametrize(
+    "words, first",
+    [
+        ("please stop the clock for a little while", "Paused."),
+        ("I would rather not do this stretch", "Stretch 2 of 5"),
+        ("let us end it here for today", "Routine stopped."),
+    ],
+)
+def test_commands_in_other_words_are_understood_by_meaning(chat, words, first):
+    chat.say("start the daily routine", "recommend")
+    chat.wait(12)
+    reply = chat.say(words, "inform")
+    assert reply.messages[0].startswith(first), reply.messages
+
+
+def test_a_question_mid_routine_is_not_taken_for_a_command(chat):
+    chat.say("start the daily routine", "recommend")
+    chat.wait(12)
+    reply = chat.say("what muscles does this work", "ask_muscles")
+    assert reply.messages[0].startswith("Child's Pose works"), reply.messages
+    assert chat.status == RUNNING

@@ -316,3 +316,15 @@ def test_a_finished_or_stopped_voice_routine_is_not_offered_again(tmp_path):
     voice.run(greet=False)
     assert not (tmp_path / "voice_routine.json").exists()
     assert store.load(default_catalogue()) is None
+
+
+def test_a_command_in_the_users_own_words_is_obeyed_by_meaning():
+    voice, clock, listener, speaker, bot = session(
+        [
+            (1001.0, "start the daily routine", None),
+            (1010.0, "please stop the clock for a little while", None),
+        ]
+    )
+    voice.run(greet=False)
+    assert "Paused. Say resume when you're ready." in [t for _, _, t in speaker.said]
+    assert [text for text, _ in bot.sent] == ["start the daily routine"]

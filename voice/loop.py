@@ -46,6 +46,7 @@ class VoiceSession:
         scale: float = settings.TIME_SCALE,
         log: Callable[[str], None] = lambda line: None,
         store: RoutineStore | None = None,
+        understanding=None,
     ):
         self.listener, self.speaker, self.bot = listener, speaker, bot
         self.clock, self.sleep, self.guard = clock, sleep, guard
@@ -55,6 +56,7 @@ class VoiceSession:
         # The same controller as chat: commands, status, redo, "ready", and the pain/red-flag stop.
         self.control = RoutineControl(self.catalogue, default_checker())
         self.store = store
+        self._understanding = understanding
         self.engine: RoutineEngine | None = None
         self.routine: Routine | None = None
         self.deadline: float | None = None
@@ -125,6 +127,8 @@ class VoiceSession:
             self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
         elif self.active() and self.local_command(heard.text):
             return
+        elif self.active() and self.meant_command(heard.text):
+            return
         elif len(heard.text.split()) >= MIN_QUESTION_WORDS:
             self.ask(heard.text)
 
@@ -154,6 +158,23 @@ class VoiceSession:
             return False
         self.obey(self.control.command(self.engine, extra, self.clock()))
         return True
+
+    def meant_command(self, text: str) -> bool:
+        """A command in the user's own words ("pass on this one", "are we nearly there?"), understood
+        by meaning, as in chat."""
+        meant = self.understanding().command(text)
+        if meant is None:
+            return False
+        self.log(f"  (understood as {meant.label}, {meant.score:.2f})")
+        self.obey(self.control.command(self.engine, meant.label, self.clock()))
+        return True
+
+    def understanding(self):
+        if self._understanding is None:
+            from bot.understanding import default_understanding
+
+            self._understanding = default_understanding()
+        return self._understanding
 
     def stop_for_safety(self, text: str) -> None:
         """Pain or a warning sign during a routine: the routine stops first, whatever the bot says
