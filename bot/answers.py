@@ -279,7 +279,10 @@ def suitability(stretch: Stretch | None, conditions: Sequence[str], catalogue: C
         parts.append(modification(stretch, [joint], catalogue))
     if stretch and stretch.cautions and not ({"pregnancy", "older"} & set(conditions)):
         parts.append("Watch out for:\n" + bullets(stretch.cautions))
-    return "\n\n".join(dict.fromkeys(parts))
+    text = "\n\n".join(dict.fromkeys(parts))
+    if stretch and stretch.name not in text:  # always say which stretch the answer is about
+        text = f"About {stretch.name}: {text}"
+    return text
 
 
 POSITION_NAMES = {
