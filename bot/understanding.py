@@ -4,7 +4,7 @@ and descriptions, commands' phrases).
 
 The intent itself comes from the trained classifier (the Rasa pipeline reads the same sentence
 vectors, components/sentence_embeddings.py); this module answers the questions a fixed set of intents
-can't: which of the advice topics, which stretch a description fits, which routine command was meant.
+can't: which of the advice topics, which routine command was meant.
 Everything it knows comes from content/, so a new phrasing is a content change, never code.
 """
 
@@ -25,8 +25,6 @@ from bot.embedding import default_encoder, embed
 # Nearest-phrase thresholds (cosine similarity), set on the dev part of the blind set
 # (tests/data/eval/*_dev.yml); the final part was never used to choose them.
 TOPIC_MIN_SCORE = 0.45  # an advice topic is answered from this similarity up
-DESCRIBE_MIN_SCORE = 0.62  # a description names a stretch from this similarity up
-DESCRIBE_MARGIN = 0.03  # ... and only when no other stretch is this close behind
 # A command is obeyed from this probability up (the classifier over commands and "not a command");
 # below it nothing is done. Set on tests/data/eval/voice_dev.yml (typed), never on voice_final.yml.
 COMMAND_MIN_PROBABILITY = 0.5
@@ -83,11 +81,6 @@ class Understanding:
             for topic in catalogue.advice.values()
             for text in [topic.title, *topic.questions]
         )
-        self.stretches = PhraseIndex(
-            (stretch.id, text)
-            for stretch in catalogue.stretches.values()
-            for text in [stretch.name, *stretch.aliases, *stretch.describe, stretch.summary]
-        )
         self.commands = CommandModel(catalogue)
 
     def command(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
@@ -97,13 +90,6 @@ class Understanding:
     def advice_topic(self, text: str) -> Match | None:
         match = self.topics.nearest(text)
         return match if match and match.score >= TOPIC_MIN_SCORE else None
-
-    def describe(self, text: str) -> Match | None:
-        """The stretch a description fits, when one fits clearly better than the rest."""
-        match = self.stretches.nearest(text)
-        if match and match.score >= DESCRIBE_MIN_SCORE and match.margin >= DESCRIBE_MARGIN:
-            return match
-        return None
 
 
 class CommandModel:
