@@ -23,7 +23,9 @@ def test_conversation_through_rest(rest):
     assert "Cat-Cow" in benefits  # the follow-up stays on cat-cow
 
     flag = rest.say("can I do sphinx? I've lost control of my bladder since yesterday")
-    assert "emergency" in flag.lower() and "1. " not in flag
+    # The safety reply itself comes first (the not-medical-advice note alone must not pass this).
+    assert flag.startswith("Please get medical help straight away"), flag
+    assert "1. " not in flag
 
     outside = rest.say("what's the weather in Paris tomorrow")
     assert "only cover back stretching" in outside

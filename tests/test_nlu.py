@@ -13,8 +13,10 @@ pytestmark = pytest.mark.server
 
 HELDOUT = Path(__file__).parent / "data" / "nlu_heldout.yml"
 TRAINING = Path(__file__).parent.parent / "data" / "nlu.yml"
-# Measured 2026-11-21: see BENCHMARKS.md. The floor is set a little under the measured figure.
-MIN_ACCURACY = 0.88
+# A regression check, not a blind figure: earlier sessions tuned on this set's misses. The blind
+# figure is tests/test_blind_eval.py. Measured 0.947 (376/397) on 2026-12-02 with the sentence
+# vectors in the pipeline (0.884 before); the floor sits just under it.
+MIN_ACCURACY = 0.93
 
 
 def _examples(path: Path):
