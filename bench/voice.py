@@ -11,14 +11,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from voice.fixtures import BENCH_TAKES, evaluation_items, tools_missing
+from bench.speech_fixtures import BENCH_TAKES, evaluation_items, tools_missing
 
 
 def run() -> dict:
     missing = tools_missing()
     if missing:
         return {"skipped": f"needs {', '.join(missing)} (make sysdeps)"}
-    from voice.evaluation import evaluate
+    from bench.voice_eval import evaluate
     from voice.recognizer import choose_engine
 
     began = time.perf_counter()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from bench.speech_fixtures import RATE, Take, read_wav, speech_bounds, synthesize, write_wav
 from tests.voice_fixtures import needs_speech_tools
 from voice.audio import WavSource
-from voice.fixtures import RATE, Take, read_wav, speech_bounds, synthesize, write_wav
 from voice.recognizer import PRE_ROLL_S, Listener
 
 pytestmark = needs_speech_tools

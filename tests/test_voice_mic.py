@@ -13,8 +13,8 @@ import time
 
 import pytest
 
+from bench.speech_fixtures import Take, synthesize_all
 from tests.voice_fixtures import needs_speech_tools, pulseaudio_missing
-from voice.fixtures import Take, synthesize_all
 
 pytestmark = [
     needs_speech_tools,

@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
+from bench.speech_fixtures import TEST_TAKES, cue_collisions, evaluation_items
 from bot.commands import default_commands
 from tests.voice_fixtures import needs_speech_tools
-from voice.fixtures import TEST_TAKES, cue_collisions, evaluation_items
 from voice.language import cue_texts
 
 pytestmark = needs_speech_tools
@@ -37,7 +37,7 @@ def sphinx():
 
 @pytest.fixture(scope="session")
 def summary(sphinx, tmp_path_factory):
-    from voice.evaluation import evaluate
+    from bench.voice_eval import evaluate
 
     result = evaluate(sphinx, evaluation_items(TEST_TAKES), tmp_path_factory.mktemp("voice"))
     print("\n" + result.table())

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bench.speech_fixtures import TEST_TAKES, Take, evaluation_items
 from tests.voice_fixtures import needs_speech_tools
 from voice import vosk_engine
-from voice.fixtures import TEST_TAKES, Take, evaluation_items
 
 MODEL = vosk_engine.model_path()
 pytestmark = [
@@ -25,7 +25,7 @@ def vosk():
 
 
 def test_vosk_commands_and_rejection(vosk, tmp_path):
-    from voice.evaluation import evaluate
+    from bench.voice_eval import evaluate
 
     summary = evaluate(vosk, evaluation_items(TEST_TAKES), tmp_path)
     print("\n" + summary.table())
@@ -34,7 +34,7 @@ def test_vosk_commands_and_rejection(vosk, tmp_path):
 
 
 def test_vosk_free_question(vosk, tmp_path):
-    from voice.evaluation import evaluate
+    from bench.voice_eval import evaluate
 
     summary = evaluate(vosk, [("how do i do child's pose", Take("en-us", 160), None)], tmp_path)
     (outcome,) = summary.outcomes

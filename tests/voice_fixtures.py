@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from voice.fixtures import tools_missing
+from bench.speech_fixtures import tools_missing
 
 MISSING = tools_missing()
 needs_speech_tools = pytest.mark.skipif(

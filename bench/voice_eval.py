@@ -11,9 +11,9 @@ from typing import Dict, List, Sequence
 
 import numpy as np
 
+from bench.speech_fixtures import Fixture, Take, synthesize_all
 from bot.commands import VOICE_COMMANDS
 from voice.audio import WavSource
-from voice.fixtures import Fixture, Take, synthesize_all
 from voice.recognizer import Heard, Listener
 
 
