@@ -48,7 +48,10 @@ ROUTINE_NAME_WORDS = re.compile(
 MINUTES = re.compile(r"\b\d{1,2} ?(min|mins|minute|minutes)\b")
 # Asked about a routine, not asked to start one: a question, or "for later".
 QUESTION_WORDS = re.compile(r"^(is|are|does|do|should|would|how|what|which|why|when|where)\b")
-LATER_WORDS = re.compile(r"\b(later|tomorrow|tonight|another time|some other time)\b")
+LATER_WORDS = re.compile(
+    r"\b(later|tomorrow|tonight|another time|some other time)\b|"
+    r"\b(don'?t|do not|not|no need to|without) (start|begin|starting|beginning)\b"
+)
 # Intents the classifier may give a routine request it misread ("begin daly rutine").
 MISREAD_ROUTINE_INTENTS = (
     "out_of_scope", "ask_mistakes", "ask_modification", "ask_muscles", "ask_benefits",
