@@ -314,6 +314,28 @@ def stretch_pain(stretch: Stretch, catalogue: Catalogue) -> str:
     return "\n\n".join(parts)
 
 
+def fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], catalogue: Catalogue) -> str:
+    """Whether a named stretch suits an area or a situation, from its content tags."""
+    wanted = [AREA_NAMES.get(a, a) for a in areas] + [TAG_NAMES.get(t, t) for t in tags]
+    matches = [a for a in areas if a in stretch.areas] + [t for t in tags if t in stretch.tags]
+    if matches or "whole_back" in stretch.areas and areas:
+        lines = [
+            f"Yes: {stretch.name} suits {' and '.join(wanted)}. It works "
+            f"{_lower_first(stretch.targets)}"
+        ]
+        lines.append("Why do it:\n" + bullets(stretch.benefits))
+        lines.append(dose_text(stretch))
+        return "\n\n".join(lines)
+    others = [s for s in recommend(catalogue, list(areas), list(tags)) if s.id != stretch.id]
+    text = (
+        f"{stretch.name} isn't one I'd pick for {' and '.join(wanted)}: it works "
+        f"{_lower_first(stretch.targets)}"
+    )
+    if others:
+        text += "\nBetter choices for that:\n" + bullets(s.name for s in others[:3])
+    return text
+
+
 def compare(stretches: Sequence[Stretch]) -> str:
     """Two or more stretches side by side: position, what each is for, how long, how it moves."""
     lines = []
@@ -321,7 +343,7 @@ def compare(stretches: Sequence[Stretch]) -> str:
         how = "moved through slowly, rep by rep" if stretch.kind == "dynamic" else "held still"
         lines.append(
             f"{stretch.name}: done {POSITION_NAMES.get(stretch.position, stretch.position)}, "
-            f"{how}. {_first_sentence(stretch.targets)} {dose_text(stretch)}"
+            f"{how}. It works {_lower_first(_first_sentence(stretch.targets))} {dose_text(stretch)}"
         )
     positions = {s.position for s in stretches}
     if len(positions) > 1:

@@ -103,6 +103,8 @@ FOLLOW_UP_MIN_CONFIDENCE = 0.5
 # The domain guard only overrides the classifier when it is less sure than this.
 DOMAIN_GUARD_MAX_CONFIDENCE = 0.7
 MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
+# "Is X good for ...?": whether a named stretch suits an area.
+FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right|best)\b")
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
     r"\b(differen\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
@@ -312,6 +314,13 @@ class Dialogue:
             )
         if intent == "recommend" and not (areas or tags) and needs and (named or context.stretch):
             intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
+        suits = tags or (areas and FIT_WORDS.search(lowered))
+        if intent == "recommend" and len(named) == 1 and suits:
+            # "standing back extension good after sitting?": about that stretch, for that need
+            stretch = self.catalogue.stretch(named[0])
+            body = answers.fit(stretch, areas, tags, self.catalogue)
+            new_context = replace(context, stretch=stretch.id, pending_topic=None)
+            return self.with_disclaimer(new_context, [body])
         if intent == "recommend" or (intent == "inform" and not named and (areas or tags)):
             return self._recommend(areas, tags, conditions, context, lowered)
         if intent == "general_advice":
