@@ -9,6 +9,7 @@ becomes a `ReminderScheduled` with `kill_on_user_message=False`, so messages nev
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Dict, List
@@ -30,6 +31,7 @@ SLOTS = {
     "stretch": "stretch",
     "pending_topic": "pending_topic",
     "disclaimer_shown": "disclaimer_shown",
+    "offered": "offered",
 }
 ROUTINE_BROKE = (
     "Sorry, something went wrong on my side and I had to stop the routine. Say 'start the daily "
@@ -68,6 +70,7 @@ def context_from_tracker(tracker: Tracker) -> Context:
         stretch=tracker.get_slot("stretch"),
         pending_topic=tracker.get_slot("pending_topic"),
         disclaimer_shown=bool(tracker.get_slot("disclaimer_shown")),
+        offered=tuple(tracker.get_slot("offered") or ()),
     )
 
 
@@ -82,11 +85,15 @@ def reminder_name(tracker: Tracker, timer: int) -> str:
     return f"stretchbot_routine_{tracker.sender_id}_{timer}"
 
 
+def _slot_value(value):
+    return list(value) if isinstance(value, tuple) else value
+
+
 def events_for(
     reply: CoachReply, before: Context, stored: Dict | None, tracker: Tracker
 ) -> List[Dict[str, Any]]:
     events = [
-        SlotSet(slot, getattr(reply.context, name))
+        SlotSet(slot, _slot_value(getattr(reply.context, name)))
         for name, slot in SLOTS.items()
         if getattr(reply.context, name) != getattr(before, name)
     ]
@@ -133,7 +140,7 @@ class ActionAnswer(Action):
         local = isinstance(metadata, dict) and metadata.get("driver") == "voice"
         context = before
         if local and metadata.get("stretch"):  # the stretch the voice routine is on
-            context = Context(metadata["stretch"], before.pending_topic, before.disclaimer_shown)
+            context = replace(before, stretch=metadata["stretch"])
         try:
             session = None if local else session_from_tracker(tracker)
             reply = default_coach().message(

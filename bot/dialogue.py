@@ -103,6 +103,20 @@ FOLLOW_UP_MIN_CONFIDENCE = 0.5
 # The domain guard only overrides the classifier when it is less sure than this.
 DOMAIN_GUARD_MAX_CONFIDENCE = 0.7
 MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
+# Picking among the stretches just offered: "the standing one", "which of them ...".
+ONE_OF = re.compile(
+    r"\b(the|which|that|this) ([\w-]+ ){0,2}one\b|\bwhich of (them|these|those|the two)\b"
+)
+POSITION_WORDS = {
+    "standing": ("standing", "stand"),
+    "seated_chair": ("chair", "sitting", "seated", "sit", "desk"),
+    "seated_floor": ("floor", "sitting", "seated", "sit"),
+    "lying_back": ("lying", "lie", "back", "bed"),
+    "lying_front": ("lying", "lie", "belly", "stomach", "front"),
+    "side_lying": ("lying", "side"),
+    "all_fours": ("fours", "hands", "knees", "kneeling"),
+    "kneeling": ("kneeling", "kneel", "knees"),
+}
 # "Is X good for ...?": whether a named stretch suits an area.
 FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right|best)\b")
 # Two stretches in one question, asked side by side.
@@ -128,6 +142,9 @@ class Context:
     """What the conversation remembers between turns (stored in Rasa slots)."""
 
     stretch: str | None = None  # the stretch being talked about
+    # The stretches last offered (a recommendation, a comparison, a clarifying question), so "the
+    # standing one" or "which one can I do at my desk?" can pick among them.
+    offered: tuple = ()
     pending_topic: str | None = None  # a question waiting for the user to pick a stretch
     disclaimer_shown: bool = False
 
@@ -204,6 +221,9 @@ class Dialogue:
             intent = "inform"
         # A description ("the one where you lie on your belly"), looked for once, when no name was.
         described = None if named else self._described(text)
+        if not named and not described and context.offered and ONE_OF.search(lowered):
+            picked = self._pick_offered(lowered, context.offered)
+            named = [picked] if picked else named
         referred = context.stretch if context.stretch and REFERS_BACK.search(lowered) else None
         in_stretch = named[0] if named else (described.value if described else referred)
         # Describing a position or a stretch is not a symptom: only the classifier's suspicion
@@ -225,7 +245,9 @@ class Dialogue:
                 pair.insert(0, context.stretch)
         if len(pair) >= 2 and COMPARE_WORDS.search(lowered) and intent not in ("red_flag",):
             chosen = [self.catalogue.stretch(s) for s in pair[:3]]
-            new_context = replace(context, stretch=pair[0], pending_topic=None)
+            new_context = replace(
+                context, stretch=pair[0], pending_topic=None, offered=tuple(pair[:3])
+            )
             return self.with_disclaimer(new_context, [answers.compare(chosen)])
         if intent == "red_flag":  # the classifier alone was not sure enough: answer the question
             named = named or ([described.value] if described else [])
@@ -358,6 +380,36 @@ class Dialogue:
         return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
+    def _pick_offered(self, lowered: str, offered) -> str | None:
+        """The one offered stretch the words fit best (its position, tags, areas or name)."""
+        from bot.answers import AREA_NAMES, TAG_NAMES
+
+        words = set(re.findall(r"[a-z]+", lowered))
+        scores = {}
+        for stretch_id in offered:
+            if stretch_id not in self.catalogue.stretches:
+                continue
+            stretch = self.catalogue.stretch(stretch_id)
+            vocab = set(POSITION_WORDS.get(stretch.position, ()))
+            for label in [
+                *(TAG_NAMES.get(t, t) for t in stretch.tags),
+                *(AREA_NAMES.get(a, a) for a in stretch.areas),
+            ]:
+                vocab |= set(re.findall(r"[a-z]+", label.lower())) - {
+                    "the",
+                    "of",
+                    "a",
+                    "in",
+                    "doing",
+                    "back",
+                }
+            vocab |= set(re.findall(r"[a-z]+", stretch.name.lower()))
+            scores[stretch_id] = len(words & vocab)
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+            return ranked[0][0]
+        return None
+
     def _asks_for_routine(self, lowered: str) -> str | None:
         """Whether a routine is asked about: "named" (a routine word, a routine's name, "guide me
         through some stretches"), "minutes" (only a length of time), or None."""
@@ -437,7 +489,7 @@ class Dialogue:
         }.get(topic, "Which stretch do you mean?")
         return Reply(
             [answers.clarify(options, question)],
-            replace(context, pending_topic=topic),
+            replace(context, pending_topic=topic, offered=tuple(o.id for o in options)),
         )
 
     def _recommend(self, areas, tags, conditions, context, lowered) -> Reply:
@@ -464,7 +516,9 @@ class Dialogue:
         messages = [answers.recommendation_text(found, areas, tags)]
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
-        new_context = replace(context, stretch=found[0].id, pending_topic=None)
+        new_context = replace(
+            context, stretch=found[0].id, pending_topic=None, offered=tuple(f.id for f in found)
+        )
         return self.with_disclaimer(new_context, messages)
 
     def _advice(self, text: str) -> str:

@@ -8,6 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer, ActionRoutineEvent
+from bot.catalogue import default_catalogue
 
 
 def tracker(text, intent, slots=None, confidence=0.9, sender="test", channel="socketio", meta=None):
@@ -56,7 +57,10 @@ def tracker(text, intent, slots=None, confidence=0.9, sender="test", channel="so
             "ask_muscles",
             {"disclaimer_shown": True},
             "Which stretch",
-            [SlotSet("pending_topic", "ask_muscles")],
+            [
+                SlotSet("pending_topic", "ask_muscles"),
+                SlotSet("offered", [s.id for s in default_catalogue().by_name()]),
+            ],
         ),
         (
             "sphinx",

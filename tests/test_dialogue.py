@@ -259,3 +259,10 @@ def test_routine_requests_say_whether_to_start(dialogue, text, start):
 def test_a_vague_routine_request_names_no_routine(dialogue):
     reply = dialogue.respond(Turn("let's do a routine", "recommend", 0.9))
     assert reply.routine_request and reply.routine is None
+
+
+def test_the_one_picked_from_what_was_just_offered(dialogue):
+    offer = dialogue.respond(Turn("I need something quick, I'm at work", "recommend", 0.9))
+    assert "standing_back_extension" in offer.context.offered
+    picked = dialogue.respond(Turn("the standing one, how?", "ask_howto", 0.9), offer.context)
+    assert picked.messages[0].startswith("Standing Back Extension:")
