@@ -181,6 +181,7 @@ class Dialogue:
             default_understanding() if catalogue is None else Understanding(self.catalogue)
         )
         words = sorted(self.catalogue.vocabulary.domain_words, key=len, reverse=True)
+        self._domain_words = [w.lower() for w in words if " " not in w and len(w) >= 5]
         self._domain = re.compile(
             r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")(s|es|ed|d|ing|ness|ly)?\b"
         )
@@ -189,6 +190,16 @@ class Dialogue:
         text = turn.text or ""
         # 1. Safety first, whatever else the message says.
         hits = self.checker.check(text)
+        if hits and all(hit.flag.level == "stop" for hit in hits):
+            # Sharp pain during a named stretch: stop, then how to go gentler in that one.
+            named = [f.value for f in self.matcher.find(text, ("stretch",))]
+            if len(set(named)) == 1:
+                stretch = self.catalogue.stretch(named[0])
+                return Reply(
+                    [answers.stretch_pain(stretch, self.catalogue)],
+                    replace(context, stretch=stretch.id, pending_topic=None),
+                    red_flag=True,
+                )
         if hits:
             return Reply(
                 [answers.red_flag_text(hits, self.catalogue)],
@@ -256,7 +267,7 @@ class Dialogue:
             else:  # an ache with no warning sign: stretches for it, or the general advice
                 intent = "recommend" if (areas or tags or conditions) else "general_advice"
         unsure = turn.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
-        if intent in NEEDS_DOMAIN and unsure and not found and not self._domain.search(lowered):
+        if intent in NEEDS_DOMAIN and unsure and not found and not self._in_domain(lowered):
             follow_up = turn.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
                 context.stretch or REFERS_BACK.search(lowered)
             )
@@ -380,6 +391,18 @@ class Dialogue:
         return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
+    def _in_domain(self, lowered: str) -> bool:
+        """Stretching vocabulary, forgiving a typo ("streches", "begginers")."""
+        if self._domain.search(lowered):
+            return True
+        from rapidfuzz.distance import Levenshtein
+
+        for word in set(re.findall(r"[a-z]{5,}", lowered)):
+            edits = 1 if len(word) < 8 else 2
+            if any(Levenshtein.distance(word, w) <= edits for w in self._domain_words):
+                return True
+        return False
+
     def _pick_offered(self, lowered: str, offered) -> str | None:
         """The one offered stretch the words fit best (its position, tags, areas or name)."""
         from bot.answers import AREA_NAMES, TAG_NAMES

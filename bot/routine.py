@@ -450,9 +450,29 @@ def pick_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     return None
 
 
+def _forgive_typos(lowered: str, catalogue: Catalogue) -> str:
+    """ "daly rutine" -> "daily routine": words within one edit of a routine name's words."""
+    from rapidfuzz.distance import Levenshtein
+
+    known = {"routine", "routines"} | {
+        word
+        for routine in catalogue.routines.values()
+        for name in [routine.name.lower(), *routine.aliases]
+        for word in name.split()
+        if len(word) >= 4
+    }
+    words = []
+    for word in re.findall(r"[a-z0-9']+|[^a-z0-9']+", lowered):
+        if len(word) >= 4 and word not in known and word.isalpha():
+            close = [k for k in known if Levenshtein.distance(word, k) <= 1]
+            word = close[0] if len(close) == 1 else word
+        words.append(word)
+    return "".join(words)
+
+
 def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     """The routine a request names or describes; None when it is too vague to pick one."""
-    lowered = text.lower()
+    lowered = _forgive_typos(text.lower(), catalogue)
     for routine in catalogue.routines.values():
         if any(alias in lowered for alias in [routine.name.lower(), *routine.aliases]):
             return routine
