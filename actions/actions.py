@@ -190,3 +190,8 @@ class ActionRoutineEvent(Action):
         if intent != RETURNED_INTENT:
             reply.context = before  # timer and leaving events don't touch the conversation
         return deliver(dispatcher, reply, before, tracker)
+
+
+# Build the coach (catalogue, sentence model, content vectors, command model) when the action server
+# starts, not on the first user's message.
+default_coach()
