@@ -193,6 +193,8 @@ class Dialogue:
         if hits and all(hit.flag.level == "stop" for hit in hits):
             # Sharp pain during a named stretch: stop, then how to go gentler in that one.
             named = [f.value for f in self.matcher.find(text, ("stretch",))]
+            if not named and context.stretch and REFERS_BACK.search(text.lower()):
+                named = [context.stretch]  # "it gives me a sharp pain"
             if len(set(named)) == 1:
                 stretch = self.catalogue.stretch(named[0])
                 return Reply(
@@ -251,6 +253,9 @@ class Dialogue:
             )
         # Two stretches side by side ("what's the difference between X and Y?").
         pair = list(named)
+        both = re.search(r"\b(two|both)\b|\bwhich of (them|these|those)\b", lowered)
+        if not pair and both and len(context.offered) == 2:
+            pair = list(context.offered)  # "which of the two is more relaxing?"
         if len(pair) == 1 and context.stretch and context.stretch not in pair:
             if REFERS_BACK.search(lowered) or re.search(r"\b(two|both)\b", lowered):
                 pair.insert(0, context.stretch)
@@ -516,6 +521,10 @@ class Dialogue:
         )
 
     def _recommend(self, areas, tags, conditions, context, lowered) -> Reply:
+        if SERIOUS_CONDITIONS & set(conditions) and not (areas or tags):
+            # "what's good for sciatica?": a professional first, as the articles say
+            body = answers.suitability(None, conditions, self.catalogue)
+            return self.with_disclaimer(replace(context, pending_topic=None), [body])
         if not areas and ("back_pain" in conditions or "stiffness" in conditions):
             areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
         if not areas and not tags:
