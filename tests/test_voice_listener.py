@@ -9,6 +9,7 @@ import pytest
 from bench.speech_fixtures import RATE, Take, read_wav, speech_bounds, synthesize, write_wav
 from tests.voice_fixtures import needs_speech_tools
 from voice.audio import WavSource
+from voice.engine import Transcript
 from voice.recognizer import PRE_ROLL_S, Listener
 
 pytestmark = needs_speech_tools
@@ -18,6 +19,7 @@ class CountingEngine:
     """Says `text` for any audio and keeps the length (seconds) of every utterance it was given."""
 
     name = "fake"
+    fuzzy_commands = False
 
     def __init__(self, text: str):
         from voice.matching import CommandMatcher
@@ -26,9 +28,9 @@ class CountingEngine:
         self.text = text
         self.calls: list[float] = []
 
-    def transcribe(self, audio: np.ndarray) -> str:
+    def hear(self, audio: np.ndarray) -> Transcript:
         self.calls.append(len(audio) / RATE)
-        return self.text
+        return Transcript(self.text)
 
 
 def words(tmp_path, text: str) -> np.ndarray:

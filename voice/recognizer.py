@@ -13,6 +13,7 @@ import numpy as np
 
 from bot import settings
 from voice.audio import RATE
+from voice.engine import Engine, Transcript
 from voice.matching import CommandMatcher
 
 FRAME_S = 0.01
@@ -148,14 +149,16 @@ class Segmenter:
 class Listener:
     """Source + segmenter + engine + matcher: `listen(timeout)` returns one Heard or None."""
 
-    def __init__(self, source, engine, matcher: CommandMatcher | None = None, clock=time.monotonic):
+    def __init__(
+        self, source, engine: Engine, matcher: CommandMatcher | None = None, clock=time.monotonic
+    ):
         self.source = source
         self.engine = engine
         self.matcher = matcher or engine.matcher
         self.segmenter = Segmenter()
         self.clock = clock
         self._ready: List[Heard] = []
-        self.fuzzy = getattr(engine, "name", "") == "Vosk"
+        self.fuzzy = engine.fuzzy_commands
         self._held: Heard | None = None  # speech that may go on after a pause
         # The utterance decoded early, when the voice went quiet: (start, quiet at, result).
         self._early: tuple | None = None
@@ -238,11 +241,12 @@ class Listener:
 
     def _decode(self, audio: np.ndarray) -> tuple[str, str | None, bool, float]:
         began = time.perf_counter()
-        text = self.engine.transcribe(audio) if len(audio) else ""
+        heard = self.engine.hear(audio) if len(audio) else Transcript("")
+        text = heard.text
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
         # A doubted command phrase (another command scored nearly as well) is held like other
         # speech, so what follows a pause can still complete it, but alone it is dropped.
-        unsure = bool(command) and getattr(self.engine, "unsure", False)
+        unsure = bool(command) and heard.doubtful
         if unsure:
             command = None
         return text, command, unsure, time.perf_counter() - began

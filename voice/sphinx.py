@@ -30,6 +30,7 @@ import numpy as np
 from bot.commands import VOICE_COMMANDS, default_commands
 from voice import language
 from voice.denoise import denoise
+from voice.engine import Transcript
 from voice.matching import CommandMatcher
 
 NOISE_S = 0.25  # the segmenter's pre-roll is background
@@ -51,6 +52,7 @@ NBEST = 15
 
 class SphinxEngine:
     name = "PocketSphinx"
+    fuzzy_commands = False  # its language model writes command phrases exactly or not at all
 
     def __init__(self, matcher: CommandMatcher | None = None):
         from pocketsphinx import Decoder, get_model_path
@@ -67,18 +69,20 @@ class SphinxEngine:
             **DECODER_OPTIONS,
         )
         self._noise = np.random.default_rng(7).normal(0.0, FLOOR_STD, 16000 * 30)
-        self.unsure = False  # the last command heard had a rival command close behind it
 
-    def transcribe(self, audio: np.ndarray) -> str:
-        """The words heard in one utterance (16 kHz int16), command phrases spelled out."""
+    def hear(self, audio: np.ndarray) -> Transcript:
+        """The words heard in one utterance (16 kHz int16), command phrases spelled out; a command
+        whose rival command scored nearly as well in the N-best list is marked doubtful."""
         self.decoder.start_utt()
         self.decoder.process_raw(self.condition(audio), full_utt=True)
         self.decoder.end_utt()
         hyp = self.decoder.hyp()
         text = spell_out(hyp.hypstr if hyp else "")
         command = self.matcher.match(text).command
-        self.unsure = bool(command) and self.rival_margin(command) < RIVAL_MARGIN
-        return text
+        return Transcript(text, bool(command) and self.rival_margin(command) < RIVAL_MARGIN)
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        return self.hear(audio).text
 
     def rival_margin(self, command: str) -> float:
         """Path score of the best hypothesis less that of the best one giving another command."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import settings
+from voice.engine import Transcript
 from voice.matching import CommandMatcher
 
 MIN_CONFIDENCE = 0.6  # every word of a command phrase must reach this
@@ -32,6 +33,7 @@ def is_model(path: Path) -> bool:
 
 class VoskEngine:
     name = "Vosk"
+    fuzzy_commands = True  # the free pass writes near-misses of command phrases
 
     def __init__(self, path: Path, matcher: CommandMatcher | None = None):
         import vosk
@@ -56,6 +58,9 @@ class VoskEngine:
         rec.SetWords(True)
         rec.AcceptWaveform(audio.astype("<i2").tobytes())
         return json.loads(rec.FinalResult())
+
+    def hear(self, audio: np.ndarray) -> Transcript:
+        return Transcript(self.transcribe(audio))
 
     def transcribe(self, audio: np.ndarray) -> str:
         result = self._run(audio, self._grammar)

@@ -1,0 +1,30 @@
+"""The interface every speech recognizer implements for the listener (voice/recognizer.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from voice.matching import CommandMatcher
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What an engine heard in one utterance."""
+
+    text: str  # the words, command phrases spelled out ("" for nothing intelligible)
+    doubtful: bool = False  # a command phrase the engine itself doubts (a rival command was close)
+
+
+class Engine(Protocol):
+    """A speech recognizer behind the listener (PocketSphinx, Vosk, or a test's fake)."""
+
+    name: str
+    matcher: CommandMatcher
+    # Whether a command phrase may be matched with a small spelling slip (an engine with a large
+    # vocabulary writes near-misses; one with a command grammar does not).
+    fuzzy_commands: bool
+
+    def hear(self, audio: np.ndarray) -> Transcript: ...
