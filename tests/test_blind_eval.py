@@ -15,11 +15,11 @@ from bench.chat_eval import evaluate
 
 pytestmark = pytest.mark.server
 
-# Measured 2026-12-02: dev 217/252 (86.1%), final 132/170 (77.6%); conversations' turns dev 61/83
-# (73.5%), final 42/54 (77.8%); false red-flag replies dev 1/226, final 3/153.
+# Measured 2026-12-02: dev 223/252 (88.5%), final 136/170 (80.0%); conversations' turns dev 68/83
+# (81.9%), final 42/54 (77.8%); false red-flag replies dev 1/226, final 3/153.
 FLOORS = {
-    "dev": {"chat": 0.85, "turns": 0.72, "false_alarms": 1},
-    "final": {"chat": 0.76, "turns": 0.75, "false_alarms": 3},
+    "dev": {"chat": 0.87, "turns": 0.80, "false_alarms": 1},
+    "final": {"chat": 0.78, "turns": 0.75, "false_alarms": 3},
 }
 
 
