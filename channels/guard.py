@@ -1,0 +1,78 @@
+"""What every channel checks before a user's message reaches Rasa.
+
+- Over-long text is refused at once with a clear reply (settings.MAX_INPUT_CHARS), before NLU runs.
+- Rasa's `/intent{...}` shortcut is for the server's own events (the routine's timer, leaving,
+  coming back) and for quick-reply buttons, never for text a user types: a message starting with
+  `/` goes to NLU as plain text unless it is exactly the payload of a button the bot offered this
+  conversation (see `QuickReplies`).
+- A message that gets no reply at all (the action server down or slow: Rasa logs the failure and
+  carries on with nothing said) gets a short apology instead of silence.
+- Rasa waits at most settings.ACTION_TIMEOUT_S for the action server instead of its fixed 5
+  minutes (rasa.core.constants.DEFAULT_REQUEST_TIMEOUT; Rasa 3.6 has no setting for it). The
+  channels are loaded into the Rasa process from credentials.yml, which is why that is set here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from typing import Any, Dict, Iterable, Set
+
+import rasa.core.actions.action
+
+from bot import settings
+
+rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = settings.ACTION_TIMEOUT_S
+
+TOO_LONG = (
+    "That message is too long for me ({length} characters; the limit is {limit}). Please ask in "
+    "a sentence or two."
+)
+UNAVAILABLE = (
+    "Sorry, I can't answer right now: part of me is restarting. Please try again in a moment; "
+    "your conversation and routine are kept."
+)
+_SHORTCUT = re.compile(r"^\s*/+")
+
+
+def too_long(text: str) -> str | None:
+    """The reply for a message over the limit, or None."""
+    if len(text) > settings.MAX_INPUT_CHARS:
+        return TOO_LONG.format(length=len(text), limit=settings.MAX_INPUT_CHARS)
+    return None
+
+
+def neutralise(text: str, allowed: Iterable[str] = ()) -> str:
+    """`text` without a leading `/` (so Rasa reads it as words, not an intent), unless it is one of
+    the quick-reply payloads `allowed`."""
+    if not _SHORTCUT.match(text):
+        return text
+    if text.strip() in set(allowed):
+        return text.strip()
+    return _SHORTCUT.sub("", text, count=1).strip()
+
+
+class QuickReplies:
+    """The button payloads the bot last offered each conversation (the newest conversations only,
+    so memory stays bounded). Clients send a pressed button's payload as the message text."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._offered: OrderedDict[str, Set[str]] = OrderedDict()
+
+    def offered(self, sender_id: str) -> Set[str]:
+        return self._offered.get(sender_id, set())
+
+    def remember(self, sender_id: str, message: Dict[str, Any]) -> None:
+        buttons = message.get("buttons") or message.get("quick_replies") or []
+        payloads = {b.get("payload") for b in buttons if isinstance(b, dict)}
+        payloads = {p for p in payloads if isinstance(p, str) and p.startswith("/")}
+        if not payloads:
+            return
+        self._offered[sender_id] = payloads
+        self._offered.move_to_end(sender_id)
+        while len(self._offered) > self.size:
+            self._offered.popitem(last=False)
+
+
+QUICK_REPLIES = QuickReplies()
