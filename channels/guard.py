@@ -7,6 +7,10 @@
   conversation (see `QuickReplies`).
 - A message that gets no reply at all (the action server down or slow: Rasa logs the failure and
   carries on with nothing said) gets a short apology instead of silence.
+- A message whose handling failed gets a reply saying so (the log has the details), never a
+  silent loss. That includes the tracker store failing (unwritable, disk full, locked): Rasa then
+  logs the error and carries on with an in-memory store (its FailSafeTrackerStore), so the
+  conversation would silently lose this message; `store_failures()` notices it.
 - Rasa waits at most settings.ACTION_TIMEOUT_S for the action server instead of its fixed 5
   minutes (rasa.core.constants.DEFAULT_REQUEST_TIMEOUT; Rasa 3.6 has no setting for it). The
   channels are loaded into the Rasa process from credentials.yml, which is why that is set here.
@@ -16,13 +20,45 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Dict, Iterable, Set
 
 import rasa.core.actions.action
+from rasa.core.tracker_store import FailSafeTrackerStore
 
 from bot import settings
 
 rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = settings.ACTION_TIMEOUT_S
+
+# The tracker store errors met while the current message is handled (see store_failures).
+_STORE_FAILURES: ContextVar[list | None] = ContextVar("stretchbot_store_failures", default=None)
+
+
+def _noting(original):
+    def on_error(self, error: Exception) -> None:
+        noted = _STORE_FAILURES.get()
+        if noted is not None:
+            noted.append(error)
+        original(self, error)  # Rasa's own log line
+
+    return on_error
+
+
+for _hook in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
+    setattr(FailSafeTrackerStore, _hook, _noting(getattr(FailSafeTrackerStore, _hook)))
+
+
+@contextmanager
+def store_failures():
+    """Collects the tracker store errors met while the message is handled (in this task)."""
+    noted: list = []
+    token = _STORE_FAILURES.set(noted)
+    try:
+        yield noted
+    finally:
+        _STORE_FAILURES.reset(token)
+
 
 TOO_LONG = (
     "That message is too long for me ({length} characters; the limit is {limit}). Please ask in "
@@ -31,6 +67,10 @@ TOO_LONG = (
 UNAVAILABLE = (
     "Sorry, I can't answer right now: part of me is restarting. Please try again in a moment; "
     "your conversation and routine are kept."
+)
+FAILED = (
+    "Sorry, something went wrong on my side and this message may not have been saved. Please "
+    "try again in a moment."
 )
 _SHORTCUT = re.compile(r"^\s*/+")
 

@@ -9,7 +9,8 @@ NLU, however long, `/intent{...}` shortcuts included. Here:
   object, gets 400 with `{"error": ...}` saying what is wrong;
 - an over-long message gets a clear reply at once, before NLU;
 - a `/` shortcut is read as words unless it is the payload of a button the bot offered;
-- a message that got no reply (action server down or slow) gets a short apology.
+- a message that got no reply (action server down or slow) gets a short apology, and one whose
+  handling failed (tracker store unwritable) a reply saying it may not have been saved.
 
 Use it in credentials.yml as `channels.rest.RestInput` (same URL: /webhooks/rest/webhook).
 """
@@ -99,12 +100,14 @@ class RestInput(RasaRestInput):
             message = UserMessage(
                 text, collector, sender, input_channel=self.name(), metadata=body["metadata"]
             )
-            try:
-                await on_new_message(message)
-            except CancelledError:
-                logger.error("REST message from %s was cancelled", sender)
-            except Exception:
-                logger.exception("REST message from %s failed", sender)
+            with guard.store_failures() as store_failed:
+                try:
+                    await on_new_message(message)
+                except (CancelledError, Exception):
+                    logger.exception("REST message from %s failed; the user was told", sender)
+                    store_failed.append("handling")
+            if store_failed:
+                collector.messages.append({"recipient_id": sender, "text": guard.FAILED})
             for sent in collector.messages:
                 guard.QUICK_REPLIES.remember(sender, sent)
             if not collector.messages:

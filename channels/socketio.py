@@ -98,10 +98,14 @@ class SocketIOInput(RasaSocketIOInput):
                 input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None,
             )
-            try:
-                await on_new_message(message)
-            except Exception:
-                logger.exception("socket.io message from %s failed", sender)
+            with guard.store_failures() as store_failed:
+                try:
+                    await on_new_message(message)
+                except Exception:
+                    logger.exception("socket.io message from %s failed; the user was told", sender)
+                    store_failed.append("handling")
+            if store_failed:
+                await output.send_text_message(sender, guard.FAILED)
             if not output.sent:
                 await output.send_text_message(sender, guard.UNAVAILABLE)
 

@@ -17,7 +17,29 @@ def _progress(elapsed: float) -> None:
         print(f"\r  starting... {elapsed:3.0f} s", end="", flush=True)
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM (a supervisor, `kill`) and SIGHUP (the terminal closed) stop the servers like
+    Ctrl-C does. Should this process die without a chance to, its servers die with it
+    (runner/servers.py sets their parent-death signal)."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
+def settings_ok() -> bool:
+    """False (with what to fix) when a STRETCHBOT_* variable has a bad value."""
+    for problem in settings.PROBLEMS:
+        print(problem, file=sys.stderr)
+    return not settings.PROBLEMS
+
+
 def cmd_serve(args) -> int:
+    if not settings_ok():
+        return 2
+    _stop_on_signals()
     servers = Servers()
     print("Starting Stretchbot (Rasa + action server); the first start takes about a minute.")
     try:
@@ -36,8 +58,7 @@ def cmd_serve(args) -> int:
     )
     print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
     print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
-    print("Press Ctrl-C to stop both servers.")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Press Ctrl-C to stop both servers.", flush=True)
     try:
         while True:
             dead = servers.dead()
@@ -56,6 +77,9 @@ def cmd_serve(args) -> int:
 
 
 def cmd_run(args) -> int:
+    if not settings_ok():
+        return 2
+    _stop_on_signals()
     servers = Servers()
     print("Starting Stretchbot; the first start takes about a minute.")
     try:
