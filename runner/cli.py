@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
 
@@ -97,6 +98,24 @@ def cmd_run(args) -> int:
         servers.stop()
 
 
+def cmd_train(args) -> int:
+    """Train the model into settings.MODEL_PATH (what `make train` does, for an installed package)."""
+    if not settings_ok():
+        return 2
+    settings.MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    root = settings.PROJECT_DIR
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data"),
+        "--out", str(settings.MODELS_DIR),
+        "--fixed-model-name", settings.MODEL_PATH.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    print("Training the model (about half a minute)...", flush=True)
+    return subprocess.call(command, cwd=settings.DATA_DIR)
+
+
 def cmd_chat(args) -> int:
     return interactive(args.url)
 
@@ -112,6 +131,9 @@ def main(argv=None) -> int:
     sub.add_parser(
         "serve", help="start Rasa (REST + socket.io) and the action server"
     ).set_defaults(func=cmd_serve)
+    sub.add_parser("train", help="train the model (after `pip install .`)").set_defaults(
+        func=cmd_train
+    )
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)

@@ -101,7 +101,8 @@ class Servers:
     def start(self) -> None:
         if not Path(self.model).exists():
             raise ServerError(
-                f"No trained model at {self.model}. Run `make run` (it trains one) or `make train`."
+                f"No trained model at {self.model}. Run `make run` (it trains one) or `make train` "
+                "(`stretchbot train` for an installed package)."
             )
         for port, what in ((self.rasa_port, "Rasa"), (self.actions_port, "action server")):
             if port_in_use(port):
