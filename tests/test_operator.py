@@ -13,7 +13,9 @@ from bot import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_python(code: str, env: dict, cwd=ROOT, python=sys.executable) -> subprocess.CompletedProcess:
+def run_python(
+    code: str, env: dict, cwd=ROOT, python=sys.executable
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [python, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
     )
@@ -45,7 +47,9 @@ def test_every_stretchbot_variable_is_in_the_readme_table():
         for path in (ROOT / folder).glob("*.py"):
             used |= set(re.findall(r"STRETCHBOT_[A-Z0-9_]+[A-Z0-9]", path.read_text()))
     rows = {
-        m for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| `STRETCHBOT_")
+        m
+        for line in (ROOT / "README.md").read_text().splitlines()
+        if line.startswith("| `STRETCHBOT_")
         for m in re.findall(r"`(STRETCHBOT_[A-Z0-9_]+)`", line.split("|")[1])
     }
     assert used and used <= rows, sorted(used - rows)
