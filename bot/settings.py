@@ -66,10 +66,12 @@ ACTIONS_PORT = _number("STRETCHBOT_ACTIONS_PORT", 5055, 0, 65535, int)
 MAX_INPUT_CHARS = _number("STRETCHBOT_MAX_INPUT_CHARS", 2000, 0, 1_000_000, int)
 # Longest sender id the REST channel accepts (a uuid is 32-36 characters).
 MAX_SENDER_CHARS = 256
-# How long Rasa waits for the action server before it answers with a short apology (the issue's
-# bar: an apology within 2 s when the action server is down or slow). The actions take about
-# 10-50 ms each on this machine, so this only fires when something is wrong.
+# An action server that has not answered its health check for this long is given up on, and the user
+# gets a short apology (the bar: within 2 s when it is down or hung). Rasa being busy
+# doesn't count: the check runs outside its event loop (channels/action_watch.py).
 ACTION_TIMEOUT_S = _number("STRETCHBOT_ACTION_TIMEOUT", 1.5, 0)
+# Rasa's own limit on one action call (5 minutes in Rasa), a last resort behind the health check.
+ACTION_CALL_LIMIT_S = 60.0
 
 # Longer messages are not searched for stretch names (the red-flag check still reads all of them).
 MAX_MESSAGE_CHARS = 1000

@@ -11,9 +11,9 @@
   silent loss. That includes the tracker store failing (unwritable, disk full, locked): Rasa then
   logs the error and carries on with an in-memory store (its FailSafeTrackerStore), so the
   conversation would silently lose this message; `store_failures()` notices it.
-- Rasa waits at most settings.ACTION_TIMEOUT_S for the action server instead of its fixed 5
-  minutes (rasa.core.constants.DEFAULT_REQUEST_TIMEOUT; Rasa 3.6 has no setting for it). The
-  channels are loaded into the Rasa process from credentials.yml, which is why that is set here.
+- Importing this module applies, in the Rasa process (the channels are loaded into it from
+  credentials.yml), how long Rasa waits for a down or hung action server (channels/action_watch.py)
+  and the load fixes of channels/speed.py.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Dict, Iterable, Set
 
-import rasa.core.actions.action
 from rasa.core.tracker_store import FailSafeTrackerStore
 
+import channels.action_watch  # noqa: F401 - applied in the Rasa process with the channels
+import channels.speed  # noqa: F401
 from bot import settings
-
-rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = settings.ACTION_TIMEOUT_S
 
 # The tracker store errors met while the current message is handled (see store_failures).
 _STORE_FAILURES: ContextVar[list | None] = ContextVar("stretchbot_store_failures", default=None)

@@ -64,12 +64,16 @@ def test_action_server_down_gets_an_apology_then_recovers_with_the_routine(own_s
     finally:
         own_servers.start_actions()
     wait_for(lambda: actions_up(own_servers))
-    # The routine is kept where it was; the call-back lost while the server was down is noticed
-    # and the user offered to resume (as after a restart).
+    # The routine is kept: depending on when its call-back came due, the one lost while the server
+    # was down is noticed and the user offered to resume (as after a restart), or the routine has
+    # caught up on the next message.
+    assert "1 of 5" in where
     again = chat.say("where am I?")
-    assert "Child's Pose" in where and "Child's Pose" in again and "1 of 5" in again
-    assert chat.say("resume").startswith("Resuming")
+    assert " of 5" in again, again
+    if "Say 'resume'" in again:
+        assert chat.say("resume").startswith("Resuming")
     assert "works" in chat.say("what muscles does this work?")
+    assert "Routine stopped" in chat.say("stop")
 
 
 def test_a_hung_action_server_gets_an_apology_then_recovers(own_servers):
