@@ -55,6 +55,9 @@ serve: $(MODEL)
 	@$(VENV)/bin/stretchbot serve
 
 # Installs the Debian packages that are missing (as root, or with sudo when it needs no password).
+# For `make test` they are optional: without root it says which are missing and goes on, and the
+# voice tests that need them skip, each with its reason.
+test: SYSDEPS_OPTIONAL := 1
 sysdeps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null \
 	  | grep -q "ok installed" || echo $$p; done); \
@@ -62,9 +65,12 @@ sysdeps:
 	  echo "Installing system packages: $$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else \
 	    echo "Voice mode needs these packages: $$missing. Install them (e.g. sudo apt-get install" \
-	      "$$missing) and run make again." >&2; exit 1; fi; \
+	      "$$missing) and run make again." >&2; \
+	    if [ -n "$(SYSDEPS_OPTIONAL)" ]; then echo "Going on: the voice tests that need them skip." >&2; \
+	      exit 0; fi; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
-	    --no-install-recommends $$missing >/dev/null || exit 1; fi
+	    --no-install-recommends $$missing >/dev/null || { [ -n "$(SYSDEPS_OPTIONAL)" ] && echo \
+	    "Could not install $$missing; going on: the voice tests that need them skip." >&2; }; fi
 
 voice: sysdeps $(MODEL)
 	@$(VENV)/bin/stretchbot voice
@@ -87,5 +93,7 @@ test: sysdeps lint $(MODEL)
 bench: $(MODEL)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run
 
+# Removes what setup, training and the servers made; keeps a downloaded Vosk model (models/vosk-*)
+# and the conversations in var/.
 clean:
-	rm -rf $(VENV) models logs .rasa results
+	rm -rf $(VENV) logs .rasa results build *.egg-info models/*.tar.gz

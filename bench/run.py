@@ -2,7 +2,10 @@
 
 Measures, on this machine and in one run:
 - REST reply latency p50/p95 over the held-out questions, for Stretchbot and for Rasa's own starter
-  bot (`rasa init`), and the ratio between them;
+  bot (`rasa init`), and the ratio between them: one user, then 10 and 50 concurrent users
+  (bench/load.py) with throughput, interleaved so that load from elsewhere hits both alike; a plot
+  of latency against concurrency (bench/latency_vs_concurrency.png);
+- how fast a down or hung action server gets the user an apology;
 - training time, time from start to the first answer, memory of both server processes;
 - intent accuracy on the held-out set for the chosen pipeline (logistic regression, rules only)
   against DIET, and latency/training time against rules + TED;
@@ -18,6 +21,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -28,6 +32,7 @@ from pathlib import Path
 import requests
 import yaml
 
+from bench import load
 from bench import routine as routine_bench
 from bench import voice as voice_bench
 from bot import settings
@@ -38,6 +43,10 @@ from runner.servers import Servers, free_port
 ROOT = settings.PROJECT_DIR
 HELDOUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
 OUT = ROOT / "BENCHMARKS.md"
+PLOT = ROOT / "bench" / "latency_vs_concurrency.png"
+LEVELS = (10, 50)  # concurrent users, besides the single-user run
+ROUNDS = 2  # per level and bot, alternating which bot goes first
+MESSAGES = 10  # per user and round
 RASA = [sys.executable, "-m", "rasa"]
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
 
@@ -126,11 +135,13 @@ def start_stretchbot(model: Path, tmp: Path) -> tuple[Servers, float]:
     return servers, time.perf_counter() - started
 
 
-def start_starter(tmp: Path) -> tuple[subprocess.Popen, str]:
+def start_starter(tmp: Path, figures: dict) -> tuple[subprocess.Popen, str]:
     """Rasa's own starter bot (`rasa init`), served the same way, as the baseline."""
     project = tmp / "starter"
     project.mkdir()
-    run([*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project)
+    figures["starter_init_and_train_s"] = run(
+        [*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project
+    )
     model = next((project / "models").glob("*.tar.gz"))
     port = free_port()
     log = open(tmp / "starter.log", "w")  # noqa: SIM115 - lives as long as the process
@@ -143,7 +154,10 @@ def start_starter(tmp: Path) -> tuple[subprocess.Popen, str]:
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
     wait_up(url)
+    rest_latencies(url, ["hello"])
+    figures["starter_start_to_first_answer_s"] = time.perf_counter() - started
     return proc, url
 
 
@@ -157,6 +171,74 @@ def interleaved(url_a: str, url_b: str, texts) -> tuple[list, list]:
         for url, times in pair if i % 2 == 0 else reversed(pair):
             times.extend(rest_latencies(url, [text], sender=f"bench{i % 20}"))
     return a_times, b_times
+
+
+def concurrent(url_a: str, url_b: str, texts) -> tuple[dict, dict]:
+    """Both bots at each level of concurrent users, in alternating order; the held-out questions
+    (unchecked: the starter bot doesn't know them) to both."""
+    questions = load.unchecked(texts)
+    figures: tuple[dict, dict] = ({}, {})
+    for users in LEVELS:
+        merged = (load.LoadResult(), load.LoadResult())
+        for round_ in range(ROUNDS):
+            order = [(url_a, merged[0]), (url_b, merged[1])]
+            for url, total in order if round_ % 2 == 0 else reversed(order):
+                result = load.run(url, users, MESSAGES, questions)
+                total.latencies_ms += result.latencies_ms
+                total.errors += result.errors
+                total.seconds += result.seconds
+        for side, total in zip(figures, merged, strict=True):
+            side[str(users)] = total.summary()
+        print(f"  {users} users: {merged[0].summary()} / {merged[1].summary()}", flush=True)
+    return figures
+
+
+def fault_replies(servers: Servers) -> dict:
+    """Seconds to the apology with the action server stopped, then hung (SIGSTOP)."""
+    sender = "bench-faults"
+    rest_latencies(servers.url, ["hi"], sender=sender)
+    figures = {}
+    servers.stop_actions()
+    try:
+        figures["actions_down_s"] = rest_latencies(servers.url, ["how do I do cat cow"], sender)[0]
+    finally:
+        servers.start_actions()
+    servers.wait_ready()
+    time.sleep(1)  # the health check sees it back
+    pid = servers.actions_pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        figures["actions_hung_s"] = rest_latencies(servers.url, ["how do I do cat cow"], sender)[0]
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    return {k: v / 1000 for k, v in figures.items()}
+
+
+def plot(f: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = [1, *LEVELS]
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for name, label, colour in (
+        ("stretchbot", "Stretchbot", "tab:blue"),
+        ("starter", "Rasa starter bot", "tab:orange"),
+    ):
+        rows = [f[name], *(f[f"{name}_concurrent"][str(n)] for n in LEVELS)]
+        ax.plot(levels, [r["p50"] for r in rows], "o-", color=colour, label=f"{label} p50")
+        ax.plot(levels, [r["p95"] for r in rows], "s--", color=colour, label=f"{label} p95")
+    ax.set_xscale("log")
+    ax.set_xticks(levels, [str(n) for n in levels])
+    ax.set_xlabel("concurrent users (REST, loopback)")
+    ax.set_ylabel("reply latency, ms")
+    ax.set_title(f"Latency against concurrency, same run ({f['date']}, {f['cpus']} cores)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(PLOT)
+    plt.close(fig)
 
 
 def summary(times) -> dict:
@@ -244,15 +326,21 @@ def main() -> int:
                 ROOT / "bench" / "configs" / "ted.yml", tmp / "models", "ted"
             )
         print("Rasa starter bot (rasa init)...", flush=True)
-        starter, starter_url = start_starter(tmp)
+        starter, starter_url = start_starter(tmp, figures)
         try:
             print("Stretchbot against the starter bot, interleaved...", flush=True)
             ours, figures["start_to_first_answer_s"] = start_stretchbot(model, tmp)
             try:
                 a, b = interleaved(ours.url, starter_url, texts)
                 figures["stretchbot"], figures["starter"] = summary(a), summary(b)
+                print("concurrent users, interleaved...", flush=True)
+                figures["stretchbot_concurrent"], figures["starter_concurrent"] = concurrent(
+                    ours.url, starter_url, texts
+                )
                 figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
                 figures["starter"]["memory_mb"] = rss_mb(starter.pid)
+                print("action server down / hung...", flush=True)
+                figures["faults"] = fault_replies(ours)
                 print("red-flag recall...", flush=True)
                 figures["red_flags"] = red_flag_recall(f"{ours.url}/model/parse")
             finally:
@@ -273,6 +361,7 @@ def main() -> int:
     figures["routine"] = routine_bench.run()
     print("voice mode (synthesized speech)...", flush=True)
     figures["voice"] = voice_bench.run()
+    plot(figures)
     text = report(figures)
     OUT.write_text(text)
     (ROOT / "bench" / "last_run.json").write_text(json.dumps(figures, indent=2))
@@ -303,11 +392,56 @@ def report(f: dict) -> str:
     lines += [
         "",
         f"p95 ratio Stretchbot / starter bot: **{s['p95'] / b['p95']:.2f}** (target: at most 1.2).",
+    ]
+    if "stretchbot_concurrent" in f:
+        lines += [
+            "",
+            "## Concurrent users (REST, loopback, the same run, interleaved)",
+            "",
+            f"Each level: {ROUNDS} rounds per bot, alternating which goes first, each user sending "
+            f"{MESSAGES} held-out questions one after another. This machine's {f['cpus']} cores are",
+            "shared with other work, so absolute figures are noisy; the ratios, measured side by side",
+            "in one run, are what counts. Plot: [latency against concurrency](bench/latency_vs_concurrency.png).",
+            "",
+            "| users | bot | messages | errors | p50 ms | p95 ms | msg/s | p95 ratio | throughput ratio |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for users in LEVELS:
+            ours, theirs = (
+                f["stretchbot_concurrent"][str(users)],
+                f["starter_concurrent"][str(users)],
+            )
+            p95_ratio = ours["p95"] / theirs["p95"]
+            tput_ratio = ours["throughput"] / theirs["throughput"]
+            lines += [
+                f"| {users} | Stretchbot | {ours['n']} | {ours['errors']} | {ours['p50']:.0f} | {ours['p95']:.0f} | {ours['throughput']:.1f} | **{p95_ratio:.2f}** | **{tput_ratio:.2f}** |",
+                f"| {users} | starter bot | {theirs['n']} | {theirs['errors']} | {theirs['p50']:.0f} | {theirs['p95']:.0f} | {theirs['throughput']:.1f} | | |",
+            ]
+        lines += ["", "Targets at 50 users: throughput ratio at least 1.0, p95 ratio at most 1.2."]
+    if "faults" in f:
+        fa = f["faults"]
+        lines += [
+            "",
+            "## Action server faults",
+            "",
+            f"- Action server stopped: the apology arrived after {fa['actions_down_s']:.2f} s",
+            f"- Action server hung (SIGSTOP): the apology arrived after {fa['actions_hung_s']:.2f} s (target: within 2 s)",
+        ]
+    lines += [
         "",
         "## Start-up and training",
         "",
         f"- Training (`rasa train --force`): {f['train_s']:.0f} s",
         f"- Start to first answer (both servers, with the starter bot running too): {f['start_to_first_answer_s']:.0f} s",
+    ]
+    if "starter_init_and_train_s" in f:
+        lines += [
+            f"- Starter bot: `rasa init --no-prompt` (creates and trains it) {f['starter_init_and_train_s']:.0f} s"
+            f" ({f['train_s'] / f['starter_init_and_train_s']:.2f}x for Stretchbot's training); start to first"
+            f" answer {f['starter_start_to_first_answer_s']:.0f} s"
+            f" ({f['start_to_first_answer_s'] / f['starter_start_to_first_answer_s']:.2f}x)",
+        ]
+    lines += [
         "",
         "## NLU on the held-out set (tests/data/nlu_heldout.yml, never trained on)",
         "",
@@ -321,6 +455,13 @@ def report(f: dict) -> str:
         )
     if "ted_train_s" in f:
         lines.append(f"| logistic regression + rules + TED | (same NLU) | {f['ted_train_s']:.0f} |")
+    if "diet_nlu_accuracy" not in f:
+        lines += [
+            "",
+            "DIET and rules + TED were not re-run this time (`--skip-variants`); their last figures are",
+            "in this file's history (the run of 2026-11-22: DIET 0.882 accuracy, 260 s training; TED",
+            "p95 77.7 ms against the starter bot's 107.4 ms in its run).",
+        ]
     lines += [
         "",
         "Accuracy counts the final intent, after the red-flag component overrides the classifier.",

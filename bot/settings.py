@@ -3,15 +3,75 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# A bad value in a STRETCHBOT_* variable never stops an import (this module is loaded inside the
+# Rasa and action servers too): the default is used and the problem recorded here. `stretchbot`
+# refuses to start with any recorded problem and says which variable to fix (runner/cli.py).
+PROBLEMS: list[str] = []
+
+
+def _number(name: str, default: float, low: float, high: float = float("inf"), kind=float):
+    """The variable as a number in (low, high], or the default with a recorded problem."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low < value <= high:
+        limits = f"above {low:g}" if high == float("inf") else f"from {low + 1:g} to {high:g}"
+        kind_name = "a whole number" if kind is int else "a number"
+        PROBLEMS.append(f"{name} must be {kind_name} {limits} (it is {raw!r}).")
+        return default
+    return value
+
+
+def _project_dir() -> Path:
+    """The folder with content/, endpoints.yml and the rest: the source checkout this package was
+    loaded from, else STRETCHBOT_HOME, else the data `pip install .` puts under <prefix>/share."""
+    checkout = Path(__file__).resolve().parent.parent
+    if os.environ.get("STRETCHBOT_HOME"):
+        return Path(os.environ["STRETCHBOT_HOME"]).expanduser().resolve()
+    if (checkout / "content").is_dir():
+        return checkout
+    installed = Path(sys.prefix) / "share" / "stretchbot"
+    return installed if (installed / "content").is_dir() else checkout
+
+
+PROJECT_DIR = _project_dir()
 CONTENT_DIR = Path(os.environ.get("STRETCHBOT_CONTENT_DIR", PROJECT_DIR / "content"))
-MODELS_DIR = PROJECT_DIR / "models"
+# What the servers write (trained model, logs, conversations): beside the project in a checkout;
+# for an installed package (its data folder is not writable), STRETCHBOT_DATA_DIR or
+# ~/.local/share/stretchbot.
+DATA_DIR = Path(
+    os.environ.get(
+        "STRETCHBOT_DATA_DIR",
+        PROJECT_DIR
+        if os.access(PROJECT_DIR, os.W_OK)
+        else Path.home() / ".local" / "share" / "stretchbot",
+    )
+)
+MODELS_DIR = DATA_DIR / "models"
 
 RASA_HOST = os.environ.get("STRETCHBOT_RASA_HOST", "localhost")
-RASA_PORT = int(os.environ.get("STRETCHBOT_RASA_PORT", "5005"))
-ACTIONS_PORT = int(os.environ.get("STRETCHBOT_ACTIONS_PORT", "5055"))
+RASA_PORT = _number("STRETCHBOT_RASA_PORT", 5005, 0, 65535, int)
+ACTIONS_PORT = _number("STRETCHBOT_ACTIONS_PORT", 5055, 0, 65535, int)
+
+# The channels (channels/guard.py) refuse longer messages at once, before NLU runs: a clear reply,
+# no work. Ten times the longest real question in the test sets, and well under what took NLU
+# seconds (a 1 MB message took 6.3 s).
+MAX_INPUT_CHARS = _number("STRETCHBOT_MAX_INPUT_CHARS", 2000, 0, 1_000_000, int)
+# Longest sender id the REST channel accepts (a uuid is 32-36 characters).
+MAX_SENDER_CHARS = 256
+# An action server that has not answered its health check for this long is given up on, and the user
+# gets a short apology (the issue's bar: within 2 s when it is down or hung). Rasa being busy
+# doesn't count: the check runs outside its event loop (channels/action_watch.py).
+ACTION_TIMEOUT_S = _number("STRETCHBOT_ACTION_TIMEOUT", 1.5, 0)
+# Rasa's own limit on one action call (5 minutes in Rasa), a last resort behind the health check.
+ACTION_CALL_LIMIT_S = 60.0
 
 # Longer messages are not searched for stretch names (the red-flag check still reads all of them).
 MAX_MESSAGE_CHARS = 1000
@@ -20,38 +80,27 @@ MAX_MESSAGE_CHARS = 1000
 # Describing a stretch without naming it: the share of a `describe` phrase's content words that must appear.
 DESCRIPTION_MIN_OVERLAP = 0.6
 # Sentence vectors of content phrases, kept between runs (bot/understanding.py); safe to delete.
-CACHE_DIR = PROJECT_DIR / "var" / "cache"
+CACHE_DIR = DATA_DIR / "var" / "cache"
 MODEL_PATH = MODELS_DIR / "stretchbot.tar.gz"
-LOG_DIR = PROJECT_DIR / "logs"
+LOG_DIR = DATA_DIR / "logs"
 ENDPOINTS_FILE = PROJECT_DIR / "endpoints.yml"
 # Conversations (and the routine each one is doing) are kept here, so they survive a restart.
 CHAT_SESSION_FILE = Path(
-    os.environ.get("STRETCHBOT_CHAT_SESSION_FILE", PROJECT_DIR / "var" / "chat_session")
+    os.environ.get("STRETCHBOT_CHAT_SESSION_FILE", DATA_DIR / "var" / "chat_session")
 )
 # A voice routine is kept here between voice sessions, so it survives a crash (offered to resume).
 VOICE_ROUTINE_FILE = Path(
-    os.environ.get("STRETCHBOT_VOICE_ROUTINE_FILE", PROJECT_DIR / "var" / "voice_routine.json")
+    os.environ.get("STRETCHBOT_VOICE_ROUTINE_FILE", DATA_DIR / "var" / "voice_routine.json")
 )
-TRACKER_DB = Path(os.environ.get("STRETCHBOT_TRACKER_DB", PROJECT_DIR / "var" / "tracker.db"))
+TRACKER_DB = Path(os.environ.get("STRETCHBOT_TRACKER_DB", DATA_DIR / "var" / "tracker.db"))
 CREDENTIALS_FILE = PROJECT_DIR / "credentials.yml"
 # How long `stretchbot serve` waits for both servers to answer before giving up.
-STARTUP_TIMEOUT_S = float(os.environ.get("STRETCHBOT_STARTUP_TIMEOUT", "240"))
+STARTUP_TIMEOUT_S = _number("STRETCHBOT_STARTUP_TIMEOUT", 240.0, 0)
 
 
 # Every routine duration (holds, rests, reps) is multiplied by this; tests and demos use a small value
 # to run a whole routine in seconds. Nothing else about behaviour depends on it.
-def _positive(name: str, default: str) -> float:
-    raw = os.environ.get(name, default)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise SystemExit(f"{name} must be a number above 0 (it is {raw!r}).")
-    return value
-
-
-TIME_SCALE = _positive("STRETCHBOT_TIME_SCALE", "1.0")
+TIME_SCALE = _number("STRETCHBOT_TIME_SCALE", 1.0, 0)
 
 # Voice mode (voice/). The Vosk model `stretchbot voice-model` downloads, and where it goes; any other
 # Vosk model is used by pointing VOSK_MODEL_PATH at its folder. Without one, PocketSphinx is used.
@@ -64,8 +113,8 @@ VOSK_MODEL_SHA256 = os.environ.get(
 VOSK_MODEL_DIR = MODELS_DIR / "vosk-model-small-en-us-0.15"
 VOSK_MODEL_PATH = os.environ.get("VOSK_MODEL_PATH", "")
 # The microphone is muted while Stretchbot speaks and for this long after (room echo, speaker tail).
-VOICE_GUARD_S = float(os.environ.get("STRETCHBOT_VOICE_GUARD_MS", "250")) / 1000
+VOICE_GUARD_S = _number("STRETCHBOT_VOICE_GUARD_MS", 250.0, -1) / 1000
 # End of speech: the endpointer closes an utterance after this much audio that is mostly silence.
-VOICE_ENDPOINT_WINDOW_S = float(os.environ.get("STRETCHBOT_VOICE_ENDPOINT_MS", "100")) / 1000
+VOICE_ENDPOINT_WINDOW_S = _number("STRETCHBOT_VOICE_ENDPOINT_MS", 100.0, 0) / 1000
 VOICE_MAX_UTTERANCE_S = 8.0  # longer speech is cut here (a running tap, a TV)
 VOICE_BOT_TIMEOUT_S = 15.0  # one request to the bot

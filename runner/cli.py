@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
 
@@ -17,7 +18,29 @@ def _progress(elapsed: float) -> None:
         print(f"\r  starting... {elapsed:3.0f} s", end="", flush=True)
 
 
+def _stop_on_signals() -> None:
+    """SIGTERM (a supervisor, `kill`) and SIGHUP (the terminal closed) stop the servers like
+    Ctrl-C does. Should this process die without a chance to, its servers die with it
+    (runner/servers.py sets their parent-death signal)."""
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
+
+
+def settings_ok() -> bool:
+    """False (with what to fix) when a STRETCHBOT_* variable has a bad value."""
+    for problem in settings.PROBLEMS:
+        print(problem, file=sys.stderr)
+    return not settings.PROBLEMS
+
+
 def cmd_serve(args) -> int:
+    if not settings_ok():
+        return 2
+    _stop_on_signals()
     servers = Servers()
     print("Starting Stretchbot (Rasa + action server); the first start takes about a minute.")
     try:
@@ -36,8 +59,7 @@ def cmd_serve(args) -> int:
     )
     print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
     print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
-    print("Press Ctrl-C to stop both servers.")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Press Ctrl-C to stop both servers.", flush=True)
     try:
         while True:
             dead = servers.dead()
@@ -56,6 +78,9 @@ def cmd_serve(args) -> int:
 
 
 def cmd_run(args) -> int:
+    if not settings_ok():
+        return 2
+    _stop_on_signals()
     servers = Servers()
     print("Starting Stretchbot; the first start takes about a minute.")
     try:
@@ -73,6 +98,24 @@ def cmd_run(args) -> int:
         servers.stop()
 
 
+def cmd_train(args) -> int:
+    """Train the model into settings.MODEL_PATH (what `make train` does, for an installed package)."""
+    if not settings_ok():
+        return 2
+    settings.MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    root = settings.PROJECT_DIR
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", str(root / "config.yml"),
+        "--domain", str(root / "domain.yml"),
+        "--data", str(root / "data"),
+        "--out", str(settings.MODELS_DIR),
+        "--fixed-model-name", settings.MODEL_PATH.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    print("Training the model (about half a minute)...", flush=True)
+    return subprocess.call(command, cwd=settings.DATA_DIR)
+
+
 def cmd_chat(args) -> int:
     return interactive(args.url)
 
@@ -88,6 +131,9 @@ def main(argv=None) -> int:
     sub.add_parser(
         "serve", help="start Rasa (REST + socket.io) and the action server"
     ).set_defaults(func=cmd_serve)
+    sub.add_parser("train", help="train the model (after `pip install .`)").set_defaults(
+        func=cmd_train
+    )
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -24,15 +25,56 @@ class ServerError(RuntimeError):
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """True when something listens on the port, or it cannot be bound (as the server would)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.3)
-        return sock.connect_ex((host, port)) == 0
+        if sock.connect_ex((host, port)) == 0:
+            return True
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Sanic binds
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_ports(count: int) -> List[int]:
+    """`count` distinct ports that were free a moment ago (all held open together while chosen,
+    so they differ). Another process can still take one before it is used: Servers.start says so,
+    and the tests' make_servers tries other ports then."""
+    socks = []
+    try:
+        for _ in range(count):
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            socks.append(sock)
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
+
+
+class PortInUse(ServerError):
+    """A port the servers need is taken."""
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
+    """Linux: the child gets SIGKILL when the process that started it dies, however it dies
+    (SIGKILL included), so a server is never left behind holding its port."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: stop() still ends the children on every normal exit path
+    if os.getppid() == 1:  # the parent already died before prctl: don't outlive it
+        os._exit(1)
 
 
 @dataclass
@@ -45,6 +87,7 @@ class Servers:
     tracker_db: Path = settings.TRACKER_DB
     env: dict = field(default_factory=dict)
     _procs: List[subprocess.Popen] = field(default_factory=list)
+    _env: dict = field(default_factory=dict)
     _tmp: tempfile.TemporaryDirectory | None = None
 
     @property
@@ -58,15 +101,18 @@ class Servers:
     def start(self) -> None:
         if not Path(self.model).exists():
             raise ServerError(
-                f"No trained model at {self.model}. Run `make run` (it trains one) or `make train`."
+                f"No trained model at {self.model}. Run `make run` (it trains one) or `make train` "
+                "(`stretchbot train` for an installed package)."
             )
         for port, what in ((self.rasa_port, "Rasa"), (self.actions_port, "action server")):
             if port_in_use(port):
-                raise ServerError(
+                raise PortInUse(
                     f"Port {port} for the {what} is already in use. Is Stretchbot already running? "
                     "Stop it, or choose other ports with STRETCHBOT_RASA_PORT / STRETCHBOT_ACTIONS_PORT."
                 )
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("actions.log", "rasa.log"):  # a fresh log per start (appended on restarts)
+            (self.log_dir / name).write_text("")
         self._tmp = tempfile.TemporaryDirectory(prefix="stretchbot-")
         endpoints = Path(self._tmp.name) / "endpoints.yml"
         config = yaml.safe_load(settings.ENDPOINTS_FILE.read_text())
@@ -76,11 +122,8 @@ class Servers:
         endpoints.write_text(yaml.safe_dump(config))
         env = {**os.environ, "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
         python = sys.executable
-        self._spawn(
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
-            "actions.log",
-            env,
-        )
+        self._env = env
+        self.start_actions()
         command = [
             python, "-m", "rasa", "run",
             "--model", str(self.model),
@@ -94,15 +137,36 @@ class Servers:
             command.append("--enable-api")
         self._spawn(command, "rasa.log", env)
 
+    def start_actions(self) -> None:
+        """Start the action server (again, after stop_actions)."""
+        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
+        self._spawn([*command, "--port", str(self.actions_port)], "actions.log", self._env)
+
+    def stop_actions(self) -> None:
+        """Stop only the action server (to see how Rasa copes without it)."""
+        for proc in [p for p in self._procs if "rasa_sdk" in p.args]:
+            _signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait()
+            proc.log_file.close()
+            self._procs.remove(proc)
+
+    def actions_pid(self) -> int:
+        return next(p.pid for p in self._procs if "rasa_sdk" in p.args)
+
     def _spawn(self, command: List[str], log_name: str, env: dict) -> None:
-        log = open(self.log_dir / log_name, "w")  # noqa: SIM115 - closed with the process
+        log = open(self.log_dir / log_name, "a")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(
             command,
             cwd=settings.PROJECT_DIR,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,
-            start_new_session=True,
+            start_new_session=True,  # Ctrl-C in the terminal reaches only us; we stop them in order
+            preexec_fn=_die_with_parent,
         )
         proc.log_file = log  # type: ignore[attr-defined]
         proc.log_path = self.log_dir / log_name  # type: ignore[attr-defined]
@@ -121,9 +185,15 @@ class Servers:
         while time.monotonic() - started < timeout:
             dead = self.dead()
             if dead:
-                raise ServerError(
-                    f"The {dead} stopped while starting; see {self._log_of(dead)} for the reason."
-                )
+                log = self._log_of(dead)
+                if "address already in use" in _tail(log).lower():
+                    port = self.actions_port if dead == "action server" else self.rasa_port
+                    raise PortInUse(
+                        f"Port {port} for the {dead} was taken while starting. Is Stretchbot "
+                        "already running? Stop it, or choose other ports with "
+                        "STRETCHBOT_RASA_PORT / STRETCHBOT_ACTIONS_PORT."
+                    )
+                raise ServerError(f"The {dead} stopped while starting; see {log} for the reason.")
             if self.ready():
                 return time.monotonic() - started
             if progress:
@@ -142,17 +212,19 @@ class Servers:
     def _log_of(self, name: str) -> Path:
         return self.log_dir / ("actions.log" if name == "action server" else "rasa.log")
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 5.0) -> None:
+        """SIGTERM to each server's process group, SIGKILL to what is left after `grace` s. Safe
+        to call again (e.g. from a second signal) and on servers that never started."""
         for proc in self._procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + grace
         for proc in self._procs:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                _signal_group(proc, signal.SIGKILL)
                 proc.wait()
+            _signal_group(proc, signal.SIGKILL)  # anything the server itself started
             proc.log_file.close()
         self._procs.clear()
         if self._tmp:
@@ -170,3 +242,20 @@ class Servers:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _tail(path: Path, size: int = 4000) -> str:
+    try:
+        with open(path, "rb") as log:
+            log.seek(0, os.SEEK_END)
+            log.seek(max(0, log.tell() - size))
+            return log.read().decode(errors="replace")
+    except OSError:
+        return ""

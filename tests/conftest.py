@@ -9,7 +9,7 @@ import requests
 from bot import settings
 from bot.catalogue import default_catalogue
 from bot.dialogue import Dialogue
-from runner.servers import Servers, free_port
+from runner.servers import PortInUse, Servers, free_ports
 
 
 @pytest.fixture(scope="session")
@@ -34,10 +34,26 @@ def dialogue():
 TEST_TIME_SCALE = 0.05
 
 
+class RetryingServers(Servers):
+    """Servers on free ports that try other ports when one was taken in the meantime (another
+    process can grab a free port between choosing and binding it)."""
+
+    def __enter__(self) -> Servers:
+        for attempt in range(3):
+            try:
+                return super().__enter__()
+            except PortInUse:
+                if attempt == 2:
+                    raise
+                self.rasa_port, self.actions_port = free_ports(2)
+        raise AssertionError("unreachable")
+
+
 def make_servers(tracker_db) -> Servers:
-    return Servers(
-        rasa_port=free_port(),
-        actions_port=free_port(),
+    rasa_port, actions_port = free_ports(2)
+    return RetryingServers(
+        rasa_port=rasa_port,
+        actions_port=actions_port,
         enable_api=True,
         tracker_db=tracker_db,
         env={"STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE)},

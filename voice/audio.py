@@ -81,6 +81,12 @@ class WavSource:
         pass
 
 
+MIC_LOST = (
+    "the microphone stopped sending audio (unplugged, or an audio device error). Plug it back in "
+    "and run `make voice` again, or chat by typing with `make run`."
+)
+
+
 class MicSource:
     """The default (or named) input device: int16 mono at its own rate, callback -> queue."""
 
@@ -120,8 +126,17 @@ class MicSource:
         try:
             data = self._queue.get(timeout=timeout)
         except queue.Empty:
+            if not self._stream_alive():
+                raise AudioError(MIC_LOST) from None
             return None
         return resample(np.frombuffer(data, dtype="<i2"), self.rate)
+
+    def _stream_alive(self) -> bool:
+        """False once PortAudio has stopped the stream (the device unplugged, an audio error)."""
+        try:
+            return bool(self._stream.active) and not self._stream.closed
+        except Exception:  # PortAudio may raise on a device that is gone
+            return False
 
     def mute(self) -> None:
         self.muted = True
@@ -136,5 +151,8 @@ class MicSource:
         self.muted = False
 
     def close(self) -> None:
-        self._stream.stop()
-        self._stream.close()
+        try:
+            self._stream.stop()
+            self._stream.close()
+        except Exception:  # the device is already gone: nothing left to close
+            pass
