@@ -48,6 +48,8 @@ ROUTINE_PAYLOAD = "stretchbot_routine"
 # Tells a local driver that the reply is a safety stop (pain or a warning sign), so it stops the
 # routine it runs itself.
 RED_FLAG_PAYLOAD = "stretchbot_red_flag"
+# The custom payload that tells live displays (the web chat's timer) where the routine is.
+TIMER_PAYLOAD = "stretchbot_timer"
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +127,12 @@ def deliver(
         dispatcher.utter_message(text=text)
     if reply.routine is not None:
         dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
-    return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+    stored = tracker.get_slot(ROUTINE_SLOT)
+    if (reply.session or stored) and tracker.get_latest_input_channel() in PUSH_CHANNELS:
+        # socket.io emits a custom message's keys as its arguments: `data` is what clients get.
+        timer = default_coach().timer(reply.session) or {"status": "none"}
+        dispatcher.utter_message(json_message={"data": {TIMER_PAYLOAD: timer}})
+    return events_for(reply, before, stored, tracker)
 
 
 class ActionAnswer(Action):

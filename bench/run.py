@@ -254,7 +254,9 @@ def main() -> int:
                 figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
                 figures["starter"]["memory_mb"] = rss_mb(starter.pid)
                 print("red-flag recall...", flush=True)
-                figures["red_flags"] = red_flag_recall(f"{ours.url}/model/parse")
+                figures["red_flags"] = red_flag_recall(
+                    f"{ours.url}/model/parse?token={ours.api_token}"
+                )
             finally:
                 ours.stop()
             if not args.skip_variants:

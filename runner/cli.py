@@ -35,6 +35,7 @@ def cmd_serve(args) -> int:
         f'  REST:      POST {servers.url}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}'
     )
     print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
+    print(f"  Web chat:  {servers.url}/webhooks/webchat/")
     print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
     print("Press Ctrl-C to stop both servers.")
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
@@ -73,6 +74,15 @@ def cmd_run(args) -> int:
         servers.stop()
 
 
+def cmd_env(args) -> int:
+    """The values endpoints.yml and credentials.yml read, as shell exports (for `rasa` by hand)."""
+    import shlex
+
+    for name, value in settings.rasa_environment().items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
 def cmd_chat(args) -> int:
     return interactive(args.url)
 
@@ -88,6 +98,9 @@ def main(argv=None) -> int:
     sub.add_parser(
         "serve", help="start Rasa (REST + socket.io) and the action server"
     ).set_defaults(func=cmd_serve)
+    sub.add_parser(
+        "env", help="print the settings endpoints.yml and credentials.yml read, as exports"
+    ).set_defaults(func=cmd_env)
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)

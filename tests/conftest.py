@@ -34,14 +34,25 @@ def dialogue():
 TEST_TIME_SCALE = 0.05
 
 
-def make_servers(tracker_db) -> Servers:
-    return Servers(
-        rasa_port=free_port(),
+# A page "on another site" that embeds the web chat (tests/test_e2e_webchat.py) is served here; the
+# test servers let this origin in, besides their own (STRETCHBOT_CORS_ORIGINS).
+EMBED_PORT = free_port()
+EMBED_ORIGIN = f"http://127.0.0.1:{EMBED_PORT}"
+
+
+def make_servers(tracker_db, **options) -> Servers:
+    rasa_port = options.pop("rasa_port", None) or free_port()
+    own = f"http://localhost:{rasa_port} http://127.0.0.1:{rasa_port}"
+    defaults = dict(
         actions_port=free_port(),
-        enable_api=True,
+        enable_api=True,  # behind a token made for this run (servers.api_token)
         tracker_db=tracker_db,
-        env={"STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE)},
+        env={
+            "STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE),
+            "STRETCHBOT_CORS_ORIGINS": f"{own} {EMBED_ORIGIN}",
+        },
     )
+    return Servers(rasa_port=rasa_port, **{**defaults, **options})
 
 
 @pytest.fixture(scope="session")

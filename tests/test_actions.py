@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionRoutineEvent
+from actions.actions import TIMER_PAYLOAD, ActionAnswer, ActionRoutineEvent
 from bot.catalogue import default_catalogue
 
 
@@ -98,7 +98,12 @@ def test_action_names_match_the_domain(catalogue):
 def run(action, track):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, track, {})
-    return [m.get("text") or m.get("custom") for m in dispatcher.messages], events
+    said = [m.get("text") or m.get("custom") for m in dispatcher.messages]
+    return [m for m in said if not _is_timer(m)], events
+
+
+def _is_timer(message) -> bool:
+    return isinstance(message, dict) and TIMER_PAYLOAD in (message.get("data") or {})
 
 
 def by_type(events, kind):
@@ -226,3 +231,26 @@ def test_a_timer_event_that_fails_ends_the_routine_with_a_clear_message(monkeypa
     assert said[0].startswith("Sorry, something went wrong on my side and I had to stop")
     assert {"event": "slot", "name": "routine", "value": None, "timestamp": None} in events
     assert by_type(events, "cancel_reminder")
+
+
+def timers(action, track) -> list:
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, track, {})
+    return [
+        m["custom"]["data"][TIMER_PAYLOAD]
+        for m in dispatcher.messages
+        if _is_timer(m.get("custom"))
+    ]
+
+
+def test_live_channels_get_the_routine_timer_and_rest_does_not():
+    session = started()
+    (timer,) = timers(ActionAnswer(), tracker("pause", "deny", {"routine": session}))
+    assert timer["status"] == "paused" and timer["stretch"] == "Child's Pose"
+    assert (timer["number"], timer["of"]) == (1, 5) and 0 < timer["left"] <= timer["seconds"]
+    assert (
+        timers(ActionAnswer(), tracker("pause", "deny", {"routine": session}, channel="rest")) == []
+    )
+    (ended,) = timers(ActionAnswer(), tracker("stop", "deny", {"routine": session}))
+    assert ended == {"status": "none"}  # the display hides its timer
+    assert timers(ActionAnswer(), tracker("hi", "greet")) == []  # no routine: nothing to show
