@@ -42,7 +42,9 @@ TICK_INTENT = "EXTERNAL_routine_tick"
 LEFT_INTENT = "EXTERNAL_left"
 RETURNED_INTENT = "EXTERNAL_returned"
 # Channels that can deliver messages the bot sends on its own (timed cues).
-PUSH_CHANNELS = ("socketio",)
+PUSH_CHANNELS = ("socketio", "telegram", "slack")
+# Channels with a live display of the routine's timer (the web chat).
+TIMER_CHANNELS = ("socketio",)
 # The custom payload that hands a chosen routine to a driver that runs it itself (voice mode).
 ROUTINE_PAYLOAD = "stretchbot_routine"
 # Tells a local driver that the reply is a safety stop (pain or a warning sign), so it stops the
@@ -128,7 +130,7 @@ def deliver(
     if reply.routine is not None:
         dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
     stored = tracker.get_slot(ROUTINE_SLOT)
-    if (reply.session or stored) and tracker.get_latest_input_channel() in PUSH_CHANNELS:
+    if (reply.session or stored) and tracker.get_latest_input_channel() in TIMER_CHANNELS:
         # socket.io emits a custom message's keys as its arguments: `data` is what clients get.
         timer = default_coach().timer(reply.session) or {"status": "none"}
         dispatcher.utter_message(json_message={"data": {TIMER_PAYLOAD: timer}})
