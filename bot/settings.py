@@ -120,6 +120,8 @@ def rasa_environment(
     redis = urlsplit(redis_url) if redis_url else None
     if redis and redis.scheme != "redis":
         raise SystemExit(f"STRETCHBOT_REDIS_URL must start with redis:// (it is {redis_url!r}).")
+    if not db_url:  # SQLite makes the file, not its folder
+        Path(tracker_db).parent.mkdir(parents=True, exist_ok=True)
     env = {
         "STRETCHBOT_ACTIONS_URL": ACTIONS_URL or f"http://{RASA_HOST}:{actions_port}/webhook",
         "STRETCHBOT_DB_URL": db_url or f"sqlite:///{Path(tracker_db).resolve()}",

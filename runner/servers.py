@@ -68,8 +68,6 @@ class Servers:
                     "Stop it, or choose other ports with STRETCHBOT_RASA_PORT / STRETCHBOT_ACTIONS_PORT."
                 )
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        if not self.db_url:
-            Path(self.tracker_db).parent.mkdir(parents=True, exist_ok=True)
         # endpoints.yml and credentials.yml are used as they are; their ${...} come from here.
         filled = settings.rasa_environment(
             self.rasa_port, self.actions_port, self.tracker_db, self.db_url, self.redis_url
