@@ -121,8 +121,17 @@ def events_for(
     return events
 
 
+def _step(session: Dict | None) -> tuple | None:
+    engine = (session or {}).get("engine") or {}
+    return (engine.get("status"), engine.get("phase")) if session else None
+
+
 def deliver(
-    dispatcher: CollectingDispatcher, reply: CoachReply, before: Context, tracker: Tracker
+    dispatcher: CollectingDispatcher,
+    reply: CoachReply,
+    before: Context,
+    tracker: Tracker,
+    timer_on_change_only: bool = False,
 ) -> List[Dict[str, Any]]:
     """Say the reply (and hand over a chosen routine to a local driver); return the events."""
     for text in reply.messages:
@@ -130,7 +139,11 @@ def deliver(
     if reply.routine is not None:
         dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
     stored = tracker.get_slot(ROUTINE_SLOT)
-    if (reply.session or stored) and tracker.get_latest_input_channel() in TIMER_CHANNELS:
+    session = reply.session.to_dict() if reply.session else None
+    # A timer call-back within a step ("Halfway.") changes nothing a display shows: it counts down.
+    changed = not timer_on_change_only or _step(session) != _step(stored)
+    live = tracker.get_latest_input_channel() in TIMER_CHANNELS
+    if (session or stored) and live and changed:
         # socket.io emits a custom message's keys as its arguments: `data` is what clients get.
         timer = default_coach().timer(reply.session) or {"status": "none"}
         dispatcher.utter_message(json_message={"data": {TIMER_PAYLOAD: timer}})
@@ -198,7 +211,9 @@ class ActionRoutineEvent(Action):
             return [SlotSet(ROUTINE_SLOT, None), ReminderCancelled(intent_name=TICK_INTENT)]
         if intent != RETURNED_INTENT:
             reply.context = before  # timer and leaving events don't touch the conversation
-        return deliver(dispatcher, reply, before, tracker)
+        return deliver(
+            dispatcher, reply, before, tracker, timer_on_change_only=intent == TICK_INTENT
+        )
 
 
 # Build the coach (catalogue, sentence model, content vectors, command model) when the action server

@@ -254,3 +254,20 @@ def test_live_channels_get_the_routine_timer_and_rest_does_not():
     (ended,) = timers(ActionAnswer(), tracker("stop", "deny", {"routine": session}))
     assert ended == {"status": "none"}  # the display hides its timer
     assert timers(ActionAnswer(), tracker("hi", "greet")) == []  # no routine: nothing to show
+
+
+def test_timer_call_backs_send_the_timer_only_when_the_step_changes(monkeypatch):
+    import actions.actions as module
+
+    session = started()
+    coach = module.default_coach()
+    monkeypatch.setattr(coach, "clock", lambda: session["wake"])
+    tick = ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": session})
+    (timer,) = timers(*tick)  # from setting up into the hold: the display must show it
+    assert timer["kind"] == "hold" and timer["status"] == "running"
+    _, events = run(*tick)
+    holding = next(e["value"] for e in by_type(events, "slot") if e["name"] == "routine")
+    monkeypatch.setattr(coach, "clock", lambda: holding["wake"])
+    tick = ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": holding})
+    assert run(*tick)[0] == ["Halfway."]
+    assert timers(*tick) == []  # same step: the display counts down by itself
