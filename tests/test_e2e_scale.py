@@ -52,7 +52,7 @@ def test_two_servers_take_turns_on_one_conversation(stores, tmp_path):
         on_b.sender = on_a.sender  # one user, behind a load balancer
         assert on_a.say("how do i do sphinx").startswith("Sphinx Pose")
         assert on_b.say("what muscles does it work?").startswith("Sphinx Pose works")
-        assert "Sphinx Pose" in on_a.say("what are the benefits")
+        assert "Sphinx Pose" in on_a.say("what are common mistakes with it?")
 
         # A routine started on A, whose process holds the timer (a Rasa reminder), until A dies.
         session_id = uuid.uuid4().hex
