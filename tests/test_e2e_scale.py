@@ -43,6 +43,10 @@ def test_two_servers_take_turns_on_one_conversation(stores, tmp_path):
     shared = dict(db_url=db_url, redis_url=redis_url, enable_api=False)
     a = make_servers(tmp_path / "unused-a.db", **shared)
     b = make_servers(tmp_path / "unused-b.db", **shared)
+    # A server killed while it answers leaves that conversation's Redis lock until the lock's
+    # lifetime ends (Rasa's default 60 s; TICKET_LOCK_LIFETIME): 5 s here, as the README says.
+    for each in (a, b):
+        each.env["TICKET_LOCK_LIFETIME"] = "5"
     started(a, b)
     try:
         # Without a token the HTTP API is not there at all.
@@ -65,7 +69,7 @@ def test_two_servers_take_turns_on_one_conversation(stores, tmp_path):
         # The user's browser reconnects, through the balancer, to B: the routine waits there.
         again = Listener(b.url, session_id)
         try:
-            _, text = again.wait_for("Welcome back!")
+            _, text = again.wait_for("Welcome back!", timeout=40)
             assert "stretch 2 of 5, Cat-Cow" in text
             mark = again.say("resume")
             again.wait_for("Resuming:", mark)
@@ -77,6 +81,7 @@ def test_two_servers_take_turns_on_one_conversation(stores, tmp_path):
 
         # A comes back (same port, same stores) and still knows the conversation.
         a = make_servers(tmp_path / "unused-a.db", rasa_port=a.rasa_port, **shared)
+        a.env["TICKET_LOCK_LIFETIME"] = "5"
         started(a)
         assert "Sphinx Pose" in on_a.say("how long should i hold it?")
     finally:
