@@ -17,8 +17,9 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 	    command -v "$$p"; exit 0; fi; done; exit 1
 
 # Debian packages for voice mode and its tests: speech out, audio tools, the PortAudio library
-# sounddevice loads, and PulseAudio for the virtual microphone the tests record from.
-SYSTEM_PACKAGES := espeak-ng sox libportaudio2 pulseaudio
+# sounddevice loads, and PulseAudio for the virtual microphone the tests record from. For the web
+# chat and scale-out tests: Chromium (the browser test), PostgreSQL and Redis (started by the tests).
+SYSTEM_PACKAGES := espeak-ng sox libportaudio2 pulseaudio chromium postgresql redis-server
 
 .PHONY: help run serve test bench train lint format clean voice sysdeps
 
@@ -64,9 +65,9 @@ sysdeps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages: $$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo"; else \
-	    echo "Voice mode needs these packages: $$missing. Install them (e.g. sudo apt-get install" \
+	    echo "Voice mode and the tests need these packages: $$missing. Install them (e.g. sudo apt-get install" \
 	      "$$missing) and run make again." >&2; \
-	    if [ -n "$(SYSDEPS_OPTIONAL)" ]; then echo "Going on: the voice tests that need them skip." >&2; \
+	    if [ -n "$(SYSDEPS_OPTIONAL)" ]; then echo "Going on: the tests that need them skip." >&2; \
 	      exit 0; fi; exit 1; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	    --no-install-recommends $$missing >/dev/null || { [ -n "$(SYSDEPS_OPTIONAL)" ] && echo \

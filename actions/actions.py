@@ -42,12 +42,16 @@ TICK_INTENT = "EXTERNAL_routine_tick"
 LEFT_INTENT = "EXTERNAL_left"
 RETURNED_INTENT = "EXTERNAL_returned"
 # Channels that can deliver messages the bot sends on its own (timed cues).
-PUSH_CHANNELS = ("socketio",)
+PUSH_CHANNELS = ("socketio", "telegram", "slack")
+# Channels with a live display of the routine's timer (the web chat).
+TIMER_CHANNELS = ("socketio",)
 # The custom payload that hands a chosen routine to a driver that runs it itself (voice mode).
 ROUTINE_PAYLOAD = "stretchbot_routine"
 # Tells a local driver that the reply is a safety stop (pain or a warning sign), so it stops the
 # routine it runs itself.
 RED_FLAG_PAYLOAD = "stretchbot_red_flag"
+# The custom payload that tells live displays (the web chat's timer) where the routine is.
+TIMER_PAYLOAD = "stretchbot_timer"
 
 
 @lru_cache(maxsize=1)
@@ -117,15 +121,33 @@ def events_for(
     return events
 
 
+def _step(session: Dict | None) -> tuple | None:
+    engine = (session or {}).get("engine") or {}
+    return (engine.get("status"), engine.get("phase")) if session else None
+
+
 def deliver(
-    dispatcher: CollectingDispatcher, reply: CoachReply, before: Context, tracker: Tracker
+    dispatcher: CollectingDispatcher,
+    reply: CoachReply,
+    before: Context,
+    tracker: Tracker,
+    timer_on_change_only: bool = False,
 ) -> List[Dict[str, Any]]:
     """Say the reply (and hand over a chosen routine to a local driver); return the events."""
     for text in reply.messages:
         dispatcher.utter_message(text=text)
     if reply.routine is not None:
         dispatcher.utter_message(json_message={ROUTINE_PAYLOAD: reply.routine.dict()})
-    return events_for(reply, before, tracker.get_slot(ROUTINE_SLOT), tracker)
+    stored = tracker.get_slot(ROUTINE_SLOT)
+    session = reply.session.to_dict() if reply.session else None
+    # A timer call-back within a step ("Halfway.") changes nothing a display shows: it counts down.
+    changed = not timer_on_change_only or _step(session) != _step(stored)
+    live = tracker.get_latest_input_channel() in TIMER_CHANNELS
+    if (session or stored) and live and changed:
+        # socket.io emits a custom message's keys as its arguments: `data` is what clients get.
+        timer = default_coach().timer(reply.session) or {"status": "none"}
+        dispatcher.utter_message(json_message={"data": {TIMER_PAYLOAD: timer}})
+    return events_for(reply, before, stored, tracker)
 
 
 class ActionAnswer(Action):
@@ -189,7 +211,9 @@ class ActionRoutineEvent(Action):
             return [SlotSet(ROUTINE_SLOT, None), ReminderCancelled(intent_name=TICK_INTENT)]
         if intent != RETURNED_INTENT:
             reply.context = before  # timer and leaving events don't touch the conversation
-        return deliver(dispatcher, reply, before, tracker)
+        return deliver(
+            dispatcher, reply, before, tracker, timer_on_change_only=intent == TICK_INTENT
+        )
 
 
 # Build the coach (catalogue, sentence model, content vectors, command model) when the action server

@@ -342,7 +342,9 @@ def main() -> int:
                 print("action server down / hung...", flush=True)
                 figures["faults"] = fault_replies(ours)
                 print("red-flag recall...", flush=True)
-                figures["red_flags"] = red_flag_recall(f"{ours.url}/model/parse")
+                figures["red_flags"] = red_flag_recall(
+                    f"{ours.url}/model/parse?token={ours.api_token}"
+                )
             finally:
                 ours.stop()
             if not args.skip_variants:

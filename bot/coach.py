@@ -232,6 +232,27 @@ class Coach:
             [message], replace(context, pending_topic=RESUME_TOPIC), session, cancel=True
         )
 
+    def timer(self, session: Session | None) -> Dict | None:
+        """Where a routine is, for a display (the web chat's timer): None without a routine.
+        `left` is the seconds left in this step at the clock's now; a display counts down itself."""
+        engine, problem = self._load(session)
+        if engine is None or problem:
+            return None
+        now = self.clock()
+        here, total = engine.time_left(now)
+        number, count = engine.progress()
+        phase = engine.phase
+        return {
+            "status": engine.status,
+            "stretch": self.catalogue.stretch(phase.stretch).name,
+            "number": number,
+            "of": count,
+            "kind": phase.kind,
+            "seconds": round(phase.seconds, 3),
+            "left": round(here, 3),
+            "total_left": round(total, 3),
+        }
+
     # -- routine requests --------------------------------------------------------------------------
     def _routine_request(self, reply: Reply, context, session, engine, now, can_push, local):
         if reply.routine is None:

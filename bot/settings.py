@@ -118,3 +118,68 @@ VOICE_GUARD_S = _number("STRETCHBOT_VOICE_GUARD_MS", 250.0, -1) / 1000
 VOICE_ENDPOINT_WINDOW_S = _number("STRETCHBOT_VOICE_ENDPOINT_MS", 100.0, 0) / 1000
 VOICE_MAX_UTTERANCE_S = 8.0  # longer speech is cut here (a running tap, a TV)
 VOICE_BOT_TIMEOUT_S = 15.0  # one request to the bot
+
+# -- Where people talk (channels/, endpoints.yml, credentials.yml) ---------------------------------
+# endpoints.yml and credentials.yml read ${STRETCHBOT_...} variables; `stretchbot serve` fills them
+# in from here (rasa_environment), and `stretchbot env` prints them for running `rasa` by hand.
+# The address the servers listen on (0.0.0.0 in a container); STRETCHBOT_RASA_HOST is for URLs.
+BIND_HOST = os.environ.get("STRETCHBOT_BIND_HOST", "127.0.0.1")
+# Where Rasa finds the action server; default http://<STRETCHBOT_RASA_HOST>:<actions port>/webhook.
+ACTIONS_URL = os.environ.get("STRETCHBOT_ACTIONS_URL", "")
+# The tracker store as an SQLAlchemy URL (postgresql://user:pass@host/db); default SQLite at
+# TRACKER_DB. The lock store: Redis with a redis:// URL, else in memory (one process only).
+DB_URL = os.environ.get("STRETCHBOT_DB_URL", "")
+REDIS_URL = os.environ.get("STRETCHBOT_REDIS_URL", "")
+# Rasa's HTTP API (conversations, model) is on only with one of these: a token (?token=...) or a
+# JWT secret (Authorization: Bearer <JWT signed HS256>).
+API_TOKEN = os.environ.get("STRETCHBOT_API_TOKEN", "")
+JWT_SECRET = os.environ.get("STRETCHBOT_JWT_SECRET", "")
+# Browser origins allowed to call the server (HTTP CORS and socket.io), separated by spaces or
+# commas; default the server's own origin on localhost / 127.0.0.1. Never "*".
+CORS_ORIGINS = os.environ.get("STRETCHBOT_CORS_ORIGINS", "")
+# Telegram and Slack (README "Telegram" and "Slack"); empty = that channel is off.
+CHANNEL_VARIABLES = (
+    "TELEGRAM_TOKEN", "TELEGRAM_BOT_NAME", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_API_URL",
+    "SLACK_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL",
+)  # fmt: skip
+
+
+def cors_origins(rasa_port: int = RASA_PORT) -> list:
+    if CORS_ORIGINS.strip():
+        origins = CORS_ORIGINS.replace(",", " ").split()
+    else:
+        origins = [f"http://{host}:{rasa_port}" for host in (RASA_HOST, "localhost", "127.0.0.1")]
+    if "*" in origins:
+        raise SystemExit(
+            "STRETCHBOT_CORS_ORIGINS can't be '*': list the sites that embed the chat."
+        )
+    return list(dict.fromkeys(origins))
+
+
+def rasa_environment(
+    rasa_port: int = RASA_PORT,
+    actions_port: int = ACTIONS_PORT,
+    tracker_db: Path = TRACKER_DB,
+    db_url: str = DB_URL,
+    redis_url: str = REDIS_URL,
+) -> dict:
+    """The ${...} values endpoints.yml and credentials.yml read."""
+    from urllib.parse import urlsplit
+
+    redis = urlsplit(redis_url) if redis_url else None
+    if redis and redis.scheme != "redis":
+        raise SystemExit(f"STRETCHBOT_REDIS_URL must start with redis:// (it is {redis_url!r}).")
+    if not db_url:  # SQLite makes the file, not its folder
+        Path(tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        "STRETCHBOT_ACTIONS_URL": ACTIONS_URL or f"http://{RASA_HOST}:{actions_port}/webhook",
+        "STRETCHBOT_DB_URL": db_url or f"sqlite:///{Path(tracker_db).resolve()}",
+        "STRETCHBOT_LOCK_STORE": "redis" if redis else "in_memory",
+        "STRETCHBOT_REDIS_HOST": (redis.hostname or "localhost") if redis else "",
+        "STRETCHBOT_REDIS_PORT": str((redis.port or 6379) if redis else 6379),
+        "STRETCHBOT_REDIS_DB": (redis.path.strip("/") or "0") if redis else "0",
+        "STRETCHBOT_REDIS_PASSWORD": (redis.password or "") if redis else "",
+        "STRETCHBOT_CORS_ORIGINS": " ".join(cors_origins(rasa_port)),
+    }
+    env.update({name: os.environ.get(name, "") for name in CHANNEL_VARIABLES})
+    return env

@@ -8,7 +8,9 @@ no `/intent` shortcut but offered quick replies, an apology instead of silence),
 event gets a clear reply instead of an exception in the log. Everything else is Rasa's own
 `SocketIOInput`.
 
-Use it in credentials.yml as `channels.socketio.SocketIOInput` (the settings are the same).
+Use it in credentials.yml as `channels.socketio.SocketIOInput` (the settings are Rasa's, plus
+`cors_allowed_origins`: the browser origins allowed to connect, separated by spaces; Rasa's own
+channel lets every origin in).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import logging
 from collections import defaultdict
 from typing import Any, Awaitable, Callable, Dict, Set
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
@@ -69,6 +71,17 @@ class SocketIOInput(RasaSocketIOInput):
             return None
         return GuardedOutput(self.sio, self.bot_message_evt)
 
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        channel = super().from_credentials(credentials)
+        origins = str((credentials or {}).get("cors_allowed_origins") or "")
+        channel.cors_allowed_origins = origins.replace(",", " ").split()
+        if "*" in channel.cors_allowed_origins:
+            raise ValueError("socket.io cors_allowed_origins can't be '*': list the origins.")
+        return channel
+
+    cors_allowed_origins: list = []  # empty: only the server's own origin (same-origin pages)
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
         sio = self.sio
@@ -110,6 +123,9 @@ class SocketIOInput(RasaSocketIOInput):
                 await output.send_text_message(sender, guard.UNAVAILABLE)
 
         sio.on(self.user_message_evt, user_message, namespace=self.namespace)
+        # Rasa turns engine.io's origin check off; a browser on another site is let in only when
+        # its origin is listed (engine.io compares the Origin header; non-browser clients send none).
+        sio.eio.cors_allowed_origins = self.cors_allowed_origins or None
         if not self.session_persistence:  # without session ids a reconnect is a new conversation
             return blueprint
         handlers = sio.handlers[self.namespace or "/"]

@@ -58,6 +58,7 @@ def cmd_serve(args) -> int:
         f'  REST:      POST {servers.url}/webhooks/rest/webhook  {{"sender": "me", "message": "hi"}}'
     )
     print(f"  socket.io: {servers.url}  (events user_uttered / bot_uttered)")
+    print(f"  Web chat:  {servers.url}/webhooks/webchat/")
     print(f"  Actions:   {servers.actions_url}/webhook   Logs: {settings.LOG_DIR}")
     print("Press Ctrl-C to stop both servers.", flush=True)
     try:
@@ -116,6 +117,15 @@ def cmd_train(args) -> int:
     return subprocess.call(command, cwd=settings.DATA_DIR)
 
 
+def cmd_env(args) -> int:
+    """The values endpoints.yml and credentials.yml read, as shell exports (for `rasa` by hand)."""
+    import shlex
+
+    for name, value in settings.rasa_environment().items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
 def cmd_chat(args) -> int:
     return interactive(args.url)
 
@@ -134,6 +144,9 @@ def main(argv=None) -> int:
     sub.add_parser("train", help="train the model (after `pip install .`)").set_defaults(
         func=cmd_train
     )
+    sub.add_parser(
+        "env", help="print the settings endpoints.yml and credentials.yml read, as exports"
+    ).set_defaults(func=cmd_env)
     chat = sub.add_parser("chat", help="chat with an already running Stretchbot")
     chat.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     chat.set_defaults(func=cmd_chat)

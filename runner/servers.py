@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import List
 
 import requests
-import yaml
 
 from bot import settings
 
@@ -82,13 +81,15 @@ class Servers:
     rasa_port: int = settings.RASA_PORT
     actions_port: int = settings.ACTIONS_PORT
     model: Path = settings.MODEL_PATH
-    enable_api: bool = False
+    enable_api: bool = False  # on without api_token: a random one is made (never an open API)
     log_dir: Path = settings.LOG_DIR
     tracker_db: Path = settings.TRACKER_DB
+    db_url: str = settings.DB_URL  # a shared tracker store (PostgreSQL) instead of tracker_db
+    redis_url: str = settings.REDIS_URL  # a shared lock store
+    api_token: str = settings.API_TOKEN  # turns Rasa's HTTP API on, guarded by this token
     env: dict = field(default_factory=dict)
     _procs: List[subprocess.Popen] = field(default_factory=list)
     _env: dict = field(default_factory=dict)
-    _tmp: tempfile.TemporaryDirectory | None = None
 
     @property
     def url(self) -> str:
@@ -113,28 +114,30 @@ class Servers:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for name in ("actions.log", "rasa.log"):  # a fresh log per start (appended on restarts)
             (self.log_dir / name).write_text("")
-        self._tmp = tempfile.TemporaryDirectory(prefix="stretchbot-")
-        endpoints = Path(self._tmp.name) / "endpoints.yml"
-        config = yaml.safe_load(settings.ENDPOINTS_FILE.read_text())
-        config["action_endpoint"]["url"] = f"{self.actions_url}/webhook"
-        Path(self.tracker_db).parent.mkdir(parents=True, exist_ok=True)
-        config["tracker_store"]["db"] = str(Path(self.tracker_db).resolve())
-        endpoints.write_text(yaml.safe_dump(config))
-        env = {**os.environ, "SANIC_HOST": "127.0.0.1", "TF_CPP_MIN_LOG_LEVEL": "3", **self.env}
+        # endpoints.yml and credentials.yml are used as they are; their ${...} come from here.
+        filled = settings.rasa_environment(
+            self.rasa_port, self.actions_port, self.tracker_db, self.db_url, self.redis_url
+        )
+        env = {
+            **os.environ,
+            **filled,
+            "SANIC_HOST": settings.BIND_HOST,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            **self.env,
+        }
         python = sys.executable
         self._env = env
         self.start_actions()
         command = [
             python, "-m", "rasa", "run",
             "--model", str(self.model),
-            "--endpoints", str(endpoints),
+            "--endpoints", str(settings.ENDPOINTS_FILE),
             "--credentials", str(settings.CREDENTIALS_FILE),
-            "--interface", "127.0.0.1",
+            "--interface", settings.BIND_HOST,
             "--port", str(self.rasa_port),
-            "--cors", "*",
+            "--cors", *env["STRETCHBOT_CORS_ORIGINS"].split(),
         ]  # fmt: skip
-        if self.enable_api:
-            command.append("--enable-api")
+        command += self._api_options()
         self._spawn(command, "rasa.log", env)
 
     def start_actions(self) -> None:
@@ -156,6 +159,17 @@ class Servers:
 
     def actions_pid(self) -> int:
         return next(p.pid for p in self._procs if "rasa_sdk" in p.args)
+
+    def _api_options(self) -> List[str]:
+        """Rasa's HTTP API is on only behind a token or a JWT secret."""
+        if self.enable_api and not self.api_token and not settings.JWT_SECRET:
+            self.api_token = secrets.token_urlsafe(24)
+        options = ["--enable-api"] if self.api_token or settings.JWT_SECRET else []
+        if self.api_token:
+            options += ["--auth-token", self.api_token]
+        if settings.JWT_SECRET:
+            options += ["--jwt-secret", settings.JWT_SECRET, "--jwt-method", "HS256"]
+        return options
 
     def _spawn(self, command: List[str], log_name: str, env: dict) -> None:
         log = open(self.log_dir / log_name, "a")  # noqa: SIM115 - closed with the process
@@ -227,9 +241,6 @@ class Servers:
             _signal_group(proc, signal.SIGKILL)  # anything the server itself started
             proc.log_file.close()
         self._procs.clear()
-        if self._tmp:
-            self._tmp.cleanup()
-            self._tmp = None
 
     def __enter__(self) -> Servers:
         self.start()

@@ -9,7 +9,7 @@ import requests
 from bot import settings
 from bot.catalogue import default_catalogue
 from bot.dialogue import Dialogue
-from runner.servers import PortInUse, Servers, free_ports
+from runner.servers import PortInUse, Servers, free_port, free_ports
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +49,26 @@ class RetryingServers(Servers):
         raise AssertionError("unreachable")
 
 
-def make_servers(tracker_db) -> Servers:
+# A page "on another site" that embeds the web chat (tests/test_e2e_webchat.py) is served here; the
+# test servers let this origin in, besides their own (STRETCHBOT_CORS_ORIGINS).
+EMBED_PORT = free_port()
+EMBED_ORIGIN = f"http://127.0.0.1:{EMBED_PORT}"
+
+
+def make_servers(tracker_db, **options) -> Servers:
     rasa_port, actions_port = free_ports(2)
-    return RetryingServers(
-        rasa_port=rasa_port,
+    rasa_port = options.pop("rasa_port", None) or rasa_port
+    own = f"http://localhost:{rasa_port} http://127.0.0.1:{rasa_port}"
+    defaults = dict(
         actions_port=actions_port,
-        enable_api=True,
+        enable_api=True,  # behind a token made for this run (servers.api_token)
         tracker_db=tracker_db,
-        env={"STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE)},
+        env={
+            "STRETCHBOT_TIME_SCALE": str(TEST_TIME_SCALE),
+            "STRETCHBOT_CORS_ORIGINS": f"{own} {EMBED_ORIGIN}",
+        },
     )
+    return RetryingServers(rasa_port=rasa_port, **{**defaults, **options})
 
 
 @pytest.fixture(scope="session")

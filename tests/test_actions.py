@@ -7,7 +7,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswer, ActionRoutineEvent
+from actions.actions import TIMER_PAYLOAD, ActionAnswer, ActionRoutineEvent
 from bot.catalogue import default_catalogue
 
 
@@ -98,7 +98,12 @@ def test_action_names_match_the_domain(catalogue):
 def run(action, track):
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, track, {})
-    return [m.get("text") or m.get("custom") for m in dispatcher.messages], events
+    said = [m.get("text") or m.get("custom") for m in dispatcher.messages]
+    return [m for m in said if not _is_timer(m)], events
+
+
+def _is_timer(message) -> bool:
+    return isinstance(message, dict) and TIMER_PAYLOAD in (message.get("data") or {})
 
 
 def by_type(events, kind):
@@ -226,3 +231,43 @@ def test_a_timer_event_that_fails_ends_the_routine_with_a_clear_message(monkeypa
     assert said[0].startswith("Sorry, something went wrong on my side and I had to stop")
     assert {"event": "slot", "name": "routine", "value": None, "timestamp": None} in events
     assert by_type(events, "cancel_reminder")
+
+
+def timers(action, track) -> list:
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, track, {})
+    return [
+        m["custom"]["data"][TIMER_PAYLOAD]
+        for m in dispatcher.messages
+        if _is_timer(m.get("custom"))
+    ]
+
+
+def test_live_channels_get_the_routine_timer_and_rest_does_not():
+    session = started()
+    (timer,) = timers(ActionAnswer(), tracker("pause", "deny", {"routine": session}))
+    assert timer["status"] == "paused" and timer["stretch"] == "Child's Pose"
+    assert (timer["number"], timer["of"]) == (1, 5) and 0 < timer["left"] <= timer["seconds"]
+    assert (
+        timers(ActionAnswer(), tracker("pause", "deny", {"routine": session}, channel="rest")) == []
+    )
+    (ended,) = timers(ActionAnswer(), tracker("stop", "deny", {"routine": session}))
+    assert ended == {"status": "none"}  # the display hides its timer
+    assert timers(ActionAnswer(), tracker("hi", "greet")) == []  # no routine: nothing to show
+
+
+def test_timer_call_backs_send_the_timer_only_when_the_step_changes(monkeypatch):
+    import actions.actions as module
+
+    session = started()
+    coach = module.default_coach()
+    monkeypatch.setattr(coach, "clock", lambda: session["wake"])
+    tick = ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": session})
+    (timer,) = timers(*tick)  # from setting up into the hold: the display must show it
+    assert timer["kind"] == "hold" and timer["status"] == "running"
+    _, events = run(*tick)
+    holding = next(e["value"] for e in by_type(events, "slot") if e["name"] == "routine")
+    monkeypatch.setattr(coach, "clock", lambda: holding["wake"])
+    tick = ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": holding})
+    assert run(*tick)[0] == ["Halfway."]
+    assert timers(*tick) == []  # same step: the display counts down by itself

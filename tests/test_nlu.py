@@ -37,7 +37,12 @@ def test_heldout_never_seen_in_training():
 def predictions(server):
     results = []
     for text, intent in _examples(HELDOUT):
-        parsed = requests.post(f"{server.url}/model/parse", json={"text": text}, timeout=30).json()
+        parsed = requests.post(
+            f"{server.url}/model/parse",
+            params={"token": server.api_token},
+            json={"text": text},
+            timeout=30,
+        ).json()
         results.append((text, intent, parsed["intent"]["name"]))
     return results
 
