@@ -143,6 +143,15 @@ class Result:
     def rate(self) -> float:
         return self.passed / self.total if self.total else 0.0
 
+    def figures(self) -> Dict:
+        return {
+            "name": self.name,
+            "passed": self.passed,
+            "total": self.total,
+            "red_flags": [self.red_flags_caught, self.red_flags],
+            "false_alarms": [self.false_alarms, self.ordinary],
+        }
+
     def summary(self) -> str:
         line = f"{self.name}: {self.passed}/{self.total} right ({100 * self.rate:.1f}%)"
         if self.red_flags:
@@ -188,6 +197,29 @@ def evaluate(url: str, split: str, catalogue: Catalogue | None = None) -> List[R
         run_single(bot, load(f"chat_{split}"), catalogue, f"chat {split}"),
         run_conversations(bot, load(f"conversations_{split}"), catalogue, f"conversations {split}"),
     ]
+
+
+def markdown(blind: Dict[str, List[Dict]]) -> str:
+    """The BENCHMARKS.md section (make bench)."""
+    lines = [
+        "## Blind chat evaluation (tests/data/eval/, written apart from the project before tuning)",
+        "",
+        "Targets: at least 95% right (goal 98%), red flags 100%, false red-flag replies at most 1%.",
+        "The dev part was used for tuning (a regression check); the final part was never looked at.",
+        "",
+        "| part | right | red flags | false red-flag replies |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for results in blind.values():
+        for r in results:
+            rate = 100 * r["passed"] / r["total"] if r["total"] else 0.0
+            lines.append(
+                f"| {r['name']} | {r['passed']}/{r['total']} ({rate:.1f}%) | "
+                f"{r['red_flags'][0]}/{r['red_flags'][1]} | "
+                f"{r['false_alarms'][0]}/{r['false_alarms'][1]} |"
+            )
+    lines.append("")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,7 @@ import requests
 import yaml
 
 from bench import load
+from bench import chat_eval
 from bench import routine as routine_bench
 from bench import voice as voice_bench
 from bot import settings
@@ -341,6 +342,11 @@ def main() -> int:
                 figures["starter"]["memory_mb"] = rss_mb(starter.pid)
                 print("action server down / hung...", flush=True)
                 figures["faults"] = fault_replies(ours)
+                print("blind chat evaluation (dev and final parts)...", flush=True)
+                figures["blind"] = {
+                    split: [r.figures() for r in chat_eval.evaluate(ours.url, split)]
+                    for split in ("dev", "final")
+                }
                 print("red-flag recall...", flush=True)
                 figures["red_flags"] = red_flag_recall(
                     f"{ours.url}/model/parse?token={ours.api_token}"
@@ -482,6 +488,8 @@ def report(f: dict) -> str:
             f"| {name} | {r['patterns']}/{r['n']} | {r['with_classifier']}/{r['n']} | {r['false_alarms']}/{r['n_negatives']} |"
         )
     lines.append("")
+    if "blind" in f:
+        lines.append(chat_eval.markdown(f["blind"]))
     if "routine" in f:
         lines.append(routine_bench.markdown(f["routine"]))
     if "voice" in f:
