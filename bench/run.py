@@ -32,8 +32,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from bench import load
-from bench import chat_eval
+from bench import chat_eval, load
 from bench import routine as routine_bench
 from bench import voice as voice_bench
 from bot import settings
