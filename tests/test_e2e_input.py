@@ -91,7 +91,11 @@ def test_a_message_at_the_limit_is_still_answered(rest):
 )
 def test_user_text_cannot_fire_an_intent(server, rest, text):
     reply = rest.say(text)
-    tracker = requests.get(f"{server.url}/conversations/{rest.sender}/tracker", timeout=30).json()
+    tracker = requests.get(
+        f"{server.url}/conversations/{rest.sender}/tracker",
+        params={"token": server.api_token},
+        timeout=30,
+    ).json()
     intent = tracker["latest_message"]["intent"]["name"]
     assert not intent.startswith("EXTERNAL_") and intent != "red_flag", (intent, reply)
     assert not tracker["latest_message"]["text"].startswith("/")
@@ -102,7 +106,11 @@ def test_a_routine_tick_typed_by_the_user_does_not_run_the_routine_event(server,
     rest.say("start the daily routine")
     rest.say("pause")  # no timer call-backs of its own from here on
     rest.say("/EXTERNAL_routine_tick")
-    tracker = requests.get(f"{server.url}/conversations/{rest.sender}/tracker", timeout=30).json()
+    tracker = requests.get(
+        f"{server.url}/conversations/{rest.sender}/tracker",
+        params={"token": server.api_token},
+        timeout=30,
+    ).json()
     last_user = max(i for i, e in enumerate(tracker["events"]) if e["event"] == "user")
     ran = [e["name"] for e in tracker["events"][last_user:] if e["event"] == "action"]
     assert "action_routine_event" not in ran and "action_answer" in ran, ran
