@@ -70,6 +70,11 @@ def test_the_page_answers_runs_a_routine_with_its_timer_and_survives_a_reload(se
     timer.wait_for()
     assert "Stretch 1 of 5: Child's Pose" in timer.inner_text()
     bot_says(page, "Hold for 60 seconds.").wait_for()  # a cue the user never asked for
+    # The cue and the timer's new step arrive as two messages: wait for the hold (3 s at the test
+    # time scale) to be on the timer before reading it.
+    page.wait_for_function(
+        "() => parseFloat(document.querySelector('[data-left]').dataset.left) > 1.5"
+    )
     first = float(timer.get_attribute("data-left"))
     page.wait_for_timeout(700)
     assert float(timer.get_attribute("data-left")) < first  # the hold counts down on screen
