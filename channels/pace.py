@@ -25,3 +25,16 @@ def pace_of(credentials: dict | None, default: str = "chat") -> str:
 def keep(text: str, pace: str) -> bool:
     """Whether a message goes out at this pace (answers always do; only countdown cues are left out)."""
     return pace == "all" or not CHAT_PACE_SKIPS.match((text or "").strip())
+
+
+def not_configured(name: str, label: str):
+    """The blueprint of a chat-app channel whose token is not set: its webhook answers 404."""
+    from sanic import Blueprint, response
+
+    off = Blueprint(f"{name}_off", __name__)
+
+    @off.route("/<path:path>", methods=["GET", "POST"])
+    async def answer(request, path: str = "") -> response.HTTPResponse:
+        return response.json({"status": f"{label} is not configured"}, status=404)
+
+    return off

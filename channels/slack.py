@@ -16,10 +16,10 @@ from typing import Any, Awaitable, Callable, Dict
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
-from sanic import Blueprint, response
+from sanic import Blueprint
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.pace import keep, pace_of
+from channels.pace import keep, not_configured, pace_of
 
 
 def plain(text: str) -> str:
@@ -63,13 +63,7 @@ class SlackInput(RasaSlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.slack_token:
-            off = Blueprint("slack_off", __name__)
-
-            @off.route("/<path:path>", methods=["GET", "POST"])
-            async def not_configured(request, path: str = "") -> response.HTTPResponse:
-                return response.json({"status": "Slack is not configured"}, status=404)
-
-            return off
+            return not_configured("slack", "Slack")
         return super().blueprint(on_new_message)
 
     def get_output_channel(self, channel=None, thread_id=None) -> SlackOutput:

@@ -20,9 +20,9 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
-from sanic import Blueprint, response
+from sanic import Blueprint
 
-from channels.pace import keep, pace_of
+from channels.pace import keep, not_configured, pace_of
 
 
 class TelegramOutput(RasaTelegramOutput):
@@ -60,13 +60,7 @@ class TelegramInput(RasaTelegramInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.access_token:
-            off = Blueprint("telegram_off", __name__)
-
-            @off.route("/<path:path>", methods=["GET", "POST"])
-            async def not_configured(request, path: str = "") -> response.HTTPResponse:
-                return response.json({"status": "Telegram is not configured"}, status=404)
-
-            return off
+            return not_configured("telegram", "Telegram")
         return super().blueprint(on_new_message)
 
     def get_output_channel(self) -> TelegramOutput:
