@@ -217,5 +217,6 @@ class ActionRoutineEvent(Action):
 
 
 # Build the coach (catalogue, sentence model, content vectors, command model) when the action server
-# starts, not on the first user's message.
-default_coach()
+# starts, not on the first user's message: the content vectors may come from the disk cache, so one
+# sentence is encoded too, which loads the sentence model itself.
+default_coach().dialogue.understanding.command("warm up")
