@@ -1,6 +1,6 @@
 """Understanding by meaning: what a message is about, found by comparing its sentence vector with the
-phrasings content/ gives for each thing it knows (advice topics' example questions, stretches' names
-and descriptions, commands' phrases).
+phrasings content/ gives for each thing it knows (advice topics' example questions, routine commands'
+phrases and examples).
 
 The intent itself comes from the trained classifier (the Rasa pipeline reads the same sentence
 vectors, components/sentence_embeddings.py); this module answers the questions a fixed set of intents
