@@ -191,8 +191,11 @@ class RedFlag(_Model):
     patterns: TextList
     negatable: bool = False
     unless: List[Text] = []
+    # Words that hint at this warning sign, when the wording is too loose for a pattern: the
+    # classifier's suspicion alone gets the cautious reply only when one of them is there.
+    cues: List[Text] = []
 
-    @validator("patterns", "unless", each_item=True)
+    @validator("patterns", "unless", "cues", each_item=True)
     def _compiles(cls, value):
         try:
             re.compile(value)

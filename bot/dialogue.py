@@ -251,9 +251,11 @@ class Dialogue:
             reply.red_flag = intent == "red_flag"
             return reply
         # The classifier's suspicion of a warning sign gets the cautious reply, even when a stretch
-        # is named ("can't feel it down there ... been doing child's pose"): tried otherwise, and
-        # real warning signs in the regression sets lost their safety reply.
-        if intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE:
+        # is named ("can't feel it down there ... been doing child's pose"), when the message has a
+        # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
+        # in a stretch ("a pinch in my hip in knee to chest") is answered, not warned about.
+        suspected = intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE
+        if suspected and self.checker.hinted(text):
             return self._caution(named, areas, tags, context)
         # Two stretches side by side ("what's the difference between X and Y?").
         pair = list(named)

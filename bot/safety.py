@@ -54,6 +54,7 @@ class SafetyChecker:
             (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
             for flag in safety.red_flags
         ]
+        self._cues = [(flag, [re.compile(c) for c in flag.cues]) for flag in safety.red_flags]
         negations = sorted(
             {n.lower() for n in safety.negations} | {normalise(n) for n in safety.negations},
             key=len,
@@ -80,6 +81,13 @@ class SafetyChecker:
                     hits.append(Hit(flag, match.group(0)))
                     break
         return sorted(hits, key=lambda h: LEVEL_ORDER[h.flag.level])
+
+    def hinted(self, text: str) -> List[RedFlag]:
+        """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
+        than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
+        decide nothing: they back up the classifier's suspicion of a warning sign."""
+        affirmed = normalise(self._strip_negated(text))
+        return [flag for flag, cues in self._cues if any(c.search(affirmed) for c in cues)]
 
     def _strip_negated(self, text: str) -> str:
         """Drop what a negation covers: from "no"/"without"/... to the end of its clause."""

@@ -185,13 +185,31 @@ def test_huge_message_is_refused_clearly_but_still_safety_checked(dialogue):
 
 def test_classifier_only_warning_gets_caution_first_and_no_steps(dialogue):
     reply = dialogue.respond(
-        Turn("my back is a bit sore after gardening, what can i do", "red_flag", 0.9)
+        Turn("my back is sore since my bike ride, what can i do", "red_flag", 0.9)
     )
+    assert not dialogue.checker.check(reply_text := "my back is sore since my bike ride")
+    assert [f.id for f in dialogue.checker.hinted(reply_text)] == ["after_fall"]
     assert reply.red_flag
     assert reply.messages[0].startswith("Before anything else")
     assert "health professional" in reply.messages[0]
     assert "gentle options are" in reply.messages[1]
     assert not any("1. " in m for m in reply.messages)
+
+
+@pytest.mark.parametrize(
+    "text, opening",
+    [
+        ("my back is a bit sore after gardening, what can i do", "For "),  # stretches for it
+        ("I fell asleep in child's pose last night, is that bad", "Child's Pose"),
+        ("no numbness or tingling, just tight after my long drive", "For "),
+    ],
+)
+def test_classifier_suspicion_without_any_warning_word_is_answered(dialogue, text, opening):
+    """The classifier's red_flag alone is not enough: a word hinting at a warning sign
+    (content/safety.yml cues) must back it, or benign messages get false alarms."""
+    reply = dialogue.respond(Turn(text, "red_flag", 0.95))
+    assert not reply.red_flag, reply.messages
+    assert reply.messages[0].startswith(opening), reply.messages
 
 
 def test_unsure_classifier_red_flag_is_answered_normally(dialogue):
