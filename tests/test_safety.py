@@ -105,3 +105,33 @@ def test_red_flag_beats_a_named_stretch(dialogue, text, intent):
 def test_bladder_loss_gets_emergency_wording(dialogue):
     reply = dialogue.respond(Turn("I can't control my bladder since my back went", "ask_howto"))
     assert "emergency" in reply.messages[0].lower()
+
+
+def _red_flag_texts():
+    data = Path(__file__).parent.parent / "data" / "nlu.yml"
+    for item in yaml.safe_load(data.read_text())["nlu"]:
+        if item.get("intent") == "red_flag":
+            yield from (line.strip()[2:] for line in item["examples"].splitlines() if line.strip())
+    for name in ("red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"):
+        yield from (case["text"] for case in yaml.safe_load((FRESH.parent / name).read_text())["red_flags"])
+
+
+def test_every_known_red_flag_has_a_pattern_or_a_warning_word(checker):
+    """The classifier's suspicion alone only counts with a cue word (bot/dialogue.py): so every red
+    flag we know of (training examples and the regression sets) must have a pattern or a cue."""
+    missed = [t for t in _red_flag_texts() if not checker.check(t) and not checker.hinted(t)]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sitting cross legged with a hand behind my head, twisting, is that right?",
+        "I can't get my bottom down to my heels",
+        "when I pull my knee to my chest I get a pinch in my hip",
+        "no numbness or tingling, just tight",
+        "what's the breathing trick in the twist",
+    ],
+)
+def test_positions_and_mild_aches_have_no_warning_words(checker, text):
+    assert checker.hinted(text) == []
