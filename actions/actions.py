@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.coach import Coach, CoachReply, Session
 from bot.commands import default_commands
 from bot.dialogue import Context, Turn, default_dialogue
+from bot.understanding import Meaning
 
 logger = logging.getLogger(__name__)
 SORRY = (
@@ -66,6 +67,7 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         text=message.get("text") or "",
         intent=intent.get("name") or "",
         confidence=float(intent.get("confidence") or 0.0),
+        meaning=Meaning.from_dict(message.get("meaning")),
     )
 
 

@@ -150,7 +150,9 @@ class Coach:
         text = (turn.text or "").strip()
         command = self.commands.find(text)
         if command is None and engine and engine.active and not self.control.must_stop(text):
-            meant = self.dialogue.understanding.command(text)  # "hang on, the doorbell"
+            if turn.meaning is None:
+                turn = replace(turn, meaning=self.dialogue.understanding.interpret(text))
+            meant = turn.meaning.command  # "hang on, the doorbell"
             command = meant.label if meant else None
 
         # Safety first: a warning sign or pain stops a running routine.

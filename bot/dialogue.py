@@ -14,7 +14,7 @@ from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.matching import Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, default_checker, pain_now
-from bot.understanding import Understanding, default_understanding
+from bot.understanding import Meaning, Understanding, default_understanding
 
 # Intents whose answer is about one stretch.
 STRETCH_TOPICS = (
@@ -135,6 +135,9 @@ class Turn:
     text: str
     intent: str = ""
     confidence: float = 1.0
+    # Worked out by the understanding step with the intent (the Rasa pipeline sends it in the parse
+    # data); when absent, the dialogue works it out itself from the text.
+    meaning: Meaning | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +224,7 @@ class Dialogue:
                 ],
                 context,
             )
+        meaning = turn.meaning or self.understanding.interpret(text)
         found = self.matcher.find(text, ("stretch", "area", "tag", "condition", "need"))
         named = list(dict.fromkeys(f.value for f in found if f.kind == "stretch"))
         areas = [f.value for f in found if f.kind == "area"]
@@ -334,7 +338,7 @@ class Dialogue:
             return Reply(["You're welcome! Anything else about your back stretches?"], context)
         if intent == "help":
             return Reply([self._help()], context)
-        rescue = None if in_stretch else self._advice_match(text, ADVICE_RESCUE_MIN_SCORE)
+        rescue = None if in_stretch else self._advice_match(meaning, ADVICE_RESCUE_MIN_SCORE)
         # A stretch question that may follow up on one ("what are the benefits", "how long do I
         # hold it") stays with the stretch or asks which; only a question that can't be that is
         # answered from the advice.
@@ -381,7 +385,7 @@ class Dialogue:
                     else "ask_howto"
                 )
             else:
-                return self.with_disclaimer(context, [self._advice(text)])
+                return self.with_disclaimer(context, [self._advice(text, meaning)])
 
         # 4. Questions about a stretch.
         if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
@@ -565,10 +569,10 @@ class Dialogue:
         )
         return self.with_disclaimer(new_context, messages)
 
-    def _advice(self, text: str) -> str:
+    def _advice(self, text: str, meaning: Meaning) -> str:
         """The advice topic nearest in meaning to the question (content's example questions), or by
         its keywords when none is near enough."""
-        match = self._advice_match(text)
+        match = self._advice_match(meaning)
         if match:
             return self._advice_topic(match.label)
         lowered = text.lower()
@@ -588,8 +592,8 @@ class Dialogue:
             return self._advice_topic("safety_guidelines")
         return self._advice_topic(best.id)
 
-    def _advice_match(self, text: str, at_least: float = 0.0):
-        match = self.understanding.advice_topic(text)
+    def _advice_match(self, meaning: Meaning, at_least: float = 0.0):
+        match = self.understanding.topic_found(meaning.topic)
         return match if match and match.score >= at_least else None
 
     def _described(self, text: str):

@@ -53,9 +53,12 @@ class PhraseIndex:
 
     def scores(self, text: str) -> Dict[str, float]:
         """The best similarity per label."""
+        return self.scores_vector(embed(text))
+
+    def scores_vector(self, vector: np.ndarray) -> Dict[str, float]:
         if not self.labels:
             return {}
-        sims = self.vectors @ embed(text)
+        sims = self.vectors @ vector
         best: Dict[str, float] = {}
         for label, sim in zip(self.labels, sims, strict=True):
             if sim > best.get(label, -1.0):
@@ -63,7 +66,10 @@ class PhraseIndex:
         return best
 
     def nearest(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
-        scores = self.scores(text)
+        return self.nearest_vector(embed(text), allowed)
+
+    def nearest_vector(self, vector, allowed: Sequence[str] | None = None) -> Match | None:
+        scores = self.scores_vector(vector)
         if allowed is not None:
             scores = {k: v for k, v in scores.items() if k in allowed}
         if not scores:
@@ -71,6 +77,41 @@ class PhraseIndex:
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         return Match(ranked[0][0], ranked[0][1], runner_up)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What a message means beyond its intent, worked out once per message (in the Rasa pipeline,
+    components/meaning.py, and passed to the action server in the parse data; or here when the core
+    runs alone): the advice topic nearest in meaning, and the routine command meant, if any."""
+
+    topic: Match | None = None  # the nearest advice topic, whatever its score
+    command: Match | None = None  # the routine command meant (None: not a command)
+
+    def to_dict(self) -> Dict:
+        def pack(match):
+            return (
+                [match.label, round(match.score, 4), round(match.runner_up, 4)] if match else None
+            )
+
+        return {"topic": pack(self.topic), "command": pack(self.command)}
+
+    @classmethod
+    def from_dict(cls, data) -> Meaning | None:
+        """The meaning sent in parse data; None when it is missing or malformed."""
+
+        def unpack(value):
+            if value is None:
+                return None
+            label, score, runner_up = value
+            return Match(str(label), float(score), float(runner_up))
+
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(unpack(data.get("topic")), unpack(data.get("command")))
+        except (TypeError, ValueError):
+            return None
 
 
 class Understanding:
@@ -83,12 +124,21 @@ class Understanding:
         )
         self.commands = CommandModel(catalogue)
 
+    def interpret(self, text: str, vector: np.ndarray | None = None) -> Meaning:
+        """The message's meaning from its sentence vector (encoded here when not given)."""
+        vector = embed(text) if vector is None else np.asarray(vector, dtype=np.float32)
+        return Meaning(self.topics.nearest_vector(vector), self.commands.predict_vector(vector))
+
     def command(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
         """The routine command meant, by meaning, among `allowed` (default: all), or None."""
         return self.commands.predict(text, allowed)
 
     def advice_topic(self, text: str) -> Match | None:
-        match = self.topics.nearest(text)
+        return self.topic_found(self.topics.nearest(text))
+
+    @staticmethod
+    def topic_found(match: Match | None) -> Match | None:
+        """The nearest advice topic when it is near enough to answer from."""
         return match if match and match.score >= TOPIC_MIN_SCORE else None
 
 
@@ -111,11 +161,17 @@ class CommandModel:
         self.labels = list(self.model.classes_)
 
     def probabilities(self, text: str) -> Dict[str, float]:
-        probs = self.model.predict_proba(embed(text).reshape(1, -1))[0]
+        return self.probabilities_vector(embed(text))
+
+    def probabilities_vector(self, vector: np.ndarray) -> Dict[str, float]:
+        probs = self.model.predict_proba(np.asarray(vector).reshape(1, -1))[0]
         return dict(zip(self.labels, (float(p) for p in probs), strict=True))
 
     def predict(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
-        probs = self.probabilities(text)
+        return self.predict_vector(embed(text), allowed)
+
+    def predict_vector(self, vector, allowed: Sequence[str] | None = None) -> Match | None:
+        probs = self.probabilities_vector(vector)
         ranked = sorted(
             (
                 (k, v)

@@ -13,6 +13,8 @@ from bot import settings
 from bot.embedding import default_encoder
 from components.base import ContentComponent
 
+SENTENCE_VECTOR = "sentence_vector"
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
 class SentenceEmbeddingFeaturizer(ContentComponent):
@@ -39,15 +41,18 @@ class SentenceEmbeddingFeaturizer(ContentComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        self._featurize([m for m in messages if m.get(TEXT) is not None])
+        self._featurize([m for m in messages if m.get(TEXT) is not None], keep=True)
         return messages
 
-    def _featurize(self, messages: List[Message]) -> None:
+    def _featurize(self, messages: List[Message], keep: bool = False) -> None:
         if not messages:
             return
         texts = [(m.get(TEXT) or "")[: settings.MAX_MESSAGE_CHARS] for m in messages]
-        vectors = self.encoder.encode(texts) * float(self.config["scale"])
-        for message, vector in zip(messages, vectors, strict=True):
+        units = self.encoder.encode(texts)
+        vectors = units * float(self.config["scale"])
+        for message, unit, vector in zip(messages, units, vectors, strict=True):
+            if keep:  # the unit vector, for MeaningExtractor (not part of the parse data)
+                message.set(SENTENCE_VECTOR, unit)
             message.add_features(
                 Features(
                     np.asarray([vector]),

@@ -271,3 +271,14 @@ def test_timer_call_backs_send_the_timer_only_when_the_step_changes(monkeypatch)
     tick = ActionRoutineEvent(), tracker(None, "EXTERNAL_routine_tick", {"routine": holding})
     assert run(*tick)[0] == ["Halfway."]
     assert timers(*tick) == []  # same step: the display counts down by itself
+
+
+def test_the_meaning_in_the_parse_data_reaches_the_dialogue():
+    from actions.actions import turn_from_tracker
+    from bot.understanding import Match
+
+    t = tracker("is foam rolling any good?", "general_advice")
+    t.latest_message["meaning"] = {"topic": ["foam_rolling", 0.93, 0.44], "command": None}
+    assert turn_from_tracker(t).meaning.topic == Match("foam_rolling", 0.93, 0.44)
+    t.latest_message["meaning"] = "garbage"
+    assert turn_from_tracker(t).meaning is None  # then the dialogue works it out itself

@@ -284,3 +284,38 @@ def test_the_one_picked_from_what_was_just_offered(dialogue):
     assert "standing_back_extension" in offer.context.offered
     picked = dialogue.respond(Turn("the standing one, how?", "ask_howto", 0.9), offer.context)
     assert picked.messages[0].startswith("Standing Back Extension:")
+
+
+def test_the_pipelines_meaning_is_used_without_encoding_the_message_again(dialogue, monkeypatch):
+    """The Rasa pipeline works out the meaning once (components/meaning.py) and sends it in the
+    parse data; the dialogue then answers from it and never runs the sentence model itself."""
+    import bot.understanding as understanding
+    from bot.understanding import Match, Meaning
+
+    def no_encoding(text):
+        raise AssertionError(f"encoded again: {text!r}")
+
+    monkeypatch.setattr(understanding, "embed", no_encoding)
+    meaning = Meaning(topic=Match("foam_rolling", 0.93, 0.44))
+    reply = dialogue.respond(Turn("is foam rolling any good?", "general_advice", 0.97, meaning))
+    assert "foam" in reply.messages[0].lower()
+    # The same words with another meaning get another answer: the meaning given is what counts.
+    meaning = Meaning(topic=Match("clothing_hydration", 0.93, 0.44))
+    reply = dialogue.respond(Turn("is foam rolling any good?", "general_advice", 0.97, meaning))
+    assert "foam" not in reply.messages[0].lower()
+
+
+@pytest.mark.parametrize(
+    "data", [None, "x", {"topic": "nonsense"}, {"topic": [1]}, {"command": ["a", "b", "c"]}]
+)
+def test_a_malformed_meaning_in_parse_data_is_ignored(data):
+    from bot.understanding import Meaning
+
+    assert Meaning.from_dict(data) is None
+
+
+def test_meaning_survives_the_trip_through_parse_data():
+    from bot.understanding import Match, Meaning
+
+    meaning = Meaning(Match("foam_rolling", 0.9, 0.4), Match("pause", 0.7, 0.1))
+    assert Meaning.from_dict(meaning.to_dict()) == meaning

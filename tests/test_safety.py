@@ -113,7 +113,9 @@ def _red_flag_texts():
         if item.get("intent") == "red_flag":
             yield from (line.strip()[2:] for line in item["examples"].splitlines() if line.strip())
     for name in ("red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"):
-        yield from (case["text"] for case in yaml.safe_load((FRESH.parent / name).read_text())["red_flags"])
+        yield from (
+            case["text"] for case in yaml.safe_load((FRESH.parent / name).read_text())["red_flags"]
+        )
 
 
 def test_every_known_red_flag_has_a_pattern_or_a_warning_word(checker):
