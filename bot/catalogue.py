@@ -176,6 +176,8 @@ class Routine(_Model):
     sets: List[int] | None = None
     static_hold_seconds: List[float] | None = None
     dynamic_reps: List[int] | None = None
+    # Started when someone asks to start stretching without saying which ("start stretching").
+    default: bool = False
     source: Text
 
     _ranges = validator("minutes", "sets", "static_hold_seconds", "dynamic_reps", allow_reuse=True)(
@@ -307,6 +309,11 @@ class Catalogue(_Model):
     def by_name(self) -> List[Stretch]:
         return sorted(self.stretches.values(), key=lambda s: s.name)
 
+    @property
+    def default_routine(self) -> Routine | None:
+        """The routine marked `default: true` in content/routines.yml (at most one is)."""
+        return next((r for r in self.routines.values() if r.default), None)
+
 
 def _read_yaml(path: Path):
     try:
@@ -356,6 +363,9 @@ def load_catalogue(content_dir: Path | None = None) -> Catalogue:
                     f"{routines_path}: field 'routines.{index}.items': unknown stretch {item.stretch!r}"
                 )
         routines[routine.id] = routine
+    defaults = [r.id for r in routines.values() if r.default]
+    if len(defaults) > 1:
+        raise ContentError(f"{routines_path}: only one routine can be the default, not {defaults}")
 
     safety = _parse(Safety, _read_yaml(root / "safety.yml"), root / "safety.yml")
     advice_path = root / "advice.yml"

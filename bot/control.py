@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import List
 
 from bot.catalogue import Catalogue
-from bot.routine import RUNNING, RoutineEngine, status_text
+from bot.routine import PAUSED, RUNNING, RoutineEngine, status_text
 from bot.safety import SafetyChecker, pain_now
 
 STOPPED_FOR_SAFETY = "I've stopped the routine. Come back to it only once you feel fine."
@@ -67,7 +67,10 @@ class RoutineControl:
             return Control([engine.time_left_text(now)], moved=False)
         if name == "status":
             return Control([status_text(engine, self.catalogue, now)], moved=False)
-        if name == "resume" and engine.status == RUNNING and engine.phase.kind == "intro":
+        setting_up = engine.status in (RUNNING, PAUSED) and engine.phase.kind == "intro"
+        if name == "next" and setting_up:
+            name = "skip"  # "next" while a stretch is introduced means the next stretch
+        elif name == "resume" and setting_up and engine.status == RUNNING:
             name = "next"  # "ready" while the stretch is being set up: start the hold now
         out = getattr(engine, name)(now)
         return Control(list(out.messages), out.next_deadline)

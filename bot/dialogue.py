@@ -60,12 +60,15 @@ MISREAD_ROUTINE_INTENTS = (
 # starting it.
 SHOW_WORDS = re.compile(
     r"\b(show|list|see|describe|explain|what'?s in|what is in|tell me about|what does|"
-    r"what do|which|what|how long is|how many)\b"
+    r"what do|which|what|how long is|how many|wh?at'?s|wot'?s?|whats)\b"
 )
 START_WORDS = re.compile(
     r"\b(start|begin|let'?s|guide me|coach me|take me|lead me|walk me|go through|"
     r"(want|like|going|ready) to do|do (the|a|my|some|it|this|that))\b"
 )
+# "Start stretching": no routine asked for, just to begin; the default routine starts. ("Let's do a
+# routine" and "guide me through some stretches" ask which one instead.)
+JUST_START = re.compile(r"\b(start|begin|let'?s( get| go)?|ready to)\b( \w+){0,2} stretch(ing)?\b")
 # "Guide me through some stretches" asks for a routine too.
 GUIDE_ME = re.compile(
     r"\b(guide|walk|take|coach|lead|talk) me through (some|a few|a bit of|my|the|a|your)? ?"
@@ -301,10 +304,16 @@ class Dialogue:
         asks_routine = self._asks_for_routine(lowered)
         if asks_routine and not named and intent in MISREAD_ROUTINE_INTENTS:
             intent = "recommend"  # "begin daly rutine": the routine words tell more than the guess
+        if asks_routine and intent == "deny" and START_WORDS.search(lowered):
+            intent = "recommend"  # "nah, the daily one instead, start it"
         if asks_routine == "minutes" and intent == "general_advice":
             asks_routine = None  # "is 5 minutes a day better than an hour a week?" is advice
         if asks_routine and intent in ROUTINE_INTENTS:
             routine = choose_routine(text, self.catalogue, self.matcher)
+            later = LATER_WORDS.search(lowered)
+            asking = SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later
+            if not routine and JUST_START.search(lowered) and not asking:
+                routine = self.catalogue.default_routine  # "start stretching with me"
             if routine:
                 body = answers.routine_text(routine, self.catalogue)
             else:
@@ -315,8 +324,6 @@ class Dialogue:
                 )
             reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
             reply.routine_request, reply.routine = True, routine
-            later = LATER_WORDS.search(lowered)
-            asking = SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later
             reply.start = bool(START_WORDS.search(lowered) and not later) or not asking
             if SERIOUS_CONDITIONS & set(conditions) or SEVERE_WORDS.search(lowered):
                 # Check first, then only if cleared: shown and offered, never started at once.

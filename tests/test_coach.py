@@ -138,7 +138,8 @@ def test_pause_keeps_the_remaining_time_and_never_advances(chat):
 @pytest.mark.parametrize(
     "command, first_words",
     [
-        ("next", "Hold for 60 seconds."),
+        ("next", "Stretch 2 of 5: Cat-Cow."),  # while a stretch is introduced: the next stretch
+        ("ready", "Hold for 60 seconds."),  # "ready" starts the hold of this one
         ("skip", "Stretch 2 of 5: Cat-Cow."),
         ("skip this one", "Stretch 2 of 5: Cat-Cow."),
         ("repeat", "Stretch 1 of 5: Child's Pose."),

@@ -319,3 +319,15 @@ def test_meaning_survives_the_trip_through_parse_data():
 
     meaning = Meaning(Match("foam_rolling", 0.9, 0.4), Match("pause", 0.7, 0.1))
     assert Meaning.from_dict(meaning.to_dict()) == meaning
+
+
+@pytest.mark.parametrize("text", ["start stretching", "let's start stretching with me"])
+def test_just_starting_to_stretch_starts_the_default_routine(dialogue, text):
+    reply = dialogue.respond(Turn(text, "recommend", 0.9))
+    assert reply.start and reply.routine.id == "basic_daily"  # content/routines.yml default
+
+
+@pytest.mark.parametrize("text", ["wats in the full rutine", "whats in the daily one"])
+def test_a_misspelt_question_about_a_routine_only_shows_it(dialogue, text):
+    reply = dialogue.respond(Turn(text, "recommend", 0.9))
+    assert reply.routine and not reply.start
