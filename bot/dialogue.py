@@ -170,6 +170,30 @@ class Reply:
     needs_clearance: bool = False  # a professional should clear the user before they start
 
 
+# A detailed question about a stretch gets the sentence of its content that answers it first
+# (bot/understanding.py finds it by meaning; a word of the question must be in it too).
+DETAIL_TOPICS = ("ask_howto", "ask_mistakes", "ask_modification", "ask_dosage")
+DETAIL_LABELS = {
+    "tip": "Tip: ",
+    "mistake": "A common mistake is ",
+    "easier": "To make it easier: ",
+    "harder": "To go further: ",
+    "knees": "For sore knees: ",
+    "wrists": "For sore wrists: ",
+}
+DETAIL_STOP = set(
+    "how what when where which why who should could would can does do did the and for with this "
+    "that stretch stretches stretching exercise pose one way long hold many often rep reps times "
+    "right wrong correct doing mistake mistakes steps step instructions benefit benefits good okay "
+    "fine about into from your you my me there then them they is are was its it's i'm have has need "
+    "want tell please make get going do it in on of to a an or be if so at up i".split()
+)
+
+
+def _words(text: str) -> List[str]:
+    return re.findall(r"[a-z']{3,}", text.lower())
+
+
 class Dialogue:
     def __init__(
         self,
@@ -413,6 +437,8 @@ class Dialogue:
             self._about(self.catalogue.stretch(s), topic, lowered, conditions, needs)
             for s in stretches[:3]
         ]
+        lead = self._detail(stretches[0], topic, meaning, lowered)
+        messages[:0] = [lead] if lead else []
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(context, stretch=stretches[0], pending_topic=None)
@@ -492,6 +518,28 @@ class Dialogue:
             replace(context, pending_topic=None),
             red_flag=True,
         )
+
+    def _detail(self, stretch_id, topic, meaning: Meaning, lowered: str) -> str | None:
+        """The one sentence of the stretch's content that answers a detailed question ("do my hips
+        stay up?", "knees locked or bent?"), said first (the full answer follows), when it is near
+        the question in meaning and shares a word with it."""
+        found = meaning.detail(stretch_id)
+        if topic not in DETAIL_TOPICS or not found:
+            return None
+        facts = self.understanding.facts.get(stretch_id, [])
+        if not 0 <= found.index < len(facts):
+            return None
+        part, sentence = facts[found.index]
+        stretch = self.catalogue.stretch(stretch_id)
+        own = {w for name in [stretch.name, *stretch.aliases] for w in _words(name)}
+        asked = {w[:4] for w in _words(lowered) if w not in own and w not in DETAIL_STOP}
+        if not asked & {w[:4] for w in _words(sentence)}:
+            return None
+        label = DETAIL_LABELS.get(part.split(":")[0], "")
+        if part.startswith("variant:"):
+            label = part.split(":", 1)[1] + ": "
+        text = label + (sentence[0].lower() + sentence[1:] if label else sentence)
+        return f"{stretch.name}: {text}"
 
     def _about(self, stretch, topic, lowered, conditions, needs) -> str:
         if topic == "ask_howto":

@@ -29,6 +29,10 @@ TOPIC_MIN_SCORE = 0.45  # an advice topic is answered from this similarity up
 # below it nothing is done. Set on tests/data/eval/voice_dev.yml (typed), never on voice_final.yml.
 COMMAND_MIN_PROBABILITY = 0.5
 NOT_A_COMMAND = "none"
+# A sentence of a stretch's own content (a step, tip, mistake, caution, change...) that answers a
+# detailed question ("do my hips stay up?") is passed on from this similarity up; the dialogue adds it
+# when a word of the question is in it too. Set on the dev part of the blind set.
+DETAIL_MIN_SCORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,28 @@ class PhraseIndex:
         return Match(ranked[0][0], ranked[0][1], runner_up)
 
 
+def stretch_facts(stretch) -> List[Tuple[str, str]]:
+    """Every sentence of a stretch's content with the part it comes from, in a fixed order (the
+    index of a sentence here is how the parse data refers to it)."""
+    mods = stretch.modifications
+    facts = [("step", s) for s in stretch.steps]
+    facts += [("tip", s) for s in stretch.tips] + [("mistake", s) for s in stretch.mistakes]
+    facts += [("caution", s) for s in stretch.cautions]
+    for need in ("easier", "harder", "knees", "wrists"):
+        facts += [(need, s) for s in getattr(mods, need) or []]
+    facts += [("benefit", s) for s in stretch.benefits]
+    facts += [("back_pain", stretch.back_pain)] if stretch.back_pain else []
+    facts += [(f"variant:{v.name}", s) for v in stretch.variants for s in v.steps]
+    return facts
+
+
+@dataclass(frozen=True)
+class Detail:
+    stretch: str
+    index: int  # into stretch_facts(stretch)
+    score: float
+
+
 @dataclass(frozen=True)
 class Meaning:
     """What a message means beyond its intent, worked out once per message (in the Rasa pipeline,
@@ -87,6 +113,10 @@ class Meaning:
 
     topic: Match | None = None  # the nearest advice topic, whatever its score
     command: Match | None = None  # the routine command meant (None: not a command)
+    details: Tuple[Detail, ...] = ()  # per stretch, its sentence nearest the message (if near)
+
+    def detail(self, stretch_id: str) -> Detail | None:
+        return next((d for d in self.details if d.stretch == stretch_id), None)
 
     def to_dict(self) -> Dict:
         def pack(match):
@@ -94,7 +124,8 @@ class Meaning:
                 [match.label, round(match.score, 4), round(match.runner_up, 4)] if match else None
             )
 
-        return {"topic": pack(self.topic), "command": pack(self.command)}
+        details = [[d.stretch, d.index, round(d.score, 4)] for d in self.details]
+        return {"topic": pack(self.topic), "command": pack(self.command), "details": details}
 
     @classmethod
     def from_dict(cls, data) -> Meaning | None:
@@ -109,7 +140,10 @@ class Meaning:
         if not isinstance(data, dict):
             return None
         try:
-            return cls(unpack(data.get("topic")), unpack(data.get("command")))
+            details = tuple(
+                Detail(str(s), int(i), float(score)) for s, i, score in data.get("details") or ()
+            )
+            return cls(unpack(data.get("topic")), unpack(data.get("command")), details)
         except (TypeError, ValueError):
             return None
 
@@ -123,11 +157,28 @@ class Understanding:
             for text in [topic.title, *topic.questions]
         )
         self.commands = CommandModel(catalogue)
+        self.facts = {s.id: stretch_facts(s) for s in catalogue.stretches.values()}
+        self._fact_vectors = {
+            sid: _encode_cached([text for _, text in facts]) for sid, facts in self.facts.items()
+        }
 
     def interpret(self, text: str, vector: np.ndarray | None = None) -> Meaning:
         """The message's meaning from its sentence vector (encoded here when not given)."""
         vector = embed(text) if vector is None else np.asarray(vector, dtype=np.float32)
-        return Meaning(self.topics.nearest_vector(vector), self.commands.predict_vector(vector))
+        return Meaning(
+            self.topics.nearest_vector(vector),
+            self.commands.predict_vector(vector),
+            self.details(vector),
+        )
+
+    def details(self, vector: np.ndarray) -> Tuple[Detail, ...]:
+        found = []
+        for stretch_id, vectors in self._fact_vectors.items():
+            sims = vectors @ vector
+            best = int(np.argmax(sims))
+            if sims[best] >= DETAIL_MIN_SCORE:
+                found.append(Detail(stretch_id, best, float(sims[best])))
+        return tuple(found)
 
     def command(self, text: str, allowed: Sequence[str] | None = None) -> Match | None:
         """The routine command meant, by meaning, among `allowed` (default: all), or None."""

@@ -331,3 +331,27 @@ def test_just_starting_to_stretch_starts_the_default_routine(dialogue, text):
 def test_a_misspelt_question_about_a_routine_only_shows_it(dialogue, text):
     reply = dialogue.respond(Turn(text, "recommend", 0.9))
     assert reply.routine and not reply.start
+
+
+@pytest.mark.parametrize(
+    "text, intent, first",
+    [
+        ("thread the needle, do my hips stay up?", "ask_howto", "Keep your hips lifted"),
+        ("standing back extension - knees locked or bent?", "ask_howto", "without locking"),
+        ("seated thoracic twist - what's the breathing trick?", "ask_howto", "each exhale"),
+        ("should i look over my shoulder in the seated spinal twist?", "ask_howto", "neck is"),
+    ],
+)
+def test_a_detailed_question_gets_the_sentence_that_answers_it_first(dialogue, text, intent, first):
+    reply = dialogue.respond(Turn(text, intent, 0.9))
+    assert first in reply.messages[0]
+    assert "1. " in reply.messages[1]  # then the whole how-to
+
+
+@pytest.mark.parametrize(
+    "text, intent", [("knee to chest mistakes", "ask_mistakes"), ("cat cow how", "ask_howto")]
+)
+def test_a_plain_question_about_a_stretch_gets_no_detail_first(dialogue, text, intent):
+    reply = dialogue.respond(Turn(text, intent, 0.9))
+    assert reply.messages[0].split(":")[0] in ("Common mistakes with Knee-to-Chest", "Cat-Cow")
+    assert len([m for m in reply.messages if "quick note" not in m]) == 1
