@@ -330,7 +330,9 @@ class Dialogue:
             intent = "recommend"  # "begin daly rutine": the routine words tell more than the guess
         if asks_routine and intent == "deny" and START_WORDS.search(lowered):
             intent = "recommend"  # "nah, the daily one instead, start it"
-        if asks_routine == "minutes" and intent == "general_advice":
+        if asks_routine == "minutes" and (
+            intent == "general_advice" or QUESTION_WORDS.search(lowered)
+        ):
             asks_routine = None  # "is 5 minutes a day better than an hour a week?" is advice
         if asks_routine and intent in ROUTINE_INTENTS:
             routine = choose_routine(text, self.catalogue, self.matcher)
@@ -373,7 +375,7 @@ class Dialogue:
         # A stretch question that may follow up on one ("what are the benefits", "how long do I
         # hold it") stays with the stretch or asks which; only a question that can't be that is
         # answered from the advice.
-        follow_up = bool(context.stretch or REFERS_BACK.search(lowered))
+        follow_up = bool(context.stretch)  # with nothing said before, "is massage worth it?"
         if rescue and intent in STRETCH_TOPICS and not follow_up:
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
         if rescue and intent in ("out_of_scope", "help"):

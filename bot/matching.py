@@ -56,10 +56,16 @@ class Found:
     score: float = 1.0
 
 
+# Forms and common misspellings of "stretch", one word for one word ("side streching" is the side
+# stretch), so names match whichever form is typed.
+_STRETCH_FORMS = re.compile(r"\b(stretch(es|ing|s)?|stre?tc?hing|strech(es|ing)?|strecth\w*|stetch\w*)\b")
+
+
 def _fold(text: str) -> str:
     """Normalise for matching: lower case, no apostrophes, other punctuation as spaces."""
     text = text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
     text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = _STRETCH_FORMS.sub("stretch", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

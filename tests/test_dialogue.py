@@ -355,3 +355,21 @@ def test_a_plain_question_about_a_stretch_gets_no_detail_first(dialogue, text, i
     reply = dialogue.respond(Turn(text, intent, 0.9))
     assert reply.messages[0].split(":")[0] in ("Common mistakes with Knee-to-Chest", "Cat-Cow")
     assert len([m for m in reply.messages if "quick note" not in m]) == 1
+
+
+def test_an_advice_question_with_it_and_nothing_said_before_is_answered(dialogue):
+    """"Is massage worth it?" has no stretch to refer back to: the advice answers it."""
+    reply = dialogue.respond(Turn("is massage worth it for back tension", "ask_benefits", 0.6))
+    assert "massage" in reply.messages[0].lower()
+
+
+def test_a_question_about_minutes_a_day_is_advice_not_a_routine(dialogue):
+    reply = dialogue.respond(
+        Turn("is 5 minutes every day better than an hour once a week", "recommend", 0.6)
+    )
+    assert not reply.routine_request
+
+
+def test_stretching_misspelt_after_a_name_still_names_it(dialogue):
+    reply = dialogue.respond(Turn("side streching how long each side", "ask_dosage", 0.9))
+    assert reply.messages[0].startswith("Side Stretch")
