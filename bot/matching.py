@@ -58,7 +58,9 @@ class Found:
 
 # Forms and common misspellings of "stretch", one word for one word ("side streching" is the side
 # stretch), so names match whichever form is typed.
-_STRETCH_FORMS = re.compile(r"\b(stretch(es|ing|s)?|stre?tc?hing|strech(es|ing)?|strecth\w*|stetch\w*)\b")
+_STRETCH_FORMS = re.compile(
+    r"\b(stretch(es|ing|s)?|stre?tc?hing|strech(es|ing)?|strecth\w*|stetch\w*)\b"
+)
 
 
 def _fold(text: str) -> str:

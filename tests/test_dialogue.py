@@ -358,7 +358,7 @@ def test_a_plain_question_about_a_stretch_gets_no_detail_first(dialogue, text, i
 
 
 def test_an_advice_question_with_it_and_nothing_said_before_is_answered(dialogue):
-    """"Is massage worth it?" has no stretch to refer back to: the advice answers it."""
+    """ "Is massage worth it?" has no stretch to refer back to: the advice answers it."""
     reply = dialogue.respond(Turn("is massage worth it for back tension", "ask_benefits", 0.6))
     assert "massage" in reply.messages[0].lower()
 
