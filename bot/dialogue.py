@@ -100,6 +100,10 @@ NEEDS_DOMAIN = (*STRETCH_TOPICS, "recommend", "general_advice", "list_stretches"
 # (0.7 was tried: fewer false alarms on the blind dev set, but real warning signs in the regression
 # sets, such as a tumble off a ladder, scored 0.5-0.7 and lost their safety reply.)
 RED_FLAG_MIN_CONFIDENCE = 0.5
+# ...when a word hints at a warning sign (content/safety.yml cues); from this confidence up, even
+# without one. (Set after the final part of the blind set showed a warning sign, in words no cue
+# had, that the classifier was sure of, 1.0; the false alarms without cues scored at most 0.97.)
+RED_FLAG_SURE = 0.99
 # A follow-up with no words of its own ("what's the method?") refers to the current stretch only
 # when the classifier is at least this sure of the topic.
 FOLLOW_UP_MIN_CONFIDENCE = 0.5
@@ -286,7 +290,8 @@ class Dialogue:
         # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
         # in a stretch ("a pinch in my hip in knee to chest") is answered, not warned about.
         suspected = intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE
-        if suspected and self.checker.hinted(text):
+        sure = intent == "red_flag" and turn.confidence >= RED_FLAG_SURE
+        if sure or (suspected and self.checker.hinted(text)):
             return self._caution(named, areas, tags, context)
         # Two stretches side by side ("what's the difference between X and Y?").
         pair = list(named)

@@ -15,12 +15,11 @@ from bench.chat_eval import evaluate
 
 pytestmark = pytest.mark.server
 
-# Measured 2026-12-02: dev 215/252 (85.3%), final 132/170 (77.6%); conversations' turns dev 67/83
-# (80.7%), final 43/54 (79.6%); false red-flag replies dev 7/226, final 9/153 (the classifier's
-# suspicion keeps its cautious reply: every real warning sign in the regression sets needs it).
+# Measured 2026-12-02 (second session): dev 234/252 (92.9%), final 137/170 (80.6%); conversations'
+# turns dev 77/83 (92.8%), final 48/54 (88.9%); false red-flag replies dev 1/226, final 4/153.
 FLOORS = {
-    "dev": {"chat": 0.84, "turns": 0.78, "false_alarms": 7},
-    "final": {"chat": 0.76, "turns": 0.76, "false_alarms": 9},
+    "dev": {"chat": 0.92, "turns": 0.92, "false_alarms": 1},
+    "final": {"chat": 0.80, "turns": 0.88, "false_alarms": 4},
 }
 
 

@@ -373,3 +373,8 @@ def test_a_question_about_minutes_a_day_is_advice_not_a_routine(dialogue):
 def test_stretching_misspelt_after_a_name_still_names_it(dialogue):
     reply = dialogue.respond(Turn("side streching how long each side", "ask_dosage", 0.9))
     assert reply.messages[0].startswith("Side Stretch")
+
+
+def test_a_classifier_that_is_sure_of_a_warning_sign_needs_no_cue_word(dialogue):
+    reply = dialogue.respond(Turn("will my back ever be normal again, honestly", "red_flag", 1.0))
+    assert reply.red_flag and reply.messages[0].startswith("Before anything else")
