@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ReminderCancelled, ReminderScheduled, SlotSet
@@ -21,6 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.coach import Coach, CoachReply, Session
 from bot.commands import default_commands
 from bot.dialogue import Context, Turn, default_dialogue
+from bot.matching import ENTITY_KINDS, Found
 from bot.understanding import Meaning
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,35 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         intent=intent.get("name") or "",
         confidence=float(intent.get("confidence") or 0.0),
         meaning=Meaning.from_dict(message.get("meaning")),
+        entities=entities_from_parse(message),
     )
+
+
+def entities_from_parse(message: Dict[str, Any]) -> Tuple[Found, ...] | None:
+    """The content mentions the pipeline found (StretchEntityExtractor), when the parse data comes
+    from the whole pipeline (it carries the meaning too); None otherwise, and then the dialogue
+    finds them itself."""
+    entities = message.get("entities")
+    if "meaning" not in message or not isinstance(entities, list):
+        return None
+    try:
+        return tuple(
+            Found(
+                str(e["entity"]),
+                str(e["value"]),
+                int(e.get("start") or 0),
+                int(e.get("end") or 0),
+                "",
+                str(e.get("match") or "exact"),
+                float(e.get("confidence_entity") or 1.0),
+            )
+            for e in entities
+            if isinstance(e, dict)
+            and e.get("extractor") == "StretchEntityExtractor"
+            and e.get("entity") in ENTITY_KINDS
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def context_from_tracker(tracker: Tracker) -> Context:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import List
+from typing import List, Tuple
 
 from bot import answers, settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
-from bot.matching import Matcher, default_matcher
+from bot.matching import ENTITY_KINDS, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, default_checker, pain_now
 from bot.understanding import Meaning, Understanding, default_understanding
@@ -145,6 +145,9 @@ class Turn:
     # Worked out by the understanding step with the intent (the Rasa pipeline sends it in the parse
     # data); when absent, the dialogue works it out itself from the text.
     meaning: Meaning | None = None
+    # The stretches, areas, situations, conditions and needs the pipeline found (its
+    # StretchEntityExtractor runs the same matcher); None: the dialogue finds them itself.
+    entities: Tuple[Found, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -256,7 +259,9 @@ class Dialogue:
                 context,
             )
         meaning = turn.meaning or self.understanding.interpret(text)
-        found = self.matcher.find(text, ("stretch", "area", "tag", "condition", "need"))
+        found = [f for f in (turn.entities or ()) if f.how != "description"]
+        if turn.entities is None:
+            found = self.matcher.find(text, ENTITY_KINDS)
         named = list(dict.fromkeys(f.value for f in found if f.kind == "stretch"))
         areas = [f.value for f in found if f.kind == "area"]
         tags = [f.value for f in found if f.kind == "tag"]

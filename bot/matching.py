@@ -43,6 +43,10 @@ NAME_WORD_BONUS = 0.3
 SAID_COVERAGE_WEIGHT = 0.85
 
 
+# What the matcher finds in a message (Rasa's entities of the same names).
+ENTITY_KINDS = ("stretch", "area", "tag", "condition", "need")
+
+
 @dataclass(frozen=True)
 class Found:
     """A recognised mention. `kind` is stretch, area, tag, condition or need; `how` says how it matched."""

@@ -7,10 +7,10 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import settings
-from bot.matching import char_span, default_matcher
+from bot.matching import ENTITY_KINDS, char_span, default_matcher
 from components.base import ContentComponent
 
-KINDS = ("stretch", "area", "tag", "condition", "need")
+KINDS = ENTITY_KINDS
 # A description ("the one where you lie on your belly") is only looked for when the message is
 # about a stretch; for recommendations it would pick a stretch the user did not ask about.
 DESCRIPTION_INTENTS = ("inform", "ask_howto", "ask_muscles", "affirm")

@@ -282,3 +282,20 @@ def test_the_meaning_in_the_parse_data_reaches_the_dialogue():
     assert turn_from_tracker(t).meaning.topic == Match("foam_rolling", 0.93, 0.44)
     t.latest_message["meaning"] = "garbage"
     assert turn_from_tracker(t).meaning is None  # then the dialogue works it out itself
+
+
+def test_the_pipelines_entities_reach_the_dialogue_when_the_parse_is_whole():
+    from actions.actions import turn_from_tracker
+
+    t = tracker("how do I do cat cow", "ask_howto")
+    t.latest_message["entities"] = [
+        {"entity": "stretch", "value": "cat_cow", "start": 12, "end": 19,
+         "extractor": "StretchEntityExtractor", "match": "exact"},
+        {"entity": "red_flag", "value": "x", "extractor": "RedFlagDetector"},
+    ]  # fmt: skip
+    assert turn_from_tracker(t).entities is None  # no meaning: not the whole pipeline's parse
+    t.latest_message["meaning"] = {"topic": None, "command": None}
+    [found] = turn_from_tracker(t).entities
+    assert (found.kind, found.value) == ("stretch", "cat_cow")
+    t.latest_message["entities"] = []
+    assert turn_from_tracker(t).entities == ()  # the pipeline found nothing: nothing is named
