@@ -226,7 +226,10 @@ def _no_floor_answer(stretch, catalogue) -> str:
     if chair:
         return f"{stretch.name} has a {chair[0].name.lower()}:\n" + numbered(chair[0].steps)
     options = [s.name for s in catalogue.by_name() if not s.uses_floor and s.id != stretch.id]
-    return f"{stretch.name} is done on the floor. Without getting down, try: {', '.join(options)}."
+    return (
+        f"{stretch.name} is done on the floor, and I have no chair version of it. In a chair or "
+        f"standing, without getting down, try: {', '.join(options)}."
+    )
 
 
 def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:

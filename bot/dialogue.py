@@ -177,6 +177,8 @@ class Reply:
     needs_clearance: bool = False  # a professional should clear the user before they start
 
 
+# Intents a follow-up about the current stretch may be misread as.
+FOLLOW_UP_INTENTS = ("out_of_scope", "inform", "recommend", "general_advice", "help", "deny")
 # A detailed question about a stretch gets the sentence of its content that answers it first
 # (bot/understanding.py finds it by meaning; a word of the question must be in it too).
 DETAIL_TOPICS = ("ask_howto", "ask_mistakes", "ask_modification", "ask_dosage")
@@ -325,6 +327,12 @@ class Dialogue:
             )
             if not (follow_up and intent in STRETCH_TOPICS) and not described:
                 intent = "out_of_scope"
+        follows = context.stretch and not named and not described and intent in FOLLOW_UP_INTENTS
+        if follows and self._detail(context.stretch, "ask_howto", meaning, lowered):
+            # Said about the stretch being talked about, in words of its own content ("I can't get
+            # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
+            named = [context.stretch]
+            intent = "ask_modification" if needs else "ask_howto"
         if intent in (*STRETCH_TOPICS, "inform", "affirm") and not named:
             # "how do I do it" is a follow-up, unless there is nothing to follow up on or the
             # user is plainly describing one ("the one where you ...").

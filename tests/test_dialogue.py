@@ -378,3 +378,15 @@ def test_stretching_misspelt_after_a_name_still_names_it(dialogue):
 def test_a_classifier_that_is_sure_of_a_warning_sign_needs_no_cue_word(dialogue):
     reply = dialogue.respond(Turn("will my back ever be normal again, honestly", "red_flag", 1.0))
     assert reply.red_flag and reply.messages[0].startswith("Before anything else")
+
+
+def test_a_follow_up_in_the_stretchs_own_words_stays_with_it_whatever_the_classifier_said(dialogue):
+    first = dialogue.respond(Turn("is child's pose good for back pain", "ask_suitability", 0.9))
+    reply = dialogue.respond(
+        Turn("I can't get my bottom down to my heels", "out_of_scope", 0.6), first.context
+    )
+    assert "pillow" in " ".join(reply.messages)  # the easier version
+    unrelated = dialogue.respond(
+        Turn("what's the weather like", "out_of_scope", 0.9), first.context
+    )
+    assert "outside what I can help with" in unrelated.messages[0]
