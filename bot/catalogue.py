@@ -245,6 +245,7 @@ class Vocabulary(_Model):
     conditions: Dict[Text, TextList]
     modification_needs: Dict[Text, TextList]
     domain_words: TextList
+    other_body_parts: List[Text] = []
 
     @validator("areas", "tags")
     def _known_keys(cls, value, field):

@@ -177,6 +177,11 @@ class Reply:
     needs_clearance: bool = False  # a professional should clear the user before they start
 
 
+# How often a stretch may be done is its dose, however the question is put.
+FREQUENCY_WORDS = re.compile(
+    r"\b(how often|every ?day|daily|each day|every (morning|night|evening)|"
+    r"(once|twice|\w+ times) a (day|week)|times a (day|week)|per (day|week))\b"
+)
 # Intents a follow-up about the current stretch may be misread as.
 FOLLOW_UP_INTENTS = ("out_of_scope", "inform", "recommend", "general_advice", "help", "deny")
 # A detailed question about a stretch gets the sentence of its content that answers it first
@@ -218,6 +223,10 @@ class Dialogue:
         )
         self.understanding = understanding or (
             default_understanding() if catalogue is None else Understanding(self.catalogue)
+        )
+        parts = sorted(self.catalogue.vocabulary.other_body_parts, key=len, reverse=True)
+        self._other_part = re.compile(
+            r"\b(" + "|".join(re.escape(p.lower()) for p in parts) + r")\b" if parts else r"(?!)"
         )
         words = sorted(self.catalogue.vocabulary.domain_words, key=len, reverse=True)
         self._domain_words = [w.lower() for w in words if " " not in w and len(w) >= 5]
@@ -402,14 +411,7 @@ class Dialogue:
         if close and intent == "recommend" and not (areas or tags):
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
         if intent == "out_of_scope":
-            return Reply(
-                [
-                    "Sorry, that's outside what I can help with. "
-                    + self.catalogue.safety.scope
-                    + " What would you like to know?"
-                ],
-                replace(context, pending_topic=None),
-            )
+            return self._out_of_scope(context)
         if intent == "list_stretches":
             return Reply([answers.list_stretches(self.catalogue)], context)
         if intent == "deny":
@@ -439,6 +441,13 @@ class Dialogue:
                 return self.with_disclaimer(context, [self._advice(text, meaning)])
 
         # 4. Questions about a stretch.
+        how_often = FREQUENCY_WORDS.search(lowered) and not conditions
+        if (
+            how_often
+            and intent in ("ask_suitability", "ask_benefits")
+            and (named or context.stretch)
+        ):
+            intent = "ask_dosage"  # "is it ok to do it every day?"
         if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
             intent = "ask_howto"  # nothing to change was named: they are asking how to do it
         topic = intent if intent in STRETCH_TOPICS else None
@@ -476,6 +485,16 @@ class Dialogue:
             if any(Levenshtein.distance(word, w) <= edits for w in self._domain_words):
                 return True
         return False
+
+    def _out_of_scope(self, context: Context) -> Reply:
+        return Reply(
+            [
+                "Sorry, that's outside what I can help with. "
+                + self.catalogue.safety.scope
+                + " What would you like to know?"
+            ],
+            replace(context, pending_topic=None),
+        )
 
     def _pick_offered(self, lowered: str, offered) -> str | None:
         """The one offered stretch the words fit best (its position, tags, areas or name)."""
@@ -621,6 +640,8 @@ class Dialogue:
         if not areas and not tags:
             if re.search(r"\bback\b", lowered):
                 areas = ["whole_back"]
+            elif self._other_part.search(lowered):  # "a stretch for my wrist"
+                return self._out_of_scope(context)
             else:
                 return Reply(
                     [

@@ -390,3 +390,18 @@ def test_a_follow_up_in_the_stretchs_own_words_stays_with_it_whatever_the_classi
         Turn("what's the weather like", "out_of_scope", 0.9), first.context
     )
     assert "outside what I can help with" in unrelated.messages[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["what's a good stretch for my wrist carpal tunnel", "any stretches for sore ankles?"]
+)
+def test_stretches_for_a_body_part_the_content_does_not_cover_are_out_of_scope(dialogue, text):
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    assert "outside what I can help with" in reply.messages[0]
+
+
+def test_how_often_a_named_stretch_may_be_done_is_its_dose(dialogue):
+    reply = dialogue.respond(
+        Turn("trunk rotation of upper back, it is okay to do it every day?", "ask_suitability", 0.8)
+    )
+    assert "How often: daily" in reply.messages[0]
