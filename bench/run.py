@@ -135,13 +135,17 @@ def start_stretchbot(model: Path, tmp: Path) -> tuple[Servers, float]:
     return servers, time.perf_counter() - started
 
 
-def start_starter(tmp: Path, figures: dict) -> tuple[subprocess.Popen, str]:
-    """Rasa's own starter bot (`rasa init`), served the same way, as the baseline."""
-    project = tmp / "starter"
-    project.mkdir()
-    figures["starter_init_and_train_s"] = run(
-        [*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project
-    )
+def start_starter(
+    tmp: Path, figures: dict, project: Path | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Rasa's own starter bot (`rasa init`), served the same way, as the baseline. An existing
+    `project` (from an earlier `--load-only` run) is reused as it is."""
+    if project is None or not any((project / "models").glob("*.tar.gz")):
+        project = project or tmp / "starter"
+        project.mkdir(parents=True, exist_ok=True)
+        figures["starter_init_and_train_s"] = run(
+            [*RASA, "init", "--no-prompt", "--init-dir", str(project)], cwd=project
+        )
     model = next((project / "models").glob("*.tar.gz"))
     port = free_port()
     log = open(tmp / "starter.log", "w")  # noqa: SIM115 - lives as long as the process
@@ -173,14 +177,16 @@ def interleaved(url_a: str, url_b: str, texts) -> tuple[list, list]:
     return a_times, b_times
 
 
-def concurrent(url_a: str, url_b: str, texts) -> tuple[dict, dict]:
+def concurrent(
+    url_a: str, url_b: str, texts, levels=LEVELS, rounds: int = ROUNDS
+) -> tuple[dict, dict]:
     """Both bots at each level of concurrent users, in alternating order; the held-out questions
     (unchecked: the starter bot doesn't know them) to both."""
     questions = load.unchecked(texts)
     figures: tuple[dict, dict] = ({}, {})
-    for users in LEVELS:
+    for users in levels:
         merged = (load.LoadResult(), load.LoadResult())
-        for round_ in range(ROUNDS):
+        for round_ in range(rounds):
             order = [(url_a, merged[0]), (url_b, merged[1])]
             for url, total in order if round_ % 2 == 0 else reversed(order):
                 result = load.run(url, users, MESSAGES, questions)
@@ -297,13 +303,57 @@ def red_flag_recall(parse_url: str | None) -> dict:
     return results
 
 
+def load_only(args, texts) -> int:
+    """Only the concurrent-users comparison, with the trained model as it is and the starter bot
+    kept in --starter-dir between runs: a quick check of a speed change (BENCHMARKS.md untouched)."""
+    with tempfile.TemporaryDirectory(prefix="stretchbot-bench-") as name:
+        tmp = Path(name)
+        figures: dict = {}
+        starter, starter_url = start_starter(tmp, figures, Path(args.starter_dir))
+        try:
+            ours, _ = start_stretchbot(settings.MODEL_PATH, tmp)
+            try:
+                rest_latencies(ours.url, texts[:20])  # warm both, as interleaved() does
+                rest_latencies(starter_url, texts[:20])
+                a, b = concurrent(ours.url, starter_url, texts, args.users, args.rounds)
+            finally:
+                ours.stop()
+        finally:
+            os.killpg(starter.pid, 15)
+            starter.wait(30)
+    for users in args.users:
+        s, t = a[str(users)], b[str(users)]
+        print(
+            f"{users} users: throughput ratio {s['throughput'] / t['throughput']:.2f}, "
+            f"p95 ratio {s['p95'] / t['p95']:.2f} (Stretchbot {s['throughput']:.1f} msg/s "
+            f"p95 {s['p95']:.0f} ms, errors {s['errors']}; starter {t['throughput']:.1f} msg/s "
+            f"p95 {t['p95']:.0f} ms)",
+            flush=True,
+        )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "--skip-variants", action="store_true", help="skip the DIET and TED comparisons"
     )
+    parser.add_argument(
+        "--load-only",
+        action="store_true",
+        help="only the concurrent-users comparison against the starter bot (no BENCHMARKS.md)",
+    )
+    parser.add_argument("--users", type=int, nargs="+", default=list(LEVELS))
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--starter-dir",
+        default=str(Path(tempfile.gettempdir()) / "stretchbot-bench-starter"),
+        help="with --load-only: where the starter bot is made once and then reused",
+    )
     args = parser.parse_args()
     texts = [t for t, _ in heldout()]
+    if args.load_only:
+        return load_only(args, texts)
     figures: dict = {
         "date": dt.date.today().isoformat(),
         "cpus": os.cpu_count(),

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import List
 
@@ -62,6 +63,27 @@ class PortInUse(ServerError):
     """A port the servers need is taken."""
 
 
+# One BLAS/OpenMP thread per server process, unless the environment says otherwise. Each message's
+# sentence vector (bot/embedding.py) is a handful of small matrix products; OpenBLAS spread them
+# over every core and its threads spin while they wait, so on 2 cores shared by the Rasa server,
+# the action server and anything else, encoding a sentence took 57 ms with the default threads and
+# 23 ms with one (measured on the shared 2-core machine, 200 held-out questions one at a time).
+# Concurrency comes from the servers' processes (SANIC_WORKERS), not from threads inside a product.
+ONE_THREAD = {
+    name: "1"
+    for name in (
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_NUM_THREADS",
+    )
+}
+# Each start of the servers writes logs of its own (logs/rasa-<time>-<port>.log; rasa.log and
+# actions.log link to the newest), so a server that died while starting still has its reason on
+# disk when other servers (tests, a restart) started after it. The newest KEEP_LOGS of each are kept.
+KEEP_LOGS = 40
+
+
 _PR_SET_PDEATHSIG = 1
 
 
@@ -90,6 +112,7 @@ class Servers:
     env: dict = field(default_factory=dict)
     _procs: List[subprocess.Popen] = field(default_factory=list)
     _env: dict = field(default_factory=dict)
+    _logs: dict = field(default_factory=dict)  # "rasa" / "actions" -> this start's log file
 
     @property
     def url(self) -> str:
@@ -111,14 +134,13 @@ class Servers:
                     f"Port {port} for the {what} is already in use. Is Stretchbot already running? "
                     "Stop it, or choose other ports with STRETCHBOT_RASA_PORT / STRETCHBOT_ACTIONS_PORT."
                 )
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        for name in ("actions.log", "rasa.log"):  # a fresh log per start (appended on restarts)
-            (self.log_dir / name).write_text("")
+        self._new_logs()
         # endpoints.yml and credentials.yml are used as they are; their ${...} come from here.
         filled = settings.rasa_environment(
             self.rasa_port, self.actions_port, self.tracker_db, self.db_url, self.redis_url
         )
         env = {
+            **ONE_THREAD,
             **os.environ,
             **filled,
             "SANIC_HOST": settings.BIND_HOST,
@@ -138,12 +160,35 @@ class Servers:
             "--cors", *env["STRETCHBOT_CORS_ORIGINS"].split(),
         ]  # fmt: skip
         command += self._api_options()
-        self._spawn(command, "rasa.log", env)
+        self._spawn(command, "rasa", env)
 
     def start_actions(self) -> None:
-        """Start the action server (again, after stop_actions)."""
+        """Start the action server (again, after stop_actions: appended to the same log)."""
         command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
-        self._spawn([*command, "--port", str(self.actions_port)], "actions.log", self._env)
+        self._spawn([*command, "--port", str(self.actions_port)], "actions", self._env)
+
+    def log_of(self, kind: str) -> Path:
+        """This start's log of the "rasa" or "actions" server."""
+        return self._logs[kind]
+
+    def _new_logs(self) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        for kind in ("rasa", "actions"):
+            path = self.log_dir / f"{kind}-{stamp}-{self.rasa_port}.log"
+            path.touch()
+            self._logs[kind] = path
+            link = self.log_dir / f"{kind}.log"
+            temporary = self.log_dir / f".{kind}.log.{os.getpid()}"
+            try:
+                temporary.unlink(missing_ok=True)
+                temporary.symlink_to(path.name)
+                temporary.replace(link)  # atomic: the link always names a whole log
+            except OSError:
+                pass  # no symlinks here (some file systems): the timestamped logs are enough
+            old = sorted(self.log_dir.glob(f"{kind}-*.log"), key=_mtime, reverse=True)
+            for stale in old[KEEP_LOGS:]:
+                stale.unlink(missing_ok=True)
 
     def stop_actions(self) -> None:
         """Stop only the action server (to see how Rasa copes without it)."""
@@ -171,8 +216,10 @@ class Servers:
             options += ["--jwt-secret", settings.JWT_SECRET, "--jwt-method", "HS256"]
         return options
 
-    def _spawn(self, command: List[str], log_name: str, env: dict) -> None:
-        log = open(self.log_dir / log_name, "a")  # noqa: SIM115 - closed with the process
+    def _spawn(self, command: List[str], kind: str, env: dict) -> None:
+        log = open(self._logs[kind], "a")  # noqa: SIM115 - closed with the process
+        log.write(f"=== {datetime.now().isoformat(' ', 'seconds')} started: {' '.join(command)}\n")
+        log.flush()
         proc = subprocess.Popen(
             command,
             cwd=settings.PROJECT_DIR,
@@ -183,7 +230,7 @@ class Servers:
             preexec_fn=_die_with_parent,
         )
         proc.log_file = log  # type: ignore[attr-defined]
-        proc.log_path = self.log_dir / log_name  # type: ignore[attr-defined]
+        proc.log_path = self._logs[kind]  # type: ignore[attr-defined]
         self._procs.append(proc)
 
     def ready(self) -> bool:
@@ -207,14 +254,18 @@ class Servers:
                         "already running? Stop it, or choose other ports with "
                         "STRETCHBOT_RASA_PORT / STRETCHBOT_ACTIONS_PORT."
                     )
-                raise ServerError(f"The {dead} stopped while starting; see {log} for the reason.")
+                raise ServerError(
+                    f"The {dead} stopped while starting; see {log} for the reason. Its last "
+                    f"lines:\n{_last_lines(log)}"
+                )
             if self.ready():
                 return time.monotonic() - started
             if progress:
                 progress(time.monotonic() - started)
             time.sleep(0.5)
         raise ServerError(
-            f"Stretchbot did not start within {timeout:.0f} s; see logs in {self.log_dir}."
+            f"Stretchbot did not start within {timeout:.0f} s; see {self.log_of('rasa')} and "
+            f"{self.log_of('actions')}."
         )
 
     def dead(self) -> str | None:
@@ -224,7 +275,7 @@ class Servers:
         return None
 
     def _log_of(self, name: str) -> Path:
-        return self.log_dir / ("actions.log" if name == "action server" else "rasa.log")
+        return self.log_of("actions" if name == "action server" else "rasa")
 
     def stop(self, grace: float = 5.0) -> None:
         """SIGTERM to each server's process group, SIGKILL to what is left after `grace` s. Safe
@@ -260,6 +311,17 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _last_lines(path: Path, count: int = 15) -> str:
+    return "\n".join(_tail(path).splitlines()[-count:])
 
 
 def _tail(path: Path, size: int = 4000) -> str:
