@@ -118,7 +118,7 @@ def wait_up(url: str, timeout: float = 300) -> None:
     sys.exit(f"{url} did not come up")
 
 
-def start_stretchbot(model: Path, tmp: Path) -> tuple[Servers, float]:
+def start_stretchbot(model: Path, tmp: Path, **options) -> tuple[Servers, float]:
     """Start Stretchbot (with a tracker store of its own); return it and the seconds from start to
     its first answer."""
     servers = Servers(
@@ -127,6 +127,7 @@ def start_stretchbot(model: Path, tmp: Path) -> tuple[Servers, float]:
         model=model,
         enable_api=True,
         tracker_db=Path(tempfile.mkdtemp(dir=tmp)) / "tracker.db",
+        **options,
     )
     started = time.perf_counter()
     servers.start()
@@ -310,8 +311,20 @@ def load_only(args, texts) -> int:
         tmp = Path(name)
         figures: dict = {}
         starter, starter_url = start_starter(tmp, figures, Path(args.starter_dir))
+        redis = None
+        options: dict = {}
+        if args.sanic_workers > 1:  # Rasa allows more workers only with a shared lock store
+            port = free_port()
+            redis = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+                stdout=subprocess.DEVNULL,
+            )
+            options = dict(
+                redis_url=f"redis://127.0.0.1:{port}/0",
+                env={"SANIC_WORKERS": str(args.sanic_workers)},
+            )
         try:
-            ours, _ = start_stretchbot(settings.MODEL_PATH, tmp)
+            ours, _ = start_stretchbot(settings.MODEL_PATH, tmp, **options)
             try:
                 rest_latencies(ours.url, texts[:20])  # warm both, as interleaved() does
                 rest_latencies(starter_url, texts[:20])
@@ -321,6 +334,9 @@ def load_only(args, texts) -> int:
         finally:
             os.killpg(starter.pid, 15)
             starter.wait(30)
+            if redis:
+                redis.terminate()
+                redis.wait(10)
     for users in args.users:
         s, t = a[str(users)], b[str(users)]
         print(
@@ -345,6 +361,12 @@ def main() -> int:
     )
     parser.add_argument("--users", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument(
+        "--sanic-workers",
+        type=int,
+        default=1,
+        help="with --load-only: Rasa server processes (more than 1 starts a Redis lock store)",
+    )
     parser.add_argument(
         "--starter-dir",
         default=str(Path(tempfile.gettempdir()) / "stretchbot-bench-starter"),

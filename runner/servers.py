@@ -78,6 +78,15 @@ ONE_THREAD = {
         "NUMEXPR_NUM_THREADS",
     )
 }
+# How long the action server keeps a connection open before its request arrives (Sanic's
+# KEEP_ALIVE_TIMEOUT, 5 s by default, also counts from the connection's start). Rasa opens a new
+# connection for every action call, and under load its event loop can take longer than 5 s between
+# connecting and writing the request: the action server had closed the connection by then, the call
+# failed ("Cannot write to closing transport") and the user got the apology for a down action
+# server (1 reply in 1000 at 50 concurrent users, tests/test_e2e_load.py). Rasa's own limit on an
+# action call is the bound here (settings.ACTION_CALL_LIMIT_S); a hung action server is still
+# noticed within settings.ACTION_TIMEOUT_S by its health check (channels/action_watch.py).
+ACTIONS_IDLE_TIMEOUT_S = int(settings.ACTION_CALL_LIMIT_S)
 # Each start of the servers writes logs of its own (logs/rasa-<time>-<port>.log; rasa.log and
 # actions.log link to the newest), so a server that died while starting still has its reason on
 # disk when other servers (tests, a restart) started after it. The newest KEEP_LOGS of each are kept.
@@ -165,7 +174,8 @@ class Servers:
     def start_actions(self) -> None:
         """Start the action server (again, after stop_actions: appended to the same log)."""
         command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions"]
-        self._spawn([*command, "--port", str(self.actions_port)], "actions", self._env)
+        env = {"SANIC_KEEP_ALIVE_TIMEOUT": str(ACTIONS_IDLE_TIMEOUT_S), **self._env}
+        self._spawn([*command, "--port", str(self.actions_port)], "actions", env)
 
     def log_of(self, kind: str) -> Path:
         """This start's log of the "rasa" or "actions" server."""
