@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from channels import guard
-from runner.servers import free_ports, port_in_use
+from runner.servers import ServerError, free_ports, port_in_use
 from tests.conftest import RestChat, make_servers
 
 pytestmark = pytest.mark.server
@@ -182,3 +182,30 @@ def test_servers_die_when_serve_gets_sigkill_at_once(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_each_start_keeps_its_own_log_and_a_death_while_starting_says_why(tmp_path):
+    """A server that dies while starting is reported with the end of its log, and later starts
+    (tests, a restart) don't overwrite that log."""
+    logs = tmp_path / "logs"
+    first = make_servers(tmp_path / "tracker.db", log_dir=logs)
+    first.start()
+    try:
+        rasa = next(p for p in first._procs if "rasa_sdk" not in p.args)
+        rasa.kill()
+        with pytest.raises(ServerError) as failed:
+            first.wait_ready(timeout=60)
+    finally:
+        first.stop()
+    message = str(failed.value)
+    assert "The Rasa server stopped while starting" in message
+    assert str(first.log_of("rasa")) in message
+    assert "started: " in message and "rasa run" in message  # the log's last lines
+
+    second = make_servers(tmp_path / "tracker.db", log_dir=logs)
+    second.start()
+    second.stop()
+    for kind in ("rasa", "actions"):
+        assert first.log_of(kind) != second.log_of(kind)
+        assert "rasa" in first.log_of(kind).read_text()  # still there, header included
+        assert (logs / f"{kind}.log").resolve() == second.log_of(kind).resolve()
