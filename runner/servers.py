@@ -220,10 +220,12 @@ class Servers:
         if self.enable_api and not self.api_token and not settings.JWT_SECRET:
             self.api_token = secrets.token_urlsafe(24)
         options = ["--enable-api"] if self.api_token or settings.JWT_SECRET else []
+        # `--option=value`: a value starting with "-" (1 random token in 64) is not an option then;
+        # as a separate argument Rasa's argparse refused it and the server died while starting.
         if self.api_token:
-            options += ["--auth-token", self.api_token]
+            options.append(f"--auth-token={self.api_token}")
         if settings.JWT_SECRET:
-            options += ["--jwt-secret", settings.JWT_SECRET, "--jwt-method", "HS256"]
+            options += [f"--jwt-secret={settings.JWT_SECRET}", "--jwt-method=HS256"]
         return options
 
     def _spawn(self, command: List[str], kind: str, env: dict) -> None:

@@ -6,6 +6,7 @@ with it)."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import sqlite3
 import subprocess
@@ -27,9 +28,19 @@ APOLOGY_WITHIN_S = 8
 
 @pytest.fixture(scope="module")
 def own_servers(tmp_path_factory):
-    """Servers of this module's own (their action server is stopped on purpose)."""
-    with make_servers(tmp_path_factory.mktemp("faults") / "tracker.db") as servers:
+    """Servers of this module's own (their action server is stopped on purpose), with an API token
+    that starts with "-" (a random one does 1 time in 64: Rasa used to read it as an option and die
+    while starting)."""
+    token = "-" + secrets.token_urlsafe(16)
+    with make_servers(tmp_path_factory.mktemp("faults") / "tracker.db", api_token=token) as servers:
         yield servers
+
+
+def test_an_api_token_starting_with_a_dash_works(own_servers):
+    assert own_servers.api_token.startswith("-")
+    url = f"{own_servers.url}/conversations/nobody/tracker"
+    assert requests.get(url, params={"token": own_servers.api_token}, timeout=30).ok
+    assert requests.get(url, params={"token": "wrong"}, timeout=30).status_code == 401
 
 
 def wait_for(check, timeout: float = 60) -> None:
