@@ -36,10 +36,11 @@ def test_conversation_through_rest(rest):
 
 
 def test_clarifying_question_then_choice(rest):
-    question = rest.say("how long should I hold it?")
+    # ("how long should I hold it?" with nothing before it is general advice since c2ee259.)
+    question = rest.say("what muscles does it work?")
     assert "Which stretch" in question
     answer = rest.say("piriformus")
-    assert answer.startswith("Piriformis Stretch") and "20 to 30 seconds" in answer
+    assert answer.startswith("Piriformis Stretch works")
 
 
 def test_two_users_do_not_share_context(server):
