@@ -21,13 +21,14 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 # chat and scale-out tests: Chromium (the browser test), PostgreSQL and Redis (started by the tests).
 SYSTEM_PACKAGES := espeak-ng sox libportaudio2 pulseaudio chromium postgresql redis-server
 
-.PHONY: help run serve test bench train lint format clean voice sysdeps
+.PHONY: help run serve test bench bench-load train lint format clean voice sysdeps
 
 help:
 	@echo "make run    - set up, train if needed, start Stretchbot and chat in this terminal"
 	@echo "make serve  - the same servers without the chat: REST + socket.io on :5005, actions on :5055"
 	@echo "make test   - lint, rasa data validate, and every test (starts the servers itself)"
 	@echo "make bench  - latency, training time, start-up time, memory and NLU accuracy -> BENCHMARKS.md"
+	@echo "make bench-load - only 10 and 50 concurrent users against the starter bot (a few minutes)"
 	@echo "make train  - retrain the model if data or config changed"
 	@echo "make voice  - hands-free voice mode (microphone and speaker)"
 
@@ -93,6 +94,10 @@ test: sysdeps lint $(MODEL)
 
 bench: $(MODEL)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run
+
+# The concurrent-users comparison alone, to check a speed change; prints ratios, writes nothing.
+bench-load: $(MODEL)
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run --load-only
 
 # Removes what setup, training and the servers made; keeps a downloaded Vosk model (models/vosk-*)
 # and the conversations in var/.
