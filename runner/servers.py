@@ -230,7 +230,8 @@ class Servers:
 
     def _spawn(self, command: List[str], kind: str, env: dict) -> None:
         log = open(self._logs[kind], "a")  # noqa: SIM115 - closed with the process
-        log.write(f"=== {datetime.now().isoformat(' ', 'seconds')} started: {' '.join(command)}\n")
+        shown = " ".join(_hide_secrets(command))
+        log.write(f"=== {datetime.now().isoformat(' ', 'seconds')} started: {shown}\n")
         log.flush()
         proc = subprocess.Popen(
             command,
@@ -323,6 +324,12 @@ def _signal_group(proc: subprocess.Popen, sig: int) -> None:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+def _hide_secrets(command: List[str]) -> List[str]:
+    """The command as the log shows it: no API token or JWT secret."""
+    secret = ("--auth-token=", "--jwt-secret=")
+    return [f"{arg.split('=', 1)[0]}=***" if arg.startswith(secret) else arg for arg in command]
 
 
 def _mtime(path: Path) -> float:

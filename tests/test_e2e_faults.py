@@ -212,6 +212,9 @@ def test_each_start_keeps_its_own_log_and_a_death_while_starting_says_why(tmp_pa
     assert "The Rasa server stopped while starting" in message
     assert str(first.log_of("rasa")) in message
     assert "started: " in message and "rasa run" in message  # the log's last lines
+    assert (
+        first.api_token not in message and first.api_token not in first.log_of("rasa").read_text()
+    )
 
     second = make_servers(tmp_path / "tracker.db", log_dir=logs)
     second.start()
