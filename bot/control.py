@@ -23,6 +23,18 @@ COMMANDS = (
 )  # fmt: skip
 
 
+def allowed_commands(engine: RoutineEngine | None) -> tuple:
+    """The commands that make sense now: none without a routine; "resume" only when paused or
+    while a stretch is being set up ("ready"); "pause" not when already paused."""
+    if engine is None or engine.status not in (RUNNING, PAUSED):
+        return ()
+    if engine.status == PAUSED:
+        return tuple(c for c in COMMANDS if c != "pause")
+    if engine.phase.kind == "intro":
+        return COMMANDS
+    return tuple(c for c in COMMANDS if c != "resume")
+
+
 @dataclass
 class Control:
     """What the routine does after an event: say `messages`; tick the engine again at `deadline`."""

@@ -33,6 +33,9 @@ NOT_A_COMMAND = "none"
 # detailed question ("do my hips stay up?") is passed on from this similarity up; the dialogue adds it
 # when a word of the question is in it too. Set on the dev part of the blind set.
 DETAIL_MIN_SCORE = 0.5
+# How much a recognizer's next-best reading of an utterance counts against the one before it
+# (`CommandModel.hypotheses`): set on tests/data/eval/voice_dev.yml spoken (bench/voice_blind.py).
+HYPOTHESIS_DECAY = 0.5
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,39 @@ class CommandModel:
             return None
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         return Match(ranked[0][0], ranked[0][1], runner_up)
+
+    def hypotheses(
+        self,
+        texts: Sequence[str],
+        allowed: Sequence[str] | None = None,
+        decay: float = HYPOTHESIS_DECAY,
+    ) -> Dict[str, float]:
+        """What several readings of one utterance (a recognizer's N-best list, best first) mean
+        together, among the `allowed` commands (default: all). A command is meant if any reading
+        means it: its score is a noisy-or over the readings, each reading's probability (restricted
+        to `allowed` and "not a command", renormalised) weighted by `decay` per place. "Not a
+        command" is what the first reading says. Empty for no text."""
+        texts = [t for t in texts if t and t.strip()]
+        if not texts:
+            return {}
+        missed: Dict[str, float] = {}
+        first: Dict[str, float] = {}
+        for place, text in enumerate(texts):
+            probs = {
+                k: v
+                for k, v in self.probabilities(text).items()
+                if allowed is None or k in allowed or k == NOT_A_COMMAND
+            }
+            norm = sum(probs.values()) or 1.0
+            probs = {k: v / norm for k, v in probs.items()}
+            if place == 0:
+                first = probs
+            for label, p in probs.items():
+                if label != NOT_A_COMMAND:
+                    missed[label] = missed.get(label, 1.0) * (1.0 - decay**place * p)
+        out = {label: 1.0 - m for label, m in missed.items()}
+        out[NOT_A_COMMAND] = first.get(NOT_A_COMMAND, 0.0)
+        return out
 
 
 # -- vectors, cached on disk by text, so a restart doesn't re-encode the whole content -------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Tuple
 
 import numpy as np
 
@@ -16,6 +16,9 @@ class Transcript:
 
     text: str  # the words, command phrases spelled out ("" for nothing intelligible)
     doubtful: bool = False  # a command phrase the engine itself doubts (a rival command was close)
+    # Other things it may have heard (its N-best list, best first, `text` not repeated): the
+    # understanding step reads them all, so a command on the second path is not lost.
+    alternatives: Tuple[str, ...] = ()
 
 
 class Engine(Protocol):

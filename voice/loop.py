@@ -17,9 +17,10 @@ from typing import Callable, Iterable
 from bot import settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.commands import default_commands
-from bot.control import STOPPED_FOR_SAFETY, RoutineControl
+from bot.control import STOPPED_FOR_SAFETY, RoutineControl, allowed_commands
 from bot.routine import FINISHED, PAUSED, RUNNING, STOPPED, RoutineEngine, build_phases
 from bot.safety import default_checker
+from voice import meaning as voice_meaning
 from voice.bot import BotUnavailable
 from voice.recognizer import Heard
 
@@ -31,6 +32,7 @@ GOODBYE = "Goodbye. Nice stretching with you."
 # For a chat command that voice mode leaves out ("go on" sounds like "hold on"): nothing is done.
 NOT_BY_VOICE = "To move on, say next. After a pause, say resume."
 MIN_QUESTION_WORDS = 2  # shorter stray words (a cough heard as "the") are not sent to the bot
+ASK_WINDOW_S = 8.0  # how long "Did you say pause?" waits for a yes or no
 
 
 class VoiceSession:
@@ -62,6 +64,8 @@ class VoiceSession:
         self.deadline: float | None = None
         self.done = False
         self.bot_down = False
+        self.asking: tuple[str, float] | None = None  # (command asked back about, until when)
+        self.asked_about: list[str] = []
 
     # -- speaking ----------------------------------------------------------------------------------
     def speak(self, messages: Iterable[str]) -> None:
@@ -118,19 +122,34 @@ class VoiceSession:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
         if self.active() and self.control.must_stop(heard.text):
+            self.asking = None
             self.stop_for_safety(heard.text)
+            return
+        if self.answered(heard):
             return
         table = default_commands()
         if heard.command:
             self.command(heard.command)
-        elif table.match(heard.text) and not table.by_voice(heard.text):
+        elif table.match(heard.text) and not table.by_voice(heard.text) and not heard.unsure:
             self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
-        elif self.active() and self.local_command(heard.text):
+        elif self.active() and not heard.unsure and self.local_command(heard.text):
             return
-        elif self.active() and self.meant_command(heard.text):
-            return
-        elif len(heard.text.split()) >= MIN_QUESTION_WORDS:
+        elif self.active():
+            self.meant_command(heard)
+        elif len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
             self.ask(heard.text)
+
+    def answered(self, heard: Heard) -> bool:
+        """A yes or no to "Did you say ...?" (any other words drop the question)."""
+        asking, self.asking = self.asking, None
+        if asking is None or self.clock() > asking[1] or not self.active():
+            return False
+        reply = voice_meaning.answer(heard.text)
+        if reply == "yes":
+            self.obey(self.control.command(self.engine, asking[0], self.clock()))
+        elif reply == "no":
+            self.speak(["OK."])
+        return reply is not None
 
     def active(self) -> bool:
         return self.engine is not None and self.engine.status in (RUNNING, PAUSED)
@@ -159,15 +178,22 @@ class VoiceSession:
         self.obey(self.control.command(self.engine, extra, self.clock()))
         return True
 
-    def meant_command(self, text: str) -> bool:
-        """A command in the user's own words ("pass on this one", "are we nearly there?"), understood
-        by meaning, as in chat."""
-        meant = self.understanding().command(text)
-        if meant is None:
-            return False
-        self.log(f"  (understood as {meant.label}, {meant.score:.2f})")
-        self.obey(self.control.command(self.engine, meant.label, self.clock()))
-        return True
+    def meant_command(self, heard: Heard) -> None:
+        """During a routine: a command in the user's own words ("pass on this one", "are we nearly
+        there?"), understood by meaning from everything the recognizer may have heard (its N-best
+        list), among the commands that make sense now; unsure: ask back; a clear question: the
+        bot answers it; anything else (talk to someone in the room) is left alone."""
+        allowed = allowed_commands(self.engine)
+        meant = voice_meaning.interpret(self.understanding().commands, heard.hypotheses, allowed)
+        self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
+        if meant.act == "obey" and not heard.unsure:
+            self.obey(self.control.command(self.engine, meant.command, self.clock()))
+        elif meant.act in ("obey", "ask"):
+            self.asking = (meant.command, self.clock() + ASK_WINDOW_S)
+            self.asked_about.append(meant.command)
+            self.speak([voice_meaning.ask_back(meant.command)])
+        elif len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
+            self.ask(heard.text, quiet=meant.act != "question")
 
     def understanding(self):
         if self._understanding is None:
@@ -191,12 +217,15 @@ class VoiceSession:
             advice = []
         self.speak([*(advice or [self.control.safety_advice()]), STOPPED_FOR_SAFETY])
 
-    def ask(self, text: str) -> None:
+    def ask(self, text: str, quiet: bool = False) -> None:
+        """Send `text` to the bot and say its answer (`quiet`: only a warning-sign answer)."""
         stretch = self.engine.current_stretch if self.active() else None
         try:
             reply = self.bot.send(text, stretch=stretch)
         except BotUnavailable as exc:
             self.log(str(exc))
+            if quiet:
+                return
             self.speak(
                 ["I can't reach Stretchbot's server, so I can only follow routine commands."]
             )
@@ -206,6 +235,8 @@ class VoiceSession:
             self.deadline = None
             self.save()
             self.speak([*reply.texts, STOPPED_FOR_SAFETY])
+            return
+        if quiet:
             return
         self.speak(reply.texts)
         if reply.routine is not None:

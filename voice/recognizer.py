@@ -34,6 +34,13 @@ class Heard:
     closed: float  # audio time at which the utterance was closed (end + endpointing delay)
     compute_s: float  # recognition time after the close
     unsure: bool = False  # a command phrase the engine doubts: never obeyed, never sent on
+    ready_at: float | None = None  # audio time it was handed out (later than `closed` when held)
+    alternatives: tuple = ()  # the engine's other hypotheses (N-best), best first
+
+    @property
+    def hypotheses(self) -> list:
+        """Everything it may have been, best first (for the understanding step)."""
+        return [self.text, *self.alternatives] if self.text else list(self.alternatives)
 
     @property
     def latency_s(self) -> float:
@@ -217,6 +224,7 @@ class Listener:
         if heard.command:
             self._held = None
             self._after_command = heard.end
+            heard.ready_at = closed
             self._ready.append(heard)
         elif heard.text:
             self._held = heard
@@ -231,25 +239,30 @@ class Listener:
             self._release()
 
     def _release(self) -> None:
-        if self._held is not None and not self._held.unsure:
+        """Hand the held speech on (a doubted command phrase too: the loop's understanding step
+        weighs it with the other hypotheses and may ask back, but never obeys it as heard)."""
+        if self._held is not None:
+            self._held.ready_at = self.segmenter.clock / RATE
             self._ready.append(self._held)
         self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
-        text, command, unsure, compute_s = self._decode(audio)
-        return Heard(text, command, start, end, closed, compute_s, unsure)
+        text, command, unsure, alternatives, compute_s = self._decode(audio)
+        return Heard(
+            text, command, start, end, closed, compute_s, unsure, alternatives=alternatives
+        )
 
-    def _decode(self, audio: np.ndarray) -> tuple[str, str | None, bool, float]:
+    def _decode(self, audio: np.ndarray) -> tuple:
         began = time.perf_counter()
         heard = self.engine.hear(audio) if len(audio) else Transcript("")
         text = heard.text
         command = self.matcher.match(text, fuzzy=self.fuzzy).command
         # A doubted command phrase (another command scored nearly as well) is held like other
-        # speech, so what follows a pause can still complete it, but alone it is dropped.
+        # speech, so what follows a pause can still complete it; it is never obeyed as heard.
         unsure = bool(command) and heard.doubtful
         if unsure:
             command = None
-        return text, command, unsure, time.perf_counter() - began
+        return text, command, unsure, heard.alternatives, time.perf_counter() - began
 
     def _decode_early(self, audio: np.ndarray, start: float, at: float) -> None:
         self._early = (start, at, self._decode(audio))
@@ -257,9 +270,9 @@ class Listener:
     def _heard_early(self, early: tuple, end: float, closed: float) -> Heard:
         """The early result: ready when its decoding, begun as the voice went quiet, was done
         (`compute_s` is what is left of it once the endpointer has closed the utterance)."""
-        start, at, (text, command, unsure, compute_s) = early
+        start, at, (text, command, unsure, alternatives, compute_s) = early
         waiting = max(0.0, at + compute_s - closed)
-        return Heard(text, command, start, end, closed, waiting, unsure)
+        return Heard(text, command, start, end, closed, waiting, unsure, alternatives=alternatives)
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):

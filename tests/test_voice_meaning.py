@@ -1,0 +1,142 @@
+"""Spoken commands understood by meaning during a routine: the recognizer's N-best readings,
+constrained to the commands that make sense in the routine's state, obeyed when sure, asked back
+("Did you say pause?") when not, and talk that is not a command left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.control import allowed_commands
+from bot.routine import PAUSED, RUNNING, STOPPED
+from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
+from voice import meaning
+from voice.loop import VoiceSession
+from voice.recognizer import Heard
+
+
+class NbestListener:
+    """Scripted utterances: (clock time, text, N-best alternatives)."""
+
+    def __init__(self, clock, script):
+        self.clock, self.script, self.muted = clock, list(script), False
+
+    def mute(self):
+        self.muted = True
+
+    def unmute(self):
+        self.muted = False
+
+    def listen(self, timeout=None):
+        if not self.script:
+            if self.clock.now > 1100:
+                raise EOFError
+            self.clock.now += timeout or 0.5
+            return None
+        when, text, alternatives = self.script[0]
+        if when > self.clock.now + (timeout or 0.5):
+            self.clock.now += timeout or 0.5
+            return None
+        self.script.pop(0)
+        self.clock.now = max(self.clock.now, when)
+        return Heard(text, None, when - 1, when, when, 0.0, alternatives=tuple(alternatives))
+
+
+class Unsure:
+    """An understanding step that is never sure: "stop", at 0.45."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            return {"stop": 0.45, "none": 0.55}
+
+
+def run(script, paused=False, understanding=None):
+    """A routine in its first hold (paused, if asked), then the script."""
+    clock = Clock()
+    listener = NbestListener(clock, script)
+    speaker = FakeSpeaker(clock, listener)
+    bot = FakeBot(ROUTINE)
+    voice = VoiceSession(
+        listener, speaker, bot, clock=clock, sleep=clock.sleep, scale=5.0,
+        understanding=understanding,
+    )  # fmt: skip
+    voice.start(ROUTINE)
+    voice.obey(voice.control.command(voice.engine, "next", clock()))
+    if paused:
+        voice.obey(voice.control.command(voice.engine, "pause", clock()))
+    obeyed = []
+    real = voice.control.command
+    voice.control.command = lambda e, name, now: (obeyed.append(name), real(e, name, now))[1]
+    voice.run(greet=False)
+    return voice, obeyed, [t for _, _, t in speaker.said], bot
+
+
+def test_the_state_decides_which_commands_make_sense():
+    voice, _, _, _ = run([])
+    engine = voice.engine
+    assert allowed_commands(None) == ()
+    assert engine.status == RUNNING and engine.phase.kind != "intro"
+    assert "resume" not in allowed_commands(engine) and "pause" in allowed_commands(engine)
+    engine.pause(0.0)
+    assert engine.status == PAUSED
+    assert "pause" not in allowed_commands(engine) and "resume" in allowed_commands(engine)
+
+
+def test_a_command_on_the_second_reading_is_not_lost():
+    # "pause" heard as "pose" (a stretch word): the N-best list still has it.
+    _, obeyed, _, _ = run([(1010.0, "pose", ["pause", "paws"])])
+    assert obeyed == ["pause"]
+
+
+def test_resume_said_at_length_while_paused_never_stops():
+    _, obeyed, said, _ = run([(1010.0, "alright i'm good now please resume", [])], paused=True)
+    assert obeyed == ["resume"], said
+
+
+@pytest.mark.parametrize(
+    "text, command",
+    [
+        ("stop everything please", "stop"),
+        ("pass on this one", "skip"),
+        ("how many more seconds do i have", "time_left"),
+        ("you can start the timer again", "resume"),
+    ],
+)
+def test_own_words_are_obeyed(text, command):
+    _, obeyed, said, _ = run([(1010.0, text, [])], paused=command == "resume")
+    assert obeyed == [command], said
+
+
+def test_unsure_asks_back_and_yes_obeys():
+    voice, obeyed, said, _ = run(
+        [(1010.0, "i think that's me", []), (1013.0, "yes", [])], understanding=Unsure
+    )
+    assert voice.asked_about == ["stop"], said
+    assert meaning.ask_back("stop") in said
+    assert obeyed == ["stop"] and voice.engine.status == STOPPED
+
+
+def test_unsure_asks_back_and_no_leaves_the_routine_alone():
+    voice, obeyed, said, _ = run(
+        [(1010.0, "i think that's me", []), (1013.0, "no", [])], understanding=Unsure
+    )
+    assert voice.asked_about == ["stop"] and obeyed == [] and "OK." in said
+    assert voice.engine.status == RUNNING
+
+
+def test_talk_to_someone_else_is_not_answered_but_a_question_is():
+    _, obeyed, said, bot = run(
+        [(1010.0, "the kids are back from school", []), (1020.0, "what muscles does this work", [])]
+    )
+    assert obeyed == []
+    # Both go to the bot (its warning-sign check sees everything); only the question's answer is said.
+    assert [t for t, _ in bot.sent] == [
+        "the kids are back from school",
+        "what muscles does this work",
+    ]
+    assert sum(s.startswith("An answer about") for s in said) == 1
+
+
+def test_yes_without_a_question_does_nothing():
+    _, obeyed, _, _ = run([(1010.0, "yes", [])])
+    assert obeyed == []

@@ -1,0 +1,93 @@
+"""What a spoken utterance means during a routine: the recognizer's N-best readings go through the
+same meaning-based step as typed text (`bot.understanding.CommandModel`), constrained to the commands
+that make sense in the routine's state (`bot.control.allowed_commands`), with a confidence.
+
+- confident (probability >= OBEY): obey;
+- unsure (>= ASK): ask back briefly ("Did you say pause?"), and take yes / no for an answer;
+- nothing command-like: a question for the bot only if it is clearly a question, else nothing
+  (a remark to someone else in the room is not a message for the assistant).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from bot.understanding import NOT_A_COMMAND
+
+# Set on the spoken dev part (bench/voice_blind.py dev), never on the final part.
+OBEY = 0.6
+ASK = 0.35
+# Pausing is the safety command and undoes itself ("resume"): it is obeyed from a lower confidence.
+OBEY_PAUSE = 0.5
+
+# How Stretchbot names a command when it asks back.
+SPOKEN = {
+    "pause": "pause",
+    "resume": "resume",
+    "next": "next",
+    "previous": "go back",
+    "repeat": "say that again",
+    "skip": "skip this stretch",
+    "stop": "stop the routine",
+    "time_left": "how long is left",
+    "redo": "do this stretch again",
+    "status": "where are we",
+}
+YES = re.compile(
+    r"^(yes|yeah|yep|yup|yes please|correct|that's right|right|sure|please|please do|do it|"
+    r"ok|okay|okay yes|ok yes|yes i did|i did|exactly)$"
+)
+NO = re.compile(
+    r"^(no|nope|nah|no thanks|no thank you|don't|not that|wrong|no i didn't|never mind)$"
+)
+QUESTION = re.compile(
+    r"^(what|what's|whats|how|why|where|when|which|who|can|could|should|would|will|is|are|am|do|"
+    r"does|did|tell me|show me|explain|give me|start|begin|let's do|i want|i'd like|help)\b"
+)
+
+
+@dataclass(frozen=True)
+class Meaning:
+    command: str | None  # the command meant (obey or ask about it), or None
+    confidence: float
+    act: str  # "obey", "ask", "question" or "nothing"
+
+
+def clean(text: str) -> str:
+    return re.sub(r"[^a-z' ]", "", text.lower()).strip()
+
+
+def answer(text: str) -> str | None:
+    """ "yes" / "no" for an answer to "Did you say ...?", else None."""
+    words = clean(text)
+    if YES.match(words):
+        return "yes"
+    if NO.match(words):
+        return "no"
+    return None
+
+
+def clearly_question(text: str) -> bool:
+    return bool(QUESTION.match(clean(text)))
+
+
+def interpret(model, hypotheses: Sequence[str], allowed: Sequence[str]) -> Meaning:
+    """The command the N-best `hypotheses` mean among `allowed`, and what to do about it."""
+    probs = model.hypotheses(hypotheses, allowed) if allowed else {}
+    commands = {k: v for k, v in probs.items() if k != NOT_A_COMMAND}
+    if commands:
+        best, p = max(commands.items(), key=lambda kv: kv[1])
+        if p >= (OBEY_PAUSE if best == "pause" else OBEY):
+            return Meaning(best, p, "obey")
+        if p >= ASK:
+            return Meaning(best, p, "ask")
+    text = hypotheses[0] if hypotheses else ""
+    return Meaning(
+        None, probs.get(NOT_A_COMMAND, 1.0), "question" if clearly_question(text) else "nothing"
+    )
+
+
+def ask_back(command: str) -> str:
+    return f"Did you say {SPOKEN.get(command, command)}?"
