@@ -11,7 +11,8 @@ Measures, on this machine and in one run:
   against DIET, and latency/training time against rules + TED;
 - red-flag recall on sets the patterns were not tuned on;
 - how late routine cues arrive over socket.io (bench/routine.py);
-- voice mode: command accuracy, false commands, latency and real-time factor (bench/voice.py).
+- voice mode: command accuracy, false commands, latency and real-time factor (bench/voice.py), and
+  the blind spoken evaluation with background talk (bench/voice_blind.py).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from bench import chat_eval, load
+from bench import chat_eval, load, voice_blind
 from bench import routine as routine_bench
 from bench import voice as voice_bench
 from bot import settings
@@ -440,6 +441,8 @@ def main() -> int:
     figures["routine"] = routine_bench.run()
     print("voice mode (synthesized speech)...", flush=True)
     figures["voice"] = voice_bench.run()
+    print("voice mode, blind: unseen phrasings, voices and rooms...", flush=True)
+    figures["voice_blind"] = voice_blind.run()
     plot(figures)
     text = report(figures)
     OUT.write_text(text)
@@ -565,6 +568,8 @@ def report(f: dict) -> str:
         lines.append(routine_bench.markdown(f["routine"]))
     if "voice" in f:
         lines.append(voice_bench.markdown(f["voice"]))
+    if "voice_blind" in f:
+        lines.append(voice_blind.markdown(f["voice_blind"]))
     return "\n".join(lines)
 
 

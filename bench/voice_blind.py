@@ -63,6 +63,7 @@ class Outcome:
     obeyed: List[str]
     asked: List[str]  # commands asked back about
     latency_s: float | None = None  # end of speech to the command obeyed
+    path: Path | None = None
 
     @property
     def right(self) -> bool:
@@ -239,7 +240,9 @@ def outcome(case: Case, fixture: Fixture, heard: list) -> Outcome:
         if h.text:
             latency = max(0.0, (h.ready_at or h.closed) - fixture.speech_end) + h.compute_s
             break
-    return Outcome(case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency)
+    return Outcome(
+        case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency, fixture.path
+    )
 
 
 def evaluate(

@@ -221,7 +221,9 @@ class Listener:
         if heard.command and self._after_command is not None:
             if start - self._after_command < CONTINUATION_S:
                 heard.command = None  # the rest of a sentence whose start was taken as a command
-        if heard.command:
+        if heard.command and self._wait_for_more(heard):
+            self._held = heard  # obeyed when the sentence is over, unless more speech changes it
+        elif heard.command:
             self._held = None
             self._after_command = heard.end
             heard.ready_at = closed
@@ -230,6 +232,20 @@ class Listener:
             self._held = heard
         else:
             self._release()
+
+    def _wait_for_more(self, heard: Heard) -> bool:
+        """A stop said with other words ("alright, I'm done now..."), or one that begins another
+        command's phrase ("i'm done" | "with this one"), waits for the end of the sentence: ending
+        the routine can't be undone, and what follows may change its meaning ("...please
+        resume"). A bare "stop" (and every other command) is obeyed at once."""
+        if heard.command != "stop":
+            return False
+        key = self.matcher.table.key(heard.text)
+        longer = any(  # "i'm done" begins "i'm done with this one" (next)
+            phrase.startswith(key + " ") and command != "stop"
+            for phrase, command in self.matcher.keys
+        )
+        return longer or key != " ".join(heard.text.split())
 
     def _release_if_over(self) -> None:
         held = self._held
@@ -243,6 +259,8 @@ class Listener:
         weighs it with the other hypotheses and may ask back, but never obeys it as heard)."""
         if self._held is not None:
             self._held.ready_at = self.segmenter.clock / RATE
+            if self._held.command:
+                self._after_command = self._held.end
             self._ready.append(self._held)
         self._held = None
 
