@@ -244,7 +244,7 @@ class CommandModel:
         self,
         texts: Sequence[str],
         allowed: Sequence[str] | None = None,
-        decay: float = HYPOTHESIS_DECAY,
+        decay: float | None = None,
     ) -> Dict[str, float]:
         """What several readings of one utterance (a recognizer's N-best list, best first) mean
         together, among the `allowed` commands (default: all). A command is meant if any reading
@@ -254,6 +254,7 @@ class CommandModel:
         texts = [t for t in texts if t and t.strip()]
         if not texts:
             return {}
+        decay = HYPOTHESIS_DECAY if decay is None else decay
         missed: Dict[str, float] = {}
         first: Dict[str, float] = {}
         for place, text in enumerate(texts):

@@ -79,6 +79,8 @@ def test_vosk_engine_logic_with_a_fake_model(monkeypatch, tmp_path):
     FakeVosk.grammar_result = vosk_result("hold on", 0.4)  # not sure enough: free pass decides
     FakeVosk.free_result = vosk_result("hold my hand", 0.9)
     assert engine.transcribe(audio) == "hold my hand"
+    # ...but the grammar's reading goes on as a second reading for the understanding step.
+    assert engine.hear(audio).alternatives == ("hold on",)
     FakeVosk.grammar_result = vosk_result("stop [unk]", 0.9)
     FakeVosk.free_result = vosk_result("stop sign", 0.9)
     assert engine.transcribe(audio) == "stop sign"
