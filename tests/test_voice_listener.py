@@ -84,3 +84,33 @@ def test_a_short_pause_inside_a_phrase_discards_the_early_result(tmp_path, gap_s
     assert len(engine.calls) >= 2  # "go" decoded early, then the whole phrase
     spoken = (len(first) + len(pause) + len(second)) / RATE
     assert engine.calls[-1] >= spoken  # the result used covers both words
+
+
+class ScriptedEngine(CountingEngine):
+    """Says the next of `texts` for each utterance longer than `whole_s`, else the first one."""
+
+    def __init__(self, fragment: str, whole: str, whole_s: float):
+        super().__init__(fragment)
+        self.whole, self.whole_s = whole, whole_s
+
+    def hear(self, audio: np.ndarray) -> Transcript:
+        self.calls.append(len(audio) / RATE)
+        return Transcript(self.whole if len(audio) / RATE >= self.whole_s else self.text)
+
+
+def test_a_stop_with_more_words_waits_for_the_sentence_and_is_never_obeyed_on_its_start(tmp_path):
+    # "alright I'm done now | please resume": the first part alone reads as a stop; the whole
+    # sentence (after a pause the endpointer took for its end) is a resume.
+    first, second = words(tmp_path, "alright i'm good now"), words(tmp_path, "please resume")
+    pause = np.zeros(int(0.4 * RATE), dtype="<i2")
+    whole_s = (len(first) + len(pause) + len(second)) / RATE
+    engine = ScriptedEngine("alright i'm done now", "alright i'm done now please resume", whole_s)
+    heard = heard_all(Listener(wav(tmp_path, first, pause, second), engine))
+    assert [h.command for h in heard] != ["stop"]
+    assert "stop" not in [h.command for h in heard]
+
+
+def test_a_bare_stop_is_obeyed_at_once(tmp_path):
+    engine = CountingEngine("stop")
+    (heard,) = heard_all(Listener(wav(tmp_path, words(tmp_path, "stop")), engine))
+    assert heard.command == "stop" and heard.ready_at == heard.closed
