@@ -19,6 +19,9 @@ from bot.understanding import NOT_A_COMMAND
 # Set on the spoken dev part (bench/voice_blind.py dev), never on the final part.
 OBEY = 0.6
 ASK = 0.35
+# Longer than this, speech is talk, not a command said in other words (the longest command phrasing
+# of the dev part has 10 words): only an exact table phrase is obeyed, nothing is asked back.
+MAX_COMMAND_WORDS = 12
 # Pausing is the safety command and undoes itself ("resume"): it is obeyed from a lower confidence.
 OBEY_PAUSE = 0.5
 
@@ -75,6 +78,9 @@ def clearly_question(text: str) -> bool:
 
 def interpret(model, hypotheses: Sequence[str], allowed: Sequence[str]) -> Meaning:
     """The command the N-best `hypotheses` mean among `allowed`, and what to do about it."""
+    text = hypotheses[0] if hypotheses else ""
+    if len(text.split()) > MAX_COMMAND_WORDS:
+        return Meaning(None, 1.0, "question" if clearly_question(text) else "nothing")
     probs = model.hypotheses(hypotheses, allowed) if allowed else {}
     commands = {k: v for k, v in probs.items() if k != NOT_A_COMMAND}
     if commands:
@@ -83,7 +89,6 @@ def interpret(model, hypotheses: Sequence[str], allowed: Sequence[str]) -> Meani
             return Meaning(best, p, "obey")
         if p >= ASK:
             return Meaning(best, p, "ask")
-    text = hypotheses[0] if hypotheses else ""
     return Meaning(
         None, probs.get(NOT_A_COMMAND, 1.0), "question" if clearly_question(text) else "nothing"
     )
