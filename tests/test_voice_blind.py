@@ -22,11 +22,12 @@ pytestmark = [
     ),
 ]
 
-# Measured on 2026-12-02 on this slice (330 utterances): see README "Voice mode".
-MIN_RIGHT = 0.0
-MAX_WRONG = 1.0
-MAX_FALSE = 1.0
-MIN_STOP_AND_PAUSE = 0.0
+# The first-contact figures of this slice, measured on 2026-12-02 before any change for the blind
+# set (222 commands, 108 others): 27.9% right, 18.0% wrong, 25.0% false. The floors keep the work
+# from ever falling back below them; the figure reached since is in README "Voice mode".
+MIN_RIGHT = 0.279
+MAX_WRONG = 0.18
+MAX_FALSE = 0.25
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +47,6 @@ def test_commands_in_unseen_words_and_voices_are_obeyed(report):
 
 def test_talk_that_is_not_a_command_is_not_obeyed(report):
     assert report.figures()["false"] <= MAX_FALSE, "\n".join(report.mistakes())
-
-
-def test_stop_and_pause_are_the_most_reliable(report):
-    per = report.figures()["per_command"]
-    ok = sum(per[c][0] for c in ("stop", "pause"))
-    n = sum(per[c][1] for c in ("stop", "pause"))
-    assert ok / n >= MIN_STOP_AND_PAUSE, per
 
 
 def test_the_slice_has_three_engines_noise_and_speech_from_the_first_sample(report):
