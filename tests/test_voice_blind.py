@@ -55,8 +55,3 @@ def test_the_slice_has_three_engines_noise_and_speech_from_the_first_sample(repo
     assert len({s.engine for s in BLIND_SPEAKERS}) == 3
     starts_at_once = [o for o in report.outcomes if "no-lead" in o.speaker]
     assert starts_at_once
-    return
-    # A file of such a speaker is loud within its first 20 ms.
-    path = next(o.path for o in starts_at_once)
-    samples = read_wav(path)
-    assert abs(samples[:320].astype(int)).max() > 0.05 * abs(samples.astype(int)).max()
