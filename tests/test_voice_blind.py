@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.speech_fixtures import BLIND_SPEAKERS, TEST_SPEAKERS, blind_tools_missing, read_wav
+from bench.speech_fixtures import BLIND_SPEAKERS, TEST_SPEAKERS, blind_tools_missing
 from tests.voice_fixtures import needs_speech_tools
 
 MISSING = blind_tools_missing()
