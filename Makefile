@@ -19,7 +19,8 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 # Debian packages for voice mode and its tests: speech out, audio tools, the PortAudio library
 # sounddevice loads, and PulseAudio for the virtual microphone the tests record from. For the web
 # chat and scale-out tests: Chromium (the browser test), PostgreSQL and Redis (started by the tests).
-SYSTEM_PACKAGES := espeak-ng sox libportaudio2 pulseaudio chromium postgresql redis-server
+SYSTEM_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libportaudio2 pulseaudio \
+	chromium postgresql redis-server
 
 .PHONY: help run serve test bench bench-load train lint format clean voice sysdeps
 
