@@ -15,10 +15,11 @@ from bench.chat_eval import evaluate
 
 pytestmark = pytest.mark.server
 
-# Measured 2026-12-02 (second session): dev 234/252 (92.9%), final 137/170 (80.6%); conversations'
-# turns dev 77/83 (92.8%), final 48/54 (88.9%); false red-flag replies dev 1/226, final 4/153.
+# Measured 2026-12-02 (second session): dev 237/252 (94.0%), final 137-138/170 (80.6-81.2%);
+# conversations' turns dev 79/83 (95.2%), final 48/54 (88.9%); false red-flag replies dev 1/226,
+# final 4/153.
 FLOORS = {
-    "dev": {"chat": 0.92, "turns": 0.92, "false_alarms": 1},
+    "dev": {"chat": 0.93, "turns": 0.94, "false_alarms": 1},
     "final": {"chat": 0.80, "turns": 0.88, "false_alarms": 4},
 }
 
