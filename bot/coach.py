@@ -17,7 +17,7 @@ from typing import Callable, Dict, List
 from bot import settings
 from bot.catalogue import Routine
 from bot.commands import CommandTable
-from bot.control import STOPPED_FOR_SAFETY, RoutineControl
+from bot.control import STOPPED_FOR_SAFETY, RoutineControl, yes_or_no
 from bot.dialogue import Context, Dialogue, Reply, Turn
 from bot.routine import (
     FINISHED,
@@ -51,7 +51,6 @@ NO_ROUTINE = (
 START_ONLY = re.compile(
     r"^(start|begin|go|let'?s (go|start|begin|do (it|this|that))|start it|start now|do it)[.!]*$"
 )
-YES = re.compile(r"^(yes|yeah|yep|sure|ok|okay|sounds good|please|yes please)[.!]*$")
 # Without a routine, these commands get "no routine running"; the others ("how long?", "repeat",
 # "stop") and everyday words that are also commands ("back", "done") go to the dialogue, where they
 # may be follow-ups about a stretch.
@@ -428,7 +427,7 @@ class Coach:
 
 
 def _yes(text: str) -> bool:
-    return bool(YES.match(text.strip().lower()))
+    return yes_or_no(text) == "yes"
 
 
 def _minutes(seconds: float) -> str:

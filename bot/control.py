@@ -9,6 +9,7 @@ time it is given, and returns what to say and when the engine next needs a tick.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import List
 
@@ -33,6 +34,23 @@ def allowed_commands(engine: RoutineEngine | None) -> tuple:
     if engine.phase.kind == "intro":
         return COMMANDS
     return tuple(c for c in COMMANDS if c != "resume")
+
+
+# A yes or a no to a question the routine asked ("shall we pick up where you were?", "did you say
+# pause?"), typed or spoken, punctuation aside.
+YES = re.compile(
+    r"^(yes|yeah|yep|yup|yes please|sure|ok|okay|okay yes|ok yes|sounds good|please|please do|"
+    r"do it|correct|that's right|right|exactly|yes i did|i did)$"
+)
+NO = re.compile(
+    r"^(no|nope|nah|no thanks|no thank you|don't|not that|wrong|no i didn't|never mind)$"
+)
+
+
+def yes_or_no(text: str) -> str | None:
+    """ "yes" or "no" when that is all the answer says, else None."""
+    words = re.sub(r"[^a-z' ]", "", (text or "").lower()).strip()
+    return "yes" if YES.match(words) else "no" if NO.match(words) else None
 
 
 @dataclass

@@ -337,7 +337,7 @@ class Dialogue:
             if not (follow_up and intent in STRETCH_TOPICS) and not described:
                 intent = "out_of_scope"
         follows = context.stretch and not named and not described and intent in FOLLOW_UP_INTENTS
-        if follows and self._detail(context.stretch, "ask_howto", meaning, lowered):
+        if follows and self._detail(context.stretch, meaning, lowered):
             # Said about the stretch being talked about, in words of its own content ("I can't get
             # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
             named = [context.stretch]
@@ -466,7 +466,7 @@ class Dialogue:
             self._about(self.catalogue.stretch(s), topic, lowered, conditions, needs)
             for s in stretches[:3]
         ]
-        lead = self._detail(stretches[0], topic, meaning, lowered)
+        lead = self._detail(stretches[0], meaning, lowered) if topic in DETAIL_TOPICS else None
         messages[:0] = [lead] if lead else []
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
@@ -558,12 +558,12 @@ class Dialogue:
             red_flag=True,
         )
 
-    def _detail(self, stretch_id, topic, meaning: Meaning, lowered: str) -> str | None:
+    def _detail(self, stretch_id, meaning: Meaning, lowered: str) -> str | None:
         """The one sentence of the stretch's content that answers a detailed question ("do my hips
         stay up?", "knees locked or bent?"), said first (the full answer follows), when it is near
         the question in meaning and shares a word with it."""
         found = meaning.detail(stretch_id)
-        if topic not in DETAIL_TOPICS or not found:
+        if not found:
             return None
         facts = self.understanding.facts.get(stretch_id, [])
         if not 0 <= found.index < len(facts):

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from bench.speech_fixtures import BLIND_SPEAKERS, TEST_SPEAKERS, blind_tools_missing
+from bench.speech_fixtures import (
+    BLIND_SPEAKERS,
+    TEST_SPEAKERS,
+    blind_tools_missing,
+    read_wav,
+    speak,
+    speech_bounds,
+)
 from tests.voice_fixtures import needs_speech_tools
 
 MISSING = blind_tools_missing()
@@ -55,3 +62,13 @@ def test_the_slice_has_three_engines_noise_and_speech_from_the_first_sample(repo
     assert len({s.engine for s in BLIND_SPEAKERS}) == 3
     starts_at_once = [o for o in report.outcomes if "no-lead" in o.speaker]
     assert starts_at_once
+
+
+def test_a_no_lead_speaker_is_loud_from_the_first_sample(tmp_path):
+    """Such a file has no silence before the speech: it is loud (by the measure that cut it)
+    in its very first 10 ms, and louder than a twentieth of its peak within 20 ms."""
+    speaker = next(s for s in TEST_SPEAKERS if not s.lead_s and not s.noise)
+    fixture = speak("pause the timer please", speaker, tmp_path / "said.wav", tmp_path)
+    samples = read_wav(fixture.path)
+    assert speech_bounds(samples)[0] == 0.0
+    assert abs(samples[:320].astype(int)).max() > 0.05 * abs(samples.astype(int)).max()

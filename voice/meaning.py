@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from bot.control import yes_or_no
 from bot.understanding import NOT_A_COMMAND
 
 # Set on the spoken dev part (bench/voice_blind.py dev), never on the final part.
@@ -38,13 +39,6 @@ SPOKEN = {
     "redo": "do this stretch again",
     "status": "where are we",
 }
-YES = re.compile(
-    r"^(yes|yeah|yep|yup|yes please|correct|that's right|right|sure|please|please do|do it|"
-    r"ok|okay|okay yes|ok yes|yes i did|i did|exactly)$"
-)
-NO = re.compile(
-    r"^(no|nope|nah|no thanks|no thank you|don't|not that|wrong|no i didn't|never mind)$"
-)
 QUESTION = re.compile(
     r"^(what|what's|whats|how|why|where|when|which|who|can|could|should|would|will|is|are|am|do|"
     r"does|did|tell me|show me|explain|give me|start|begin|let's do|i want|i'd like|help)\b"
@@ -64,12 +58,7 @@ def clean(text: str) -> str:
 
 def answer(text: str) -> str | None:
     """ "yes" / "no" for an answer to "Did you say ...?", else None."""
-    words = clean(text)
-    if YES.match(words):
-        return "yes"
-    if NO.match(words):
-        return "no"
-    return None
+    return yes_or_no(text)
 
 
 def clearly_question(text: str) -> bool:
