@@ -246,6 +246,7 @@ class Vocabulary(_Model):
     modification_needs: Dict[Text, TextList]
     domain_words: TextList
     other_body_parts: List[Text] = []
+    same_words: Dict[Text, TextList] = {}
 
     @validator("areas", "tags")
     def _known_keys(cls, value, field):

@@ -39,6 +39,11 @@ GENERIC_NAME_WORDS = frozenset(
 )
 # Added to a description's score for each word it shares with only one stretch's names.
 NAME_WORD_BONUS = 0.3
+# Where a question about a described stretch begins: a separator, then a question word.
+QUESTION_TAIL = re.compile(
+    r"\s*[,;:?!-]+\s*(?=(?:how|what|which|is|are|does|do|should|can|could|will|when|where|why)\b)",
+    re.IGNORECASE,
+)
 # How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
 SAID_COVERAGE_WEIGHT = 0.85
 
@@ -90,6 +95,19 @@ class Matcher:
         self.nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         self.nlp.initialize()
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        # content/vocabulary.yml same_words: other ways of saying a position, said as its first way
+        self._same = {
+            _fold(other): _fold(canonical)
+            for canonical, others in catalogue.vocabulary.same_words.items()
+            for other in others
+        }
+        self._same_words = re.compile(
+            r"\b("
+            + "|".join(re.escape(o) for o in sorted(self._same, key=len, reverse=True))
+            + r")\b"
+            if self._same
+            else r"(?!)"
+        )
         self._names: Dict[str, List[Tuple[str, str]]] = {}  # kind -> [(folded phrase, value)]
         for stretch in catalogue.stretches.values():
             self._add("stretch", stretch.id, [stretch.name, *stretch.aliases])
@@ -204,9 +222,10 @@ class Matcher:
 
     # -- descriptions ----------------------------------------------------------------------------
     def _lemmas(self, text: str) -> List[str]:
+        folded = self._same_words.sub(lambda m: self._same[m.group(0)], _fold(text))
         return [
             t.lemma_.lower()
-            for t in self.nlp(_fold(text))
+            for t in self.nlp(folded)
             if t.text not in STOP_WORDS and t.lemma_.lower() not in STOP_WORDS and len(t.text) > 1
         ]
 
@@ -235,15 +254,32 @@ class Matcher:
             for phrase in phrases
             for lemma in self._lemmas(phrase)
         } | GENERIC_NAME_WORDS
+        # ...and that no other stretch's description uses ("lean" names the back extension, but
+        # the side stretch is described as leaning too).
+        described_by: Dict[str, set] = {}
+        for stretch_id, lemmas in phrases:
+            for lemma in lemmas:
+                described_by.setdefault(lemma, set()).add(stretch_id)
         name_words = {
-            lemma: ids.pop()
+            lemma: next(iter(ids))
             for lemma, ids in owners.items()
-            if len(ids) == 1 and lemma not in common
+            if len(ids) == 1 and lemma not in common and described_by.get(lemma, ids) <= ids
         }
         return phrases, idf, name_words
 
     def describe(self, text: str) -> Found | None:
-        """The stretch a description points to, if one clearly does."""
+        """The stretch a description points to, if one clearly does. A description followed by a
+        question about it ("on all fours, sliding one arm under the other - how long do I stay?")
+        is matched on the description alone as well."""
+        found = self._describe_part(text)
+        head = QUESTION_TAIL.split(text, maxsplit=1)[0]
+        if not found and head.strip() and head != text:
+            found = self._describe_part(head)
+            if found:
+                found = Found("stretch", found.value, 0, 0, text, "description", found.score)
+        return found
+
+    def _describe_part(self, text: str) -> Found | None:
         phrases, idf, name_words = self._describe
         said = set(self._lemmas(text))
         if len(said) < 2:
