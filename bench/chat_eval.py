@@ -4,6 +4,7 @@ the whole reply.
 
     python -m bench.chat_eval dev [--failures]     # the part used for tuning (a regression check)
     python -m bench.chat_eval final                # the part never looked at: figures only
+    python -m bench.chat_eval fresh-dev|fresh-final  # a second blind set, written a day later
 
 A case passes when the reply is of the right kind (an answer, a routine started or only shown, the
 out-of-scope note, a red-flag reply first) and carries the facts the case lists: each group of
@@ -32,6 +33,9 @@ OUT_OF_SCOPE = "outside what I can help with"
 STARTED = ("Stretch 1 of", "Let's do the")
 ROUTINE_SHOWN = ("minutes", "routine")
 BROKEN = "something went wrong on my side"
+# The parts: "dev"/"final" written on 2026-12-01 (with conversations), "fresh-dev"/"fresh-final"
+# written on 2026-12-02 by a second writer (single questions); each *-final part is only counted.
+SPLITS = ("dev", "final", "fresh-dev", "fresh-final")
 
 
 def load(name: str) -> List[Dict]:
@@ -193,10 +197,14 @@ def run_conversations(bot, conversations: List[Dict], catalogue: Catalogue, name
 def evaluate(url: str, split: str, catalogue: Catalogue | None = None) -> List[Result]:
     catalogue = catalogue or default_catalogue()
     bot = RestBot(url)
-    return [
-        run_single(bot, load(f"chat_{split}"), catalogue, f"chat {split}"),
-        run_conversations(bot, load(f"conversations_{split}"), catalogue, f"conversations {split}"),
-    ]
+    results = [run_single(bot, load(f"chat_{split}"), catalogue, f"chat {split}")]
+    if (EVAL_DIR / f"conversations_{split}.yml").is_file():
+        results.append(
+            run_conversations(
+                bot, load(f"conversations_{split}"), catalogue, f"conversations {split}"
+            )
+        )
+    return results
 
 
 def markdown(blind: Dict[str, List[Dict]]) -> str:
@@ -224,11 +232,11 @@ def markdown(blind: Dict[str, List[Dict]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("split", choices=("dev", "final"))
+    parser.add_argument("split", choices=SPLITS)
     parser.add_argument("--url", help="a running Stretchbot (default: start one)")
     parser.add_argument("--failures", action="store_true", help="list failures (dev only)")
     args = parser.parse_args(argv)
-    if args.failures and args.split == "final":
+    if args.failures and args.split.endswith("final"):
         print("The final part is never looked at: only its figures are shown.", file=sys.stderr)
         return 2
     if args.url:
@@ -246,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.failures:
             print("\n".join(result.failures))
         print(result.summary())
-        if args.split == "dev":
+        if args.split.endswith("dev"):
             print(
                 "  by kind: "
                 + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(result.by_kind.items()))

@@ -317,6 +317,24 @@ def stretch_pain(stretch: Stretch, catalogue: Catalogue) -> str:
     return "\n\n".join(parts)
 
 
+def stretch_discomfort(stretch: Stretch) -> str:
+    """Mild discomfort felt in a named stretch: what is normal, and how to ease off in this one."""
+    parts = [
+        f"A mild pull or gentle tension in {stretch.name} is normal; pain is not. If it aches or "
+        "pinches, ease off: use a smaller range, hold it for less time, breathe slowly, and check "
+        "your position against the steps."
+    ]
+    if stretch.modifications.easier:
+        parts.append("A gentler way to do it:\n" + bullets(stretch.modifications.easier))
+    if stretch.mistakes:
+        parts.append("Worth checking:\n" + bullets(stretch.mistakes))
+    parts.append(
+        "If it turns sharp, keeps hurting afterwards, or comes with numbness or tingling, stop and "
+        "ask a health professional."
+    )
+    return "\n\n".join(parts)
+
+
 def fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], catalogue: Catalogue) -> str:
     """Whether a named stretch suits an area or a situation, from its content tags."""
     wanted = [AREA_NAMES.get(a, a) for a in areas] + [TAG_NAMES.get(t, t) for t in tags]

@@ -46,6 +46,7 @@ QUESTION_TAIL = re.compile(
 )
 # How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
 SAID_COVERAGE_WEIGHT = 0.85
+UNION_MARGIN = 1.5
 
 
 # What the matcher finds in a message (Rasa's entities of the same names).
@@ -221,6 +222,15 @@ class Matcher:
         return ids if len(ids) > 1 else []
 
     # -- descriptions ----------------------------------------------------------------------------
+    @property
+    def _described_words(self) -> Dict[str, frozenset]:
+        if not hasattr(self, "_union"):
+            union: Dict[str, set] = {}
+            for stretch_id, lemmas in self._describe[0]:
+                union.setdefault(stretch_id, set()).update(lemmas)
+            self._union = {k: frozenset(v) for k, v in union.items()}
+        return self._union
+
     def _lemmas(self, text: str) -> List[str]:
         folded = self._same_words.sub(lambda m: self._same[m.group(0)], _fold(text))
         return [
@@ -306,7 +316,19 @@ class Matcher:
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
         top_id, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= settings.DESCRIPTION_MIN_OVERLAP and top >= runner_up * 1.25:
+        if top < settings.DESCRIPTION_MIN_OVERLAP:
+            return None
+        if top >= runner_up * 1.25:
+            return Found("stretch", top_id, 0, 0, text, "description", top)
+        # Close on single phrases: the one whose descriptions taken together cover clearly more of
+        # what was said ("kneel, fold forward, forehead on the floor, arms out in front" mixes
+        # several of Child's Pose's phrases).
+        union = self._described_words
+
+        def covered(stretch_id: str) -> float:
+            return sum(idf[lemma] for lemma in said & union[stretch_id]) / said_weight
+
+        if covered(top_id) >= UNION_MARGIN * covered(ranked[1][0]):
             return Found("stretch", top_id, 0, 0, text, "description", top)
         return None
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Pattern, Tuple
+from typing import List, Pattern, Sequence, Tuple
 
-from bot.catalogue import RedFlag, Safety, default_catalogue
+from bot.catalogue import Catalogue, RedFlag, Safety, default_catalogue
 
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "stop": 2}
 # "tingling? no." - a symptom asked about and answered no.
@@ -48,8 +48,16 @@ class Hit:
 
 
 class SafetyChecker:
-    def __init__(self, safety: Safety):
+    def __init__(self, safety: Safety, names: Sequence[str] = ()):
+        """`names`: the stretches' names and aliases. Their words are not symptoms: "heavy legs"
+        is a warning sign, "a heavy gym session, then lying knee roll overs" is not."""
         self.safety = safety
+        folded = sorted({normalise(n) for n in names if normalise(n)}, key=len, reverse=True)
+        self._names = (
+            re.compile(r"\b(" + "|".join(re.escape(n) for n in folded) + r")(?:e?s)?\b")
+            if folded
+            else None
+        )
         self._flags: List[Tuple[RedFlag, List[Pattern], List[Pattern]]] = [
             (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
             for flag in safety.red_flags
@@ -68,8 +76,9 @@ class SafetyChecker:
 
     def check(self, text: str) -> List[Hit]:
         """Red flags described in `text`, most serious first (empty when there are none)."""
-        clean = normalise(text)
-        affirmed = normalise(self._strip_negated(text))  # "no tingling, just stiff" -> "just stiff"
+        clean = self._unnamed(normalise(text))
+        # "no tingling, just stiff" -> "just stiff"
+        affirmed = self._unnamed(normalise(self._strip_negated(text)))
         hits: List[Hit] = []
         for flag, patterns, unless in self._flags:
             subject = affirmed if flag.negatable else clean
@@ -86,8 +95,11 @@ class SafetyChecker:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
         decide nothing: they back up the classifier's suspicion of a warning sign."""
-        affirmed = normalise(self._strip_negated(text))
+        affirmed = self._unnamed(normalise(self._strip_negated(text)))
         return [flag for flag, cues in self._cues if any(c.search(affirmed) for c in cues)]
+
+    def _unnamed(self, normalised: str) -> str:
+        return self._names.sub("stretch", normalised) if self._names else normalised
 
     def _strip_negated(self, text: str) -> str:
         """Drop what a negation covers: from "no"/"without"/... to the end of its clause."""
@@ -108,6 +120,18 @@ PAIN_QUESTION = re.compile(
 )
 
 
+# Milder discomfort felt in a stretch ("aches a bit", "a slight pulling", "feels pinchy").
+DISCOMFORT = re.compile(
+    r"\b(aches?|aching|achy|sore|tender|pinchy|pulling|tugging|strain(ing)?|uncomfortable|"
+    r"discomfort|awkward)\b"
+)
+
+
+def discomfort_now(text: str) -> bool:
+    lowered = (text or "").lower()
+    return bool(DISCOMFORT.search(lowered)) and not PAIN_QUESTION.search(lowered)
+
+
 def pain_now(text: str) -> bool:
     lowered = (text or "").lower()
     return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
@@ -115,4 +139,9 @@ def pain_now(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def default_checker() -> SafetyChecker:
-    return SafetyChecker(default_catalogue().safety)
+    return checker_for(default_catalogue())
+
+
+def checker_for(catalogue: Catalogue) -> SafetyChecker:
+    names = [n for s in catalogue.stretches.values() for n in (s.name, *s.aliases)]
+    return SafetyChecker(catalogue.safety, names)

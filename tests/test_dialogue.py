@@ -405,3 +405,55 @@ def test_how_often_a_named_stretch_may_be_done_is_its_dose(dialogue):
         Turn("trunk rotation of upper back, it is okay to do it every day?", "ask_suitability", 0.8)
     )
     assert "How often: daily" in reply.messages[0]
+
+
+@pytest.mark.parametrize(
+    "text, intent, stretch",
+    [
+        ("my shoulder aches a bit when I do the kneeling rotation, should I stop", "recommend",
+         "Kneeling Back Rotation"),
+        ("sphinx pose feels a bit pinchy in my lower back, what should I change?",
+         "ask_modification", "Sphinx Pose"),
+    ],
+)  # fmt: skip
+def test_mild_discomfort_in_a_named_stretch_is_eased_not_alarmed(dialogue, text, intent, stretch):
+    reply = dialogue.respond(Turn(text, intent, 0.8))
+    assert not reply.red_flag
+    assert reply.messages[0].startswith(f"A mild pull or gentle tension in {stretch} is normal")
+    assert "smaller range" in reply.messages[0]
+
+
+def test_a_question_whether_a_stretch_suits_an_ache_is_not_taken_for_discomfort(dialogue):
+    reply = dialogue.respond(Turn("is cat cow good for an aching back", "ask_suitability", 0.8))
+    assert not reply.messages[0].startswith("A mild pull")
+    assert "Cat-Cow" in reply.messages[0]
+
+
+def test_two_described_stretches_are_compared(dialogue):
+    text = "the kneel-and-fold-forward resting pose versus the all-fours arch-and-round one?"
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    first = reply.messages[0]
+    assert first.startswith("Child's Pose: done kneeling") and "Cat-Cow: done on hands" in first
+
+
+def test_a_described_stretch_asked_whether_it_suits_an_area_is_answered_for_that_stretch(dialogue):
+    text = "lying on my belly propped up on my forearms - is that good for my lower back?"
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    assert reply.messages[0].startswith("Yes: Sphinx Pose suits")
+
+
+def test_advice_that_names_a_situation_but_asks_for_no_stretch_is_advice(dialogue):
+    reply = dialogue.respond(Turn("Which type of office chair is good for back?", "recommend", 0.8))
+    assert "natural curve" in reply.messages[0]
+    asked = dialogue.respond(Turn("stretches for sitting in an office chair all day", "recommend"))
+    assert "try:" in asked.messages[0]
+
+
+def test_a_question_about_a_named_stretch_after_a_gym_session_starts_no_routine(dialogue):
+    text = (
+        "Just did a heavy session of deadlifts and squats. Would lying knee roll overs be an OK "
+        "way to cool down?"
+    )
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    assert not reply.red_flag and not reply.routine_request
+    assert "Lying Knee Roll Over" in " ".join(reply.messages)

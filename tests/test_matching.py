@@ -100,3 +100,22 @@ def test_areas_and_situations(matcher):
 def test_stretch_name_beats_area_inside_it(matcher):
     found = matcher.find("is knee to chest good", ("stretch", "area"))
     assert [(f.kind, f.value) for f in found] == [("stretch", "knee_to_chest")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a description, then a question about it
+        ("standing, one arm up over my head and leaning to the other side, how long should I hold",
+         "side_stretch"),
+        # "hands and knees" is said as "all fours" (content/vocabulary.yml same_words)
+        ("on hands and knees sliding one arm under the other and resting my shoulder down - how "
+         "long should I stay?", "thread_the_needle"),
+        # close on single phrases, clearly ahead on all of the stretch's descriptions together
+        ("the resting one where you kneel and fold forward with your forehead on the floor and "
+         "arms stretched out in front - what does it actually stretch?", "childs_pose"),
+    ],
+)  # fmt: skip
+def test_descriptions_with_a_question_or_other_words(matcher, text, expected):
+    found = matcher.describe(text)
+    assert found is not None and found.value == expected

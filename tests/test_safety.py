@@ -137,3 +137,9 @@ def test_every_known_red_flag_has_a_pattern_or_a_warning_word(checker):
 )
 def test_positions_and_mild_aches_have_no_warning_words(checker, text):
     assert checker.hinted(text) == []
+
+
+def test_the_words_of_a_stretch_name_are_not_symptoms(checker):
+    ordinary = "a heavy gym session, then would lying knee roll overs be ok to cool down?"
+    assert checker.check(ordinary) == []
+    assert checker.check("my knees give way when I get up from knee to chest")
