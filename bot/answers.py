@@ -380,11 +380,20 @@ def compare(stretches: Sequence[Stretch]) -> str:
 
 # -- many stretches ----------------------------------------------------------------------------------
 def recommend(
-    catalogue: Catalogue, areas: Sequence[str], tags: Sequence[str], limit: int = 3
+    catalogue: Catalogue,
+    areas: Sequence[str],
+    tags: Sequence[str],
+    limit: int = 3,
+    needs: Sequence[str] = (),
 ) -> List[Stretch]:
+    """The stretches that suit the areas and situations best; a need (sore knees, wrists) leaves
+    out the positions content/vocabulary.yml `spare_positions` lists for it."""
     want_areas, want_tags = list(dict.fromkeys(areas)), list(dict.fromkeys(tags))
+    spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
     scored = []
     for stretch in catalogue.stretches.values():
+        if stretch.position in spared:
+            continue
         chair_ok = not stretch.uses_floor or any(
             "chair" in v.name.lower() for v in stretch.variants
         )
@@ -400,6 +409,10 @@ def recommend(
                 score += 1
             elif area in ("upper_back", "lower_back", "mid_back") and "whole_back" in stretch.areas:
                 score += 1
+            elif area == "whole_back" and {"upper_back", "lower_back", "mid_back"} & set(
+                stretch.areas
+            ):
+                score += 0.5  # after the whole-back stretches, one for a part of the back
         for tag in want_tags:
             if tag in stretch.tags:
                 score += 2

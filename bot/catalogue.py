@@ -247,6 +247,17 @@ class Vocabulary(_Model):
     domain_words: TextList
     other_body_parts: List[Text] = []
     same_words: Dict[Text, TextList] = {}
+    spare_positions: Dict[Text, TextList] = {}
+
+    @validator("spare_positions")
+    def _known_positions(cls, value, values):
+        unknown = {p for positions in value.values() for p in positions} - set(POSITIONS)
+        if unknown:
+            raise ValueError(f"unknown positions: {', '.join(sorted(unknown))}")
+        needs = set(values.get("modification_needs") or {})
+        if needs and set(value) - needs:
+            raise ValueError(f"not modification needs: {', '.join(sorted(set(value) - needs))}")
+        return value
 
     @validator("areas", "tags")
     def _known_keys(cls, value, field):

@@ -146,7 +146,8 @@ PAIR_SPLITS = [
 # scope) from this similarity up, when no stretch is involved. Set on the dev part of the blind set.
 ADVICE_RESCUE_MIN_SCORE = 0.72
 RECOMMEND_RESCUE_MIN_SCORE = 0.8  # a "recommend" needs a closer topic ("hot water bottle or ice?")
-# ...and a closer one still when it names an area or a situation, and no stretch is asked for.
+# ...and a closer one still when it names an area or a situation; never when stretches are asked
+# for ("stretches for my back" is close to why stretching helps the back).
 # (Set on the fresh dev part: the office-chair question scored 0.88.)
 ADVICE_OVER_SITUATION_MIN_SCORE = 0.85
 ASKS_FOR_STRETCHES = re.compile(
@@ -439,8 +440,10 @@ class Dialogue:
         close = rescue and rescue.score >= RECOMMEND_RESCUE_MIN_SCORE
         closest = rescue and rescue.score >= ADVICE_OVER_SITUATION_MIN_SCORE
         no_stretch_asked = not ASKS_FOR_STRETCHES.search(lowered)
-        if intent == "recommend" and (
-            (close and not (areas or tags)) or (closest and no_stretch_asked)
+        if (
+            intent == "recommend"
+            and no_stretch_asked
+            and (close and not (areas or tags) or closest)
         ):
             # "which office chair is good for my back?": advice, though "chair" is a situation
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
@@ -463,7 +466,7 @@ class Dialogue:
             new_context = replace(context, stretch=stretch.id, pending_topic=None)
             return self.with_disclaimer(new_context, [body])
         if intent == "recommend" or (intent == "inform" and not named and (areas or tags)):
-            return self._recommend(areas, tags, conditions, context, lowered)
+            return self._recommend(areas, tags, conditions, context, lowered, needs)
         if intent == "general_advice":
             if named and not GENERIC_WORDS.search(lowered):
                 intent = (
@@ -664,7 +667,7 @@ class Dialogue:
             replace(context, pending_topic=topic, offered=tuple(o.id for o in options)),
         )
 
-    def _recommend(self, areas, tags, conditions, context, lowered) -> Reply:
+    def _recommend(self, areas, tags, conditions, context, lowered, needs=()) -> Reply:
         if SERIOUS_CONDITIONS & set(conditions) and not (areas or tags):
             # "what's good for sciatica?": a professional first, as the articles say
             body = answers.suitability(None, conditions, self.catalogue)
@@ -685,10 +688,10 @@ class Dialogue:
                     ],
                     context,
                 )
-        found = answers.recommend(self.catalogue, areas, tags)
+        found = answers.recommend(self.catalogue, areas, tags, needs=needs)
         if not found:
             found = (
-                answers.recommend(self.catalogue, ["whole_back"], tags)
+                answers.recommend(self.catalogue, ["whole_back"], tags, needs=needs)
                 or self.catalogue.by_name()[:3]
             )
         messages = [answers.recommendation_text(found, areas, tags)]

@@ -457,3 +457,15 @@ def test_a_question_about_a_named_stretch_after_a_gym_session_starts_no_routine(
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
     assert not reply.red_flag and not reply.routine_request
     assert "Lying Knee Roll Over" in " ".join(reply.messages)
+
+
+def test_a_recommendation_for_weak_knees_spares_the_kneeling_positions(dialogue, catalogue):
+    text = "my knees are weak from an old ski injury, which back stretches avoid kneeling?"
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    offered = [catalogue.stretch(s) for s in reply.context.offered]
+    assert offered and all(s.position not in ("kneeling", "all_fours") for s in offered)
+
+
+def test_asking_for_stretches_for_the_back_gets_stretches_not_advice(dialogue):
+    reply = dialogue.respond(Turn("stretches for my back", "recommend", 0.8))
+    assert reply.messages[0].startswith("For whole back, try:")
