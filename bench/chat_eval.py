@@ -35,7 +35,7 @@ ROUTINE_SHOWN = ("minutes", "routine")
 BROKEN = "something went wrong on my side"
 # The parts: "dev"/"final" written on 2026-12-01 (with conversations), "fresh-dev"/"fresh-final"
 # written on 2026-12-02 by a second writer (single questions); each *-final part is only counted.
-SPLITS = ("dev", "final", "fresh-dev", "fresh-final")
+SPLITS = ("dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final")
 
 
 def load(name: str) -> List[Dict]:
@@ -235,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("split", choices=SPLITS)
     parser.add_argument("--url", help="a running Stretchbot (default: start one)")
     parser.add_argument("--failures", action="store_true", help="list failures (dev only)")
+    parser.add_argument(
+        "--by-kind", action="store_true", help="counts per kind of question (any part)"
+    )
     args = parser.parse_args(argv)
     if args.failures and args.split.endswith("final"):
         print("The final part is never looked at: only its figures are shown.", file=sys.stderr)
@@ -254,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.failures:
             print("\n".join(result.failures))
         print(result.summary())
-        if args.split.endswith("dev"):
+        if args.split.endswith("dev") or args.by_kind:
             print(
                 "  by kind: "
                 + ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in sorted(result.by_kind.items()))

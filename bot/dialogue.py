@@ -96,6 +96,13 @@ HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
 )
+# A modification question with no need named still asks for a change in these words ("any other
+# way to do it?"); without them it asks how to do it ("sitting on the floor, do I look back?").
+CHANGE_WORDS = re.compile(
+    r"\b(other|another|alternative\w*|instead|variation\w*|version\w*|different|chang\w*|"
+    r"adapt\w*|swap|replace\w*|modif\w*|substitut\w*|options?|pillow|towel|cushion|blanket|"
+    r"block|strap|props?)\b"
+)
 # Conditions that need a professional's say-so before a routine: it is shown, not started.
 SERIOUS_CONDITIONS = {"sciatica", "disc", "spine_condition", "surgery", "pregnancy"}
 SEVERE_WORDS = re.compile(r"\b(severe|recent(ly)? injur|diagnos|condition)\w*")
@@ -312,6 +319,10 @@ class Dialogue:
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(needs)  # "my wrists hurt in cat cow": a way round it
         if in_stretch and pain_now(text) and intent != "ask_suitability" and not joint:
+            if self.checker.hinted(text):
+                # Pain in a stretch with a hint of a warning sign ("since then it runs down my
+                # leg"): the warning signs and seeing a professional first.
+                return self._caution([in_stretch], areas, tags, context)
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
             reply = self.with_disclaimer(
@@ -458,7 +469,18 @@ class Dialogue:
             )
         if intent == "recommend" and not (areas or tags) and needs and (named or context.stretch):
             intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
-        suits = tags or (areas and FIT_WORDS.search(lowered))
+        unnamed = self.matcher.without_names(lowered) if len(named) == 1 else lowered
+        # "cat cow for lower back": "for" just before the area or situation
+        words = self.matcher.words(text)
+        for_area = any(
+            "for" in words[max(0, f.start - 3) : f.start]
+            for f in found
+            if f.kind in ("area", "tag")
+        )
+        if intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
+            if not for_area and not ASKS_FOR_STRETCHES.search(unnamed):
+                intent = "inform"  # "side stretch, my hips keep turning": about that stretch
+        suits = tags or (areas and (FIT_WORDS.search(lowered) or for_area))
         if intent == "recommend" and len(named) == 1 and suits:
             # "standing back extension good after sitting?": about that stretch, for that need
             stretch = self.catalogue.stretch(named[0])
@@ -485,7 +507,11 @@ class Dialogue:
             and (named or context.stretch)
         ):
             intent = "ask_dosage"  # "is it ok to do it every day?"
-        if intent == "ask_modification" and not needs and HOWTO_WORDS.search(lowered):
+        if (
+            intent == "ask_modification"
+            and not needs
+            and (HOWTO_WORDS.search(lowered) or not CHANGE_WORDS.search(lowered))
+        ):
             intent = "ask_howto"  # nothing to change was named: they are asking how to do it
         topic = intent if intent in STRETCH_TOPICS else None
         if topic is None:  # inform / affirm: a stretch name, possibly answering our question

@@ -37,6 +37,8 @@ AMBIGUOUS_HEADS = ("twist", "rotation", "tilt")
 GENERIC_NAME_WORDS = frozenset(
     "all hand head behind elbow ceil floor sit side body upper lower single double half extension".split()
 )
+# Words that make the word before them a stretch's everyday name ("the cat thing").
+NICKNAME_HEADS = frozenset("thing one stretch pose exercise move position".split())
 # Added to a description's score for each word it shares with only one stretch's names.
 NAME_WORD_BONUS = 0.3
 # Where a question about a described stretch begins: a separator, then a question word.
@@ -122,6 +124,10 @@ class Matcher:
             for value, phrases in table.items():
                 self._add(kind, value, phrases)
         self._describe = self._build_descriptions()
+        # "an ankle stretch" is for the ankle, not the stretch whose name has "ankle" in it
+        self._body_parts = {
+            w for p in catalogue.vocabulary.other_body_parts for w in _fold(p).split()
+        }
         self._max_idf = max(self._describe[1].values())  # weight of a word no description has
         # Stretch names long enough to forgive typos in, grouped by their number of words.
         table: Dict[int, Tuple[List[str], List[str], List[int]]] = {}
@@ -156,6 +162,8 @@ class Matcher:
         if "stretch" in kinds:
             taken = {i for f in found if f.kind == "stretch" for i in range(f.start, f.end)}
             found += self._fuzzy(doc, taken)
+            if not any(f.kind == "stretch" for f in found):
+                found += self._nicknames(doc)
         # Overlaps are settled within a kind ("knees" is both a condition and a need); a stretch
         # name still wins over the words inside it ("knee to chest" is not the chest area).
         stretches = _longest_first([f for f in found if f.kind == "stretch"])
@@ -168,6 +176,18 @@ class Matcher:
                 ]
                 result += _longest_first(same)
         return sorted(result, key=lambda f: (f.start, f.kind))
+
+    def words(self, text: str) -> List[str]:
+        """The folded words of a text, as Found.start/end count them."""
+        return [t.text for t in self.nlp.make_doc(_fold(text))]
+
+    def without_names(self, text: str) -> str:
+        """The text (folded) with the stretch names in it left out."""
+        words = self.words(text)
+        for item in self.find(text, ("stretch",)):
+            end = item.end + (item.end < len(words) and words[item.end] in NICKNAME_HEADS)
+            words[item.start : end] = [""] * (end - item.start)  # "knee to chest exercise"
+        return " ".join(w for w in words if w)
 
     def stretches(self, text: str) -> List[str]:
         """Stretch ids named in the text, in order of mention, without repeats."""
@@ -204,6 +224,18 @@ class Matcher:
                     score = 1.0 - distances[row, col] / len(phrase)
                     i = starts[row]
                     out.append(Found("stretch", values[col], i, i + n, window, "fuzzy", score))
+        return out
+
+    def _nicknames(self, doc) -> List[Found]:
+        """ "The cat thing", "that needle one": a word only one stretch's names have, said as the
+        name of a stretch."""
+        name_words = self._describe[2]
+        out: List[Found] = []
+        for i in range(len(doc) - 1):
+            word, head = doc[i].text, doc[i + 1].text
+            value = name_words.get(word) or name_words.get(word.rstrip("s"))
+            if value and head in NICKNAME_HEADS and word not in self._body_parts:
+                out.append(Found("stretch", value, i, i + 2, f"{word} {head}", "nickname", 0.9))
         return out
 
     def ambiguous(self, text: str) -> List[str]:

@@ -469,3 +469,34 @@ def test_a_recommendation_for_weak_knees_spares_the_kneeling_positions(dialogue,
 def test_asking_for_stretches_for_the_back_gets_stretches_not_advice(dialogue):
     reply = dialogue.respond(Turn("stretches for my back", "recommend", 0.8))
     assert reply.messages[0].startswith("For whole back, try:")
+
+
+def test_pain_in_a_named_stretch_with_a_warning_sign_gets_the_warning_first(dialogue):
+    text = (
+        "Did the sphinx pose this morning and since then the pain runs from my butt all the way "
+        "down the back of my leg to the calf. Should I switch to another stretch?"
+    )
+    reply = dialogue.respond(Turn(text, "ask_modification", 0.8))
+    assert reply.red_flag
+    assert not reply.messages[0].startswith("Stop the stretch now")  # the pain rule alone
+    assert "professional" in reply.messages[0] or "doctor" in reply.messages[0]
+
+
+def test_on_the_floor_asks_for_the_floor_version(dialogue):
+    text = "spinal twist sittin on the floor, shud i look over my sholder"
+    reply = dialogue.respond(Turn(text, "ask_modification", 0.8))
+    assert "chair" not in reply.messages[0].split("\n")[0].lower()
+    assert "Sit down on the floor" in reply.messages[0]
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("side stretch my hips keep turning is that bad", "Side Stretch: A common mistake is"),
+        ("cat cow for lower back", "Yes: Cat-Cow suits lower back"),
+    ],
+)
+def test_a_named_stretch_read_as_a_recommendation_is_answered_about_that_stretch(
+    dialogue, text, start
+):
+    assert dialogue.respond(Turn(text, "recommend", 0.8)).messages[0].startswith(start)

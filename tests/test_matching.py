@@ -119,3 +119,16 @@ def test_stretch_name_beats_area_inside_it(matcher):
 def test_descriptions_with_a_question_or_other_words(matcher, text, expected):
     found = matcher.describe(text)
     assert found is not None and found.value == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("how do i get into the cat thing", ["cat_cow"]),
+        ("the needle one, how long", ["thread_the_needle"]),
+        ("my cat is sick", []),
+        ("ankle stretch?", []),  # a body part the stretches aren't for, not the piriformis
+    ],
+)
+def test_everyday_names_from_a_word_only_one_stretch_has(matcher, text, expected):
+    assert matcher.stretches(text) == expected

@@ -143,3 +143,11 @@ def test_the_words_of_a_stretch_name_are_not_symptoms(checker):
     ordinary = "a heavy gym session, then would lying knee roll overs be ok to cool down?"
     assert checker.check(ordinary) == []
     assert checker.check("my knees give way when I get up from knee to chest")
+
+
+def test_a_rest_break_is_no_hint_of_pain_at_rest(checker):
+    assert (
+        checker.hinted("is child's pose doing anything for my back or is it just a rest break?")
+        == []
+    )
+    assert checker.hinted("it hurts even when I'm resting")
