@@ -186,10 +186,16 @@ def modification(
                 label = "Easier" if need == "easier" else "Harder"
                 parts.append(f"{label} version of {stretch.name}:\n" + bullets(items))
             elif need == "easier":
-                parts.append(
-                    f"I don't have a specific easier version of {stretch.name}. Work in a smaller, "
-                    "comfortable range and build up slowly."
+                similar = [s.name for s in alternatives(stretch, catalogue)[:2]]
+                text = (
+                    f"I don't have a specific easier version of {stretch.name}. To make it "
+                    "gentler, work in a smaller, comfortable range, hold it for less time and "
+                    "build up slowly; a cushion or folded towel under a knee, hip or head that "
+                    "presses on the floor can help."
                 )
+                if similar:
+                    text += f" Gentle options for a similar area: {', '.join(similar)}."
+                parts.append(text)
             else:
                 parts.append(f"I don't have a harder version of {stretch.name} to suggest.")
     variants = [v.name for v in stretch.variants if v.name.lower() not in " ".join(parts).lower()]

@@ -96,6 +96,10 @@ HOWTO_WORDS = re.compile(
     r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
 )
+# "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
+FAULT_QUESTION = re.compile(
+    r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b"
+)
 # A modification question with no need named still asks for a change in these words ("any other
 # way to do it?"); without them it asks how to do it ("sitting on the floor, do I look back?").
 CHANGE_WORDS = re.compile(
@@ -507,6 +511,8 @@ class Dialogue:
             and (named or context.stretch)
         ):
             intent = "ask_dosage"  # "is it ok to do it every day?"
+        if intent == "ask_benefits" and FAULT_QUESTION.search(lowered):
+            intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
         if (
             intent == "ask_modification"
             and not needs

@@ -500,3 +500,21 @@ def test_a_named_stretch_read_as_a_recommendation_is_answered_about_that_stretch
     dialogue, text, start
 ):
     assert dialogue.respond(Turn(text, "recommend", 0.8)).messages[0].startswith(start)
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("why do my hips lift in sphinx", "Sphinx Pose: A common mistake is"),
+        ("why do i do cat cow", "Why do Cat-Cow"),
+    ],
+)
+def test_why_something_goes_wrong_is_about_mistakes_not_benefits(dialogue, text, start):
+    assert dialogue.respond(Turn(text, "ask_benefits", 0.8)).messages[0].startswith(start)
+
+
+def test_no_easier_version_still_says_how_to_make_it_gentler(dialogue):
+    reply = dialogue.respond(Turn("piriformis stretch easier way", "ask_modification", 0.8))
+    assert (
+        "smaller, comfortable range" in reply.messages[0] and "Gentle options" in reply.messages[0]
+    )
