@@ -369,8 +369,9 @@ def compare(stretches: Sequence[Stretch]) -> str:
     for stretch in stretches:
         how = "moved through slowly, rep by rep" if stretch.kind == "dynamic" else "held still"
         lines.append(
-            f"{stretch.name}: done {POSITION_NAMES.get(stretch.position, stretch.position)}, "
-            f"{how}. It works {_lower_first(_first_sentence(stretch.targets))} {dose_text(stretch)}"
+            f"{stretch.name}: {_first_sentence(stretch.summary)} Done "
+            f"{POSITION_NAMES.get(stretch.position, stretch.position)}, {how}. It works "
+            f"{_lower_first(_first_sentence(stretch.targets))} {dose_text(stretch)}"
         )
     positions = {s.position for s in stretches}
     if len(positions) > 1:

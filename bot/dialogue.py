@@ -353,8 +353,9 @@ class Dialogue:
         # ("the kneel-and-fold-forward one versus the all-fours arch-and-round one").
         pair = list(named) if len(named) > 1 else self._described_pair(text, named) or list(named)
         both = re.search(r"\b(two|both)\b|\bwhich of (them|these|those)\b", lowered)
-        if not pair and both and len(context.offered) == 2:
-            pair = list(context.offered)  # "which of the two is more relaxing?"
+        if len(pair) < 2 and both and len(context.offered) == 2:
+            # "which of the two is more relaxing?": both side by side, the one it fits first
+            pair = sorted(context.offered, key=lambda s: s not in named)
         if len(pair) == 1 and context.stretch and context.stretch not in pair:
             if REFERS_BACK.search(lowered) or re.search(r"\b(two|both)\b", lowered):
                 pair.insert(0, context.stretch)
@@ -539,7 +540,11 @@ class Dialogue:
         messages[:0] = [lead] if lead else []
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
-        new_context = replace(context, stretch=stretches[0], pending_topic=None)
+        # Two stretches asked about one after the other are "the two" of a later question.
+        offered = context.offered
+        if context.stretch and context.stretch != stretches[0] and len(stretches) == 1:
+            offered = (context.stretch, stretches[0])
+        new_context = replace(context, stretch=stretches[0], pending_topic=None, offered=offered)
         return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
@@ -575,7 +580,10 @@ class Dialogue:
             if stretch_id not in self.catalogue.stretches:
                 continue
             stretch = self.catalogue.stretch(stretch_id)
-            vocab = set(POSITION_WORDS.get(stretch.position, ()))
+            # its own position counts double: "at my desk" is the chair stretch, not a floor
+            # stretch with a chair version
+            position = set(POSITION_WORDS.get(stretch.position, ()))
+            vocab = set(position)
             for label in [
                 *(TAG_NAMES.get(t, t) for t in stretch.tags),
                 *(AREA_NAMES.get(a, a) for a in stretch.areas),
@@ -589,7 +597,7 @@ class Dialogue:
                     "back",
                 }
             vocab |= set(re.findall(r"[a-z]+", stretch.name.lower()))
-            scores[stretch_id] = len(words & vocab)
+            scores[stretch_id] = len(words & vocab) + len(words & position)
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
             return ranked[0][0]

@@ -518,3 +518,20 @@ def test_no_easier_version_still_says_how_to_make_it_gentler(dialogue):
     assert (
         "smaller, comfortable range" in reply.messages[0] and "Gentle options" in reply.messages[0]
     )
+
+
+def test_the_two_stretches_just_asked_about_are_the_two_of_the_next_question(dialogue):
+    context = Context()
+    for text, intent in [("how do you do cat cow", "ask_howto"), ("and child's pose?", "inform")]:
+        context = dialogue.respond(Turn(text, intent, 0.8), context).context
+    reply = dialogue.respond(Turn("which of the two is more relaxing", "recommend", 0.8), context)
+    first = reply.messages[0]
+    assert first.startswith("Child's Pose:") and "\n\nCat-Cow:" in first  # the fitting one first
+
+
+def test_at_my_desk_picks_the_chair_stretch_of_two_twists(dialogue):
+    context = dialogue.respond(
+        Turn("difference between seated spinal twist and seated thoracic twist", "inform", 0.8)
+    ).context
+    reply = dialogue.respond(Turn("which one can I do at my desk", "recommend", 0.8), context)
+    assert reply.context.stretch == "seated_thoracic_twist"
