@@ -433,7 +433,10 @@ def test_two_described_stretches_are_compared(dialogue):
     text = "the kneel-and-fold-forward resting pose versus the all-fours arch-and-round one?"
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
     first = reply.messages[0]
-    assert first.startswith("Child's Pose: done kneeling") and "Cat-Cow: done on hands" in first
+    assert (
+        first.startswith("Child's Pose: A restful kneeling") and "\n\nCat-Cow: A flowing" in first
+    )
+    assert "Done kneeling" in first and "Done on hands and knees" in first
 
 
 def test_a_described_stretch_asked_whether_it_suits_an_area_is_answered_for_that_stretch(dialogue):
