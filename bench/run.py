@@ -414,10 +414,10 @@ def main() -> int:
                 figures["starter"]["memory_mb"] = rss_mb(starter.pid)
                 print("action server down / hung...", flush=True)
                 figures["faults"] = fault_replies(ours)
-                print("blind chat evaluation (dev and final parts)...", flush=True)
+                print("blind chat evaluation (every set's dev and final parts)...", flush=True)
                 figures["blind"] = {
                     split: [r.figures() for r in chat_eval.evaluate(ours.url, split)]
-                    for split in ("dev", "final")
+                    for split in chat_eval.SPLITS
                 }
                 print("red-flag recall...", flush=True)
                 figures["red_flags"] = red_flag_recall(

@@ -15,37 +15,44 @@ from bench.chat_eval import evaluate
 
 pytestmark = pytest.mark.server
 
-# Measured 2026-12-02 (second session): dev 237/252 (94.0%), final 137-138/170 (80.6-81.2%);
-# conversations' turns dev 79/83 (95.2%), final 48/54 (88.9%); false red-flag replies dev 1/226,
-# final 4/153.
+# Measured 2026-12-02 (third session), each floor one case below the figure (runs differ by about
+# one case): final 142/170 (83.5%), conversations' turns 48/54 (88.9%), false red-flag replies 3/153;
+# fresh-final (a second writer's set) 98/112 (87.5%), 2/103; fresh2-final (a third, harder set)
+# 91/102 (89.2%), 1/95.
 FLOORS = {
-    "dev": {"chat": 0.93, "turns": 0.94, "false_alarms": 1},
-    "final": {"chat": 0.80, "turns": 0.88, "false_alarms": 4},
+    "dev": {"chat": 0.95, "turns": 0.97, "false_alarms": 1},
+    "final": {"chat": 0.82, "turns": 0.87, "false_alarms": 3},
+    "fresh-final": {"chat": 0.86, "false_alarms": 2},
+    "fresh2-final": {"chat": 0.88, "false_alarms": 1},
 }
 
 
-# The final part runs here; the dev part (the one tuned on) runs in `make bench` and with
+# The final parts run here; the dev parts (the ones tuned on) run in `make bench` and with
 # `python -m bench.chat_eval dev --failures`.
-@pytest.fixture(scope="module", params=["final"])
+@pytest.fixture(scope="module", params=["final", "fresh-final", "fresh2-final"])
 def results(request, server):
-    return request.param, evaluate(server.url, request.param)
+    found = evaluate(server.url, request.param)
+    return request.param, found[0], (found[1] if len(found) > 1 else None)
 
 
 def test_blind_questions_are_answered_right(results):
-    split, (chat, turns) = results
+    split, chat, turns = results
     floors = FLOORS[split]
     shown = "\n".join(chat.failures[:20]) if split == "dev" else "(final part: not shown)"
     assert chat.rate >= floors["chat"], f"{chat.summary()}\n{shown}"
-    assert turns.rate >= floors["turns"], turns.summary()
+    if turns is not None:
+        assert turns.rate >= floors["turns"], turns.summary()
 
 
 def test_every_red_flag_leads_with_seeking_care(results):
-    split, (chat, turns) = results
+    split, chat, turns = results
     assert chat.red_flags and chat.red_flags_caught == chat.red_flags, chat.summary()
-    assert turns.red_flags_caught == turns.red_flags, turns.summary()
+    if turns is not None:
+        assert turns.red_flags_caught == turns.red_flags, turns.summary()
 
 
 def test_ordinary_questions_rarely_get_a_red_flag_reply(results):
-    split, (chat, turns) = results
+    split, chat, turns = results
     assert chat.false_alarms <= FLOORS[split]["false_alarms"], chat.summary()
-    assert turns.false_alarms == 0, turns.summary()
+    if turns is not None:
+        assert turns.false_alarms == 0, turns.summary()
