@@ -391,7 +391,14 @@ def main(argv: List[str]) -> int:
     if part == "talk":
         print(background(CACHE))
         return 0
-    report = evaluate(cases(part), BLIND_SPEAKERS, CACHE)
+    speakers, part_cases = BLIND_SPEAKERS, cases(part)
+    if part == "dev":  # for quick iterations: --speakers 0,2,6 (indices), --limit N (every Nth case)
+        for flag, value in zip(argv, argv[1:]):
+            if flag == "--speakers":
+                speakers = tuple(BLIND_SPEAKERS[int(i)] for i in value.split(","))
+            elif flag == "--limit":
+                part_cases = part_cases[:: max(1, len(part_cases) // int(value))][: int(value)]
+    report = evaluate(part_cases, speakers, CACHE)
     figures = report.figures()
     if part == "dev":
         print("\n".join(report.mistakes()))
