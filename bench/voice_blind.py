@@ -392,12 +392,12 @@ def main(argv: List[str]) -> int:
         print(background(CACHE))
         return 0
     speakers, part_cases = BLIND_SPEAKERS, cases(part)
-    if part == "dev":  # for quick iterations: --speakers 0,2,6 (indices), --limit N (every Nth case)
-        for flag, value in zip(argv, argv[1:]):
-            if flag == "--speakers":
-                speakers = tuple(BLIND_SPEAKERS[int(i)] for i in value.split(","))
-            elif flag == "--limit":
-                part_cases = part_cases[:: max(1, len(part_cases) // int(value))][: int(value)]
+    # For quick iterations on the dev part: --speakers 0,2,6 (indices), --limit N (every Nth case).
+    for flag, value in zip(argv, argv[1:], strict=False):
+        if part == "dev" and flag == "--speakers":
+            speakers = tuple(BLIND_SPEAKERS[int(i)] for i in value.split(","))
+        elif part == "dev" and flag == "--limit":
+            part_cases = part_cases[:: max(1, len(part_cases) // int(value))][: int(value)]
     report = evaluate(part_cases, speakers, CACHE)
     figures = report.figures()
     if part == "dev":
