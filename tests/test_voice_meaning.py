@@ -140,3 +140,34 @@ def test_talk_to_someone_else_is_not_answered_but_a_question_is():
 def test_yes_without_a_question_does_nothing():
     _, obeyed, _, _ = run([(1010.0, "yes", [])])
     assert obeyed == []
+
+
+class SecondReadingOnly:
+    """An understanding step that hears a command only in the second reading of the N-best list."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            skip = 0.9 if "skip this one" in texts else 0.0
+            pause = 0.9 if "hang on" in texts else 0.0
+            return {"skip": skip, "pause": pause, "none": 1.0 - max(skip, pause)}
+
+
+def test_a_command_only_on_another_reading_is_asked_about_not_obeyed():
+    voice, obeyed, said, _ = run(
+        [(1010.0, "kip his son", ["skip this one"])], understanding=SecondReadingOnly
+    )
+    assert obeyed == [] and voice.asked_about == ["skip"], said
+    assert meaning.ask_back("skip") in said
+
+
+def test_the_same_command_on_the_best_reading_is_obeyed():
+    _, obeyed, said, _ = run(
+        [(1010.0, "skip this one", ["kip his son"])], understanding=SecondReadingOnly
+    )
+    assert obeyed == ["skip"], said
+
+
+def test_pause_on_another_reading_is_still_obeyed():
+    _, obeyed, said, _ = run([(1010.0, "hung on", ["hang on"])], understanding=SecondReadingOnly)
+    assert obeyed == ["pause"], said

@@ -2,7 +2,8 @@
 same meaning-based step as typed text (`bot.understanding.CommandModel`), constrained to the commands
 that make sense in the routine's state (`bot.control.allowed_commands`), with a confidence.
 
-- confident (probability >= OBEY): obey;
+- confident (probability >= OBEY, on the best reading by itself: the other readings can only make
+  it an ask-back; "pause" aside, which undoes itself): obey;
 - unsure (>= ASK): ask back briefly ("Did you say pause?"), and take yes / no for an answer;
 - nothing command-like: a question for the bot only if it is clearly a question, else nothing
   (a remark to someone else in the room is not a message for the assistant).
@@ -74,13 +75,25 @@ def interpret(model, hypotheses: Sequence[str], allowed: Sequence[str]) -> Meani
     commands = {k: v for k, v in probs.items() if k != NOT_A_COMMAND}
     if commands:
         best, p = max(commands.items(), key=lambda kv: kv[1])
-        if p >= (OBEY_PAUSE if best == "pause" else OBEY):
+        if best == "pause" and p >= OBEY_PAUSE:
+            return Meaning(best, p, "obey")
+        if p >= OBEY and _first_reading(model, hypotheses, allowed, best) >= OBEY:
             return Meaning(best, p, "obey")
         if p >= ASK:
             return Meaning(best, p, "ask")
     return Meaning(
         None, probs.get(NOT_A_COMMAND, 1.0), "question" if clearly_question(text) else "nothing"
     )
+
+
+def _first_reading(model, hypotheses: Sequence[str], allowed: Sequence[str], command: str) -> float:
+    """How sure the best reading alone is of `command`. Other readings of the N-best list can make
+    a command worth asking about, not worth obeying (pause aside): measured on the spoken dev part,
+    obeying on their noisy-or gave 15.6% wrong and 23.3% false commands, on the first reading alone
+    12.0% and 20.0% (right 45.2% -> 42.8%, the rest asked back)."""
+    if len(hypotheses) < 2:
+        return 1.0  # the noisy-or of one reading is that reading
+    return model.hypotheses(list(hypotheses[:1]), allowed).get(command, 0.0)
 
 
 def ask_back(command: str) -> str:
