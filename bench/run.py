@@ -122,6 +122,9 @@ def wait_up(url: str, timeout: float = 300) -> None:
 def start_stretchbot(model: Path, tmp: Path, **options) -> tuple[Servers, float]:
     """Start Stretchbot (with a tracker store of its own); return it and the seconds from start to
     its first answer."""
+    # The load runs send a few dozen questions over and over: without its vector cache Stretchbot
+    # computes every message's sentence vector, as for real traffic, where most messages differ.
+    options["env"] = {"STRETCHBOT_VECTOR_CACHE": "0", **options.get("env", {})}
     servers = Servers(
         rasa_port=free_port(),
         actions_port=free_port(),
