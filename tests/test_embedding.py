@@ -3,6 +3,8 @@ vectors up to float rounding, one sentence at a time and in mixed-length batches
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 import zipfile
 from pathlib import Path
 
@@ -110,3 +112,50 @@ def test_same_vectors_as_the_plain_implementation(encoder, sentences):
     assert np.abs(one_by_one - expected).max() < MAX_ABS_DIFF
     assert np.abs(batched - expected).max() < MAX_ABS_DIFF
     assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+
+
+def test_messages_arriving_together_are_encoded_in_one_batch(encoder, monkeypatch):
+    """The Rasa server computes vectors ahead of NLU (channels/speed.py): messages that arrive
+    together go to the encoder together, and the featurizer then takes each one, once."""
+    from bot import embedding
+    from channels import speed
+
+    texts = [f"how do I stretch my back, question {uuid.uuid4().hex[:6]}" for _ in range(20)]
+    calls = []
+    real = embedding.embed_many
+
+    def counted(batch, ahead=False):
+        calls.append(len(batch))
+        return real(batch, ahead)
+
+    monkeypatch.setattr(embedding, "embed_many", counted)
+
+    async def arrive_together():
+        batcher = speed.VectorBatcher()
+        await asyncio.gather(*(batcher.vector(t) for t in texts))
+        return batcher.batches
+
+    assert asyncio.run(arrive_together()) == [20]
+    assert calls == [20]
+    expected = encoder.encode(texts)
+    for text, vector in zip(texts, expected, strict=True):
+        taken = embedding.cached(text, take=True)
+        assert taken is not None and np.abs(taken - vector).max() < MAX_ABS_DIFF
+    assert embedding._ahead.keys().isdisjoint(texts)  # taken once
+
+
+def test_a_failing_encoder_ahead_of_nlu_leaves_the_message_to_the_featurizer(monkeypatch):
+    from bot import embedding
+    from channels import speed
+
+    def broken(batch, ahead=False):
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(embedding, "embed_many", broken)
+    text = f"my back hurts {uuid.uuid4().hex[:6]}"
+
+    async def ask():
+        await asyncio.wait_for(speed.VectorBatcher().vector(text), 30)
+
+    asyncio.run(ask())  # returns: no exception, no hang
+    assert embedding.cached(text) is None
