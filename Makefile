@@ -22,7 +22,7 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 SYSTEM_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libportaudio2 pulseaudio \
 	chromium postgresql redis-server
 
-.PHONY: help run serve test bench bench-load train lint format clean voice sysdeps
+.PHONY: help run serve test bench bench-load bench-speed train lint format clean voice sysdeps
 
 help:
 	@echo "make run    - set up, train if needed, start Stretchbot and chat in this terminal"
@@ -30,6 +30,7 @@ help:
 	@echo "make test   - lint, rasa data validate, and every test (starts the servers itself)"
 	@echo "make bench  - latency, training time, start-up time, memory and NLU accuracy -> BENCHMARKS.md"
 	@echo "make bench-load - only 10 and 50 concurrent users against the starter bot (a few minutes)"
+	@echo "make bench-speed - latency (1, 10, 50 users) and faults against the starter bot -> BENCHMARKS.md"
 	@echo "make train  - retrain the model if data or config changed"
 	@echo "make voice  - hands-free voice mode (microphone and speaker)"
 
@@ -99,6 +100,11 @@ bench: $(MODEL)
 # The concurrent-users comparison alone, to check a speed change; prints ratios, writes nothing.
 bench-load: $(MODEL)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run --load-only
+
+# The speed part of `make bench` alone (latency at 1, 10 and 50 users against the starter bot, the
+# action server faults): rewrites those sections of BENCHMARKS.md and the plot.
+bench-speed: $(MODEL)
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run --speed-only
 
 # Removes what setup, training and the servers made; keeps a downloaded Vosk model (models/vosk-*)
 # and the conversations in var/.

@@ -122,6 +122,9 @@ def wait_up(url: str, timeout: float = 300) -> None:
 def start_stretchbot(model: Path, tmp: Path, **options) -> tuple[Servers, float]:
     """Start Stretchbot (with a tracker store of its own); return it and the seconds from start to
     its first answer."""
+    # The load runs send a few dozen questions over and over: without its vector cache Stretchbot
+    # computes every message's sentence vector, as for real traffic, where most messages differ.
+    options["env"] = {"STRETCHBOT_VECTOR_CACHE": "0", **options.get("env", {})}
     servers = Servers(
         rasa_port=free_port(),
         actions_port=free_port(),
@@ -350,6 +353,51 @@ def load_only(args, texts) -> int:
     return 0
 
 
+SPEED_FIRST, SPEED_END = "## REST latency", "## Start-up and training"
+
+
+def speed_only(args, texts) -> int:
+    """REST latency (one user, 10 and 50 users) against the starter bot, and the action server
+    faults, with the trained model as it is: rewrites those sections of BENCHMARKS.md and the plot,
+    keeps the rest (and the other figures in bench/last_run.json)."""
+    last = ROOT / "bench" / "last_run.json"
+    figures: dict = json.loads(last.read_text()) if last.exists() else {}
+    today = dt.date.today().isoformat()
+    figures.update(speed_only=today, cpus=os.cpu_count(), python=platform.python_version())
+    figures.pop("ted", None)  # not measured in this run
+    figures.pop("ted_starter", None)
+    with tempfile.TemporaryDirectory(prefix="stretchbot-bench-") as name:
+        tmp = Path(name)
+        starter, starter_url = start_starter(tmp, {}, Path(args.starter_dir))
+        try:
+            print("Stretchbot against the starter bot, interleaved...", flush=True)
+            ours, _ = start_stretchbot(settings.MODEL_PATH, tmp)
+            try:
+                a, b = interleaved(ours.url, starter_url, texts)
+                figures["stretchbot"], figures["starter"] = summary(a), summary(b)
+                print("concurrent users, interleaved...", flush=True)
+                figures["stretchbot_concurrent"], figures["starter_concurrent"] = concurrent(
+                    ours.url, starter_url, texts
+                )
+                figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
+                figures["starter"]["memory_mb"] = rss_mb(starter.pid)
+                print("action server down / hung...", flush=True)
+                figures["faults"] = fault_replies(ours)
+            finally:
+                ours.stop()
+        finally:
+            os.killpg(starter.pid, 15)
+            starter.wait(30)
+    plot({**figures, "date": today})
+    text = OUT.read_text()
+    first, end = text.index(SPEED_FIRST), text.index(SPEED_END)
+    section = "\n".join(speed_sections(figures))
+    OUT.write_text(text[:first] + section + "\n\n" + text[end:])
+    last.write_text(json.dumps(figures, indent=2))
+    print(section)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -359,6 +407,12 @@ def main() -> int:
         "--load-only",
         action="store_true",
         help="only the concurrent-users comparison against the starter bot (no BENCHMARKS.md)",
+    )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="only REST latency, concurrent users and faults against the starter bot: rewrites "
+        "those sections of BENCHMARKS.md and the plot",
     )
     parser.add_argument("--users", type=int, nargs="+", default=list(LEVELS))
     parser.add_argument("--rounds", type=int, default=ROUNDS)
@@ -371,12 +425,14 @@ def main() -> int:
     parser.add_argument(
         "--starter-dir",
         default=str(Path(tempfile.gettempdir()) / "stretchbot-bench-starter"),
-        help="with --load-only: where the starter bot is made once and then reused",
+        help="with --load-only or --speed-only: where the starter bot is made once and reused",
     )
     args = parser.parse_args()
     texts = [t for t, _ in heldout()]
     if args.load_only:
         return load_only(args, texts)
+    if args.speed_only:
+        return speed_only(args, texts)
     figures: dict = {
         "date": dt.date.today().isoformat(),
         "cpus": os.cpu_count(),
@@ -451,16 +507,20 @@ def main() -> int:
     return 0
 
 
-def report(f: dict) -> str:
+def speed_sections(f: dict) -> list:
+    """REST latency, concurrent users and action server faults: what `--speed-only` rewrites."""
     s, b = f["stretchbot"], f["starter"]
     lines = [
-        "# Benchmarks",
-        "",
-        f"Measured by `make bench` on {f['date']} ({f['cpus']} cores, Python {f['python']}). Every figure",
-        "below comes from one run; `bench/last_run.json` has the raw numbers.",
-        "",
         "## REST latency (the held-out questions, sent to both bots in turn)",
         "",
+    ]
+    if f.get("speed_only"):
+        lines += [
+            f"Measured on {f['speed_only']} by `make bench-speed` (`python -m bench.run --speed-only`:",
+            "this section, the next two and the plot), outside a full `make bench` run.",
+            "",
+        ]
+    lines += [
         "| bot | requests | p50 ms | p95 ms | memory MB |",
         "| --- | ---: | ---: | ---: | ---: |",
         f"| Stretchbot (Rasa + action server) | {s['n']} | {s['p50']:.1f} | {s['p95']:.1f} | {s['memory_mb']:.0f} |",
@@ -484,6 +544,8 @@ def report(f: dict) -> str:
             f"{MESSAGES} held-out questions one after another. This machine's {f['cpus']} cores are",
             "shared with other work, so absolute figures are noisy; the ratios, measured side by side",
             "in one run, are what counts. Plot: [latency against concurrency](bench/latency_vs_concurrency.png).",
+            "Stretchbot runs without its sentence-vector cache here (`STRETCHBOT_VECTOR_CACHE=0`): these",
+            "few dozen questions repeat, real users' messages mostly don't.",
             "",
             "| users | bot | messages | errors | p50 ms | p95 ms | msg/s | p95 ratio | throughput ratio |",
             "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -509,6 +571,18 @@ def report(f: dict) -> str:
             f"- Action server stopped: the apology arrived after {fa['actions_down_s']:.2f} s",
             f"- Action server hung (SIGSTOP): the apology arrived after {fa['actions_hung_s']:.2f} s (target: within 2 s)",
         ]
+    return lines
+
+
+def report(f: dict) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {f['date']} ({f['cpus']} cores, Python {f['python']}). Every figure",
+        "below comes from one run; `bench/last_run.json` has the raw numbers.",
+        "",
+        *speed_sections(f),
+    ]
     lines += [
         "",
         "## Start-up and training",

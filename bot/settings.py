@@ -70,6 +70,9 @@ MAX_SENDER_CHARS = 256
 # gets a short apology (the issue's bar: within 2 s when it is down or hung). Rasa being busy
 # doesn't count: the check runs outside its event loop (channels/action_watch.py).
 ACTION_TIMEOUT_S = _number("STRETCHBOT_ACTION_TIMEOUT", 1.5, 0)
+# How many recent texts' sentence vectors each server keeps (bot/embedding.py): greetings, "next",
+# "thanks" come back often. `make bench` runs Stretchbot with 0: its few hundred questions repeat.
+VECTOR_CACHE = _number("STRETCHBOT_VECTOR_CACHE", 4096, -1, 1_000_000, int)
 # Rasa's own limit on one action call (5 minutes in Rasa), a last resort behind the health check.
 ACTION_CALL_LIMIT_S = 60.0
 

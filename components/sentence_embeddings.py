@@ -10,10 +10,15 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import settings
-from bot.embedding import default_encoder
+from bot.embedding import default_encoder, embed_many
 from components.base import ContentComponent
 
 SENTENCE_VECTOR = "sentence_vector"
+
+
+def nlu_text(text: str | None) -> str:
+    """The part of a message's text that the vector is computed from."""
+    return (text or "")[: settings.MAX_MESSAGE_CHARS]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
@@ -47,8 +52,10 @@ class SentenceEmbeddingFeaturizer(ContentComponent):
     def _featurize(self, messages: List[Message], keep: bool = False) -> None:
         if not messages:
             return
-        texts = [(m.get(TEXT) or "")[: settings.MAX_MESSAGE_CHARS] for m in messages]
-        units = self.encoder.encode(texts)
+        texts = [nlu_text(m.get(TEXT)) for m in messages]
+        # A message's vector may be computed already (channels/speed.py starts it ahead of NLU,
+        # batched with other conversations' messages); training data goes straight to the encoder.
+        units = embed_many(texts) if keep else self.encoder.encode(texts)
         vectors = units * float(self.config["scale"])
         for message, unit, vector in zip(messages, units, vectors, strict=True):
             if keep:  # the unit vector, for MeaningExtractor (not part of the parse data)

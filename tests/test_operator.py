@@ -56,11 +56,15 @@ def test_every_stretchbot_variable_is_in_the_readme_table():
 
 
 def test_pip_install_gives_a_package_that_finds_its_data(tmp_path):
+    # pip runs without PYTHONPATH: with the checkout on it (as when running from a git worktree),
+    # pip would find the stretchbot.egg-info that building the wheel leaves in the checkout, take
+    # the package as already installed, and install nothing.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRETCHBOT_", "PYTHON"))}
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
          "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True, capture_output=True, timeout=300, env=env,
     )  # fmt: skip
     prefix = tmp_path / "venv"
     base = getattr(sys, "_base_executable", sys.executable)
@@ -68,14 +72,13 @@ def test_pip_install_gives_a_package_that_finds_its_data(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--prefix", str(prefix),
          str(next(wheels.glob("*.whl")))],
-        check=True, capture_output=True, timeout=300,
+        check=True, capture_output=True, timeout=300, env=env,
     )  # fmt: skip
     site = prefix / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
     # The dependencies come from this environment (not its editable Stretchbot): a .pth line.
     ours = Path(settings.__file__).resolve().parents[1]
     deps = [p for p in sys.path if p.endswith("site-packages") and Path(p).resolve() != ours]
     (site / "deps.pth").write_text("\n".join(deps) + "\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("STRETCHBOT_", "PYTHON"))}
     code = (
         "from bot import settings; from bot.catalogue import default_catalogue;"
         "print(settings.PROJECT_DIR); print(len(default_catalogue().stretches));"
