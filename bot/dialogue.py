@@ -161,6 +161,16 @@ RECOMMEND_RESCUE_MIN_SCORE = 0.8  # a "recommend" needs a closer topic ("hot wat
 # for ("stretches for my back" is close to why stretching helps the back).
 # (Set on the fresh dev part: the office-chair question scored 0.88.)
 ADVICE_OVER_SITUATION_MIN_SCORE = 0.85
+ASKING = re.compile(
+    r"\b(which|what|how|why|when|should|is it|is there|are there|does|do i|can i|worth)\b"
+)
+# Whether to stretch at all, not which stretch: answered from the advice.
+WHETHER_TO_STRETCH = re.compile(
+    r"(?:^|[,.;:!?-] *|\b(?:and|so|but|or|then) )(should|can|could|may|must) (i|we|you) "
+    r"(still |even |keep |carry on |go on )?"
+    r"(stretch|stretching)\b(?! (for|my|the))|"
+    r"\bis (it|stretching) (ok|okay|safe|fine|good|wise|bad)( \w+)?( to stretch)?\b\W*$"
+)
 ASKS_FOR_STRETCHES = re.compile(
     r"\b(stretch\w*|exercis\w*|routines?|moves?|poses?|something|anything|what (can|should) i do)\b"
 )
@@ -455,13 +465,19 @@ class Dialogue:
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
         close = rescue and rescue.score >= RECOMMEND_RESCUE_MIN_SCORE
         closest = rescue and rescue.score >= ADVICE_OVER_SITUATION_MIN_SCORE
-        no_stretch_asked = not ASKS_FOR_STRETCHES.search(lowered)
+        # a question, not stretches asked for ("my back is stiff" wants stretches, not anatomy)
+        no_stretch_asked = not ASKS_FOR_STRETCHES.search(lowered) and (
+            "?" in text or ASKING.search(lowered)
+        )
         if (
             intent == "recommend"
             and no_stretch_asked
             and (close and not (areas or tags) or closest)
         ):
             # "which office chair is good for my back?": advice, though "chair" is a situation
+            return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+        if intent == "recommend" and rescue and WHETHER_TO_STRETCH.search(lowered):
+            # "I'm achy after the gym, should I still stretch?": whether, not which
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
         if intent == "out_of_scope":
             return self._out_of_scope(context)

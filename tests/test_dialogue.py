@@ -538,3 +538,22 @@ def test_at_my_desk_picks_the_chair_stretch_of_two_twists(dialogue):
     ).context
     reply = dialogue.respond(Turn("which one can I do at my desk", "recommend", 0.8), context)
     assert reply.context.stretch == "seated_thoracic_twist"
+
+
+def test_a_stiff_back_said_plainly_gets_stretches_not_anatomy(dialogue):
+    reply = dialogue.respond(Turn("my back is stiff", "recommend", 0.8))
+    assert reply.messages[0].startswith("For whole back, try:")
+
+
+def test_whether_to_stretch_at_all_is_answered_from_the_advice(dialogue):
+    text = "I'm a bit achy after my first week at the gym, should I still stretch?"
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    assert "try:" not in reply.messages[0] and "Where do you feel it" not in reply.messages[0]
+
+
+def test_what_to_stretch_after_the_gym_gets_stretches(dialogue):
+    text = (
+        "Just finished at the gym, feeling tight all over. What should I stretch before I go home?"
+    )
+    reply = dialogue.respond(Turn(text, "recommend", 0.8))
+    assert "try:" in " ".join(reply.messages)
