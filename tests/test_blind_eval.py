@@ -17,13 +17,13 @@ pytestmark = pytest.mark.server
 
 # Measured 2026-12-02 (third session), each floor one case below the figure (runs differ by about
 # one case): final 142/170 (83.5%), conversations' turns 48/54 (88.9%), false red-flag replies 3/153;
-# fresh-final (a second writer's set) 98/112 (87.5%), 2/103; fresh2-final (a third, harder set)
-# 91/102 (89.2%), 1/95.
+# fresh-final (a second writer's set) 99/112 (88.4%), 2/103; fresh2-final (a third, harder set)
+# 90/102 (88.2%), 1/95.
 FLOORS = {
     "dev": {"chat": 0.95, "turns": 0.97, "false_alarms": 1},
     "final": {"chat": 0.82, "turns": 0.87, "false_alarms": 3},
-    "fresh-final": {"chat": 0.86, "false_alarms": 2},
-    "fresh2-final": {"chat": 0.88, "false_alarms": 1},
+    "fresh-final": {"chat": 0.87, "false_alarms": 2},
+    "fresh2-final": {"chat": 0.87, "false_alarms": 1},
 }
 
 
