@@ -45,7 +45,7 @@ $(STAMP): requirements.lock requirements-model.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet --no-deps -e . && touch $@
 
 $(MODEL): $(STAMP) $(TRAIN_INPUTS)
-	@echo "Training the model (about half a minute)..."
+	@echo "Training the model (about a minute on 2 cores)..."
 	@TF_CPP_MIN_LOG_LEVEL=3 $(VENV)/bin/rasa train --fixed-model-name stretchbot --out models \
 	  > models.train.log 2>&1 || { tail -30 models.train.log; exit 1; }
 	@touch $@ && rm -f models.train.log
