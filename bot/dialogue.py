@@ -544,7 +544,9 @@ class Dialogue:
             return self._no_stretch(topic, text, lowered, conditions, context)
         if not stretches and context.stretch and topic in STRETCH_TOPICS:
             generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
-            if not generic:
+            # "too intense for my back, something gentler?" changes the stretch being talked about
+            # (a change has no general answer to give instead)
+            if not generic or (topic == "ask_modification" and needs):
                 stretches = [context.stretch]
         if not stretches:
             return self._no_stretch(topic, text, lowered, conditions, context)

@@ -557,3 +557,12 @@ def test_what_to_stretch_after_the_gym_gets_stretches(dialogue):
     )
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
     assert "try:" in " ".join(reply.messages)
+
+
+def test_asking_for_something_gentler_for_my_back_changes_the_stretch_talked_about(dialogue):
+    context = dialogue.respond(Turn("child's pose steps", "ask_howto", 0.9)).context
+    reply = dialogue.respond(
+        Turn("too intense for my back, something gentler?", "ask_modification", 0.8), context
+    )
+    said = "\n".join(reply.messages)
+    assert reply.messages[0].startswith("Child's Pose") and "Easier version of Child's Pose" in said
