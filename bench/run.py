@@ -356,6 +356,21 @@ def load_only(args, texts) -> int:
 SPEED_FIRST, SPEED_END = "## REST latency", "## Start-up and training"
 
 
+def measure_speed(figures: dict, ours, starter, starter_url: str, texts) -> None:
+    """REST latency one user at a time and with concurrent users, both bots interleaved, memory,
+    and the action server faults: the speed figures both `make bench` and `bench-speed` write."""
+    a, b = interleaved(ours.url, starter_url, texts)
+    figures["stretchbot"], figures["starter"] = summary(a), summary(b)
+    print("concurrent users, interleaved...", flush=True)
+    figures["stretchbot_concurrent"], figures["starter_concurrent"] = concurrent(
+        ours.url, starter_url, texts
+    )
+    figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
+    figures["starter"]["memory_mb"] = rss_mb(starter.pid)
+    print("action server down / hung...", flush=True)
+    figures["faults"] = fault_replies(ours)
+
+
 def speed_only(args, texts) -> int:
     """REST latency (one user, 10 and 50 users) against the starter bot, and the action server
     faults, with the trained model as it is: rewrites those sections of BENCHMARKS.md and the plot,
@@ -373,16 +388,7 @@ def speed_only(args, texts) -> int:
             print("Stretchbot against the starter bot, interleaved...", flush=True)
             ours, _ = start_stretchbot(settings.MODEL_PATH, tmp)
             try:
-                a, b = interleaved(ours.url, starter_url, texts)
-                figures["stretchbot"], figures["starter"] = summary(a), summary(b)
-                print("concurrent users, interleaved...", flush=True)
-                figures["stretchbot_concurrent"], figures["starter_concurrent"] = concurrent(
-                    ours.url, starter_url, texts
-                )
-                figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
-                figures["starter"]["memory_mb"] = rss_mb(starter.pid)
-                print("action server down / hung...", flush=True)
-                figures["faults"] = fault_replies(ours)
+                measure_speed(figures, ours, starter, starter_url, texts)
             finally:
                 ours.stop()
         finally:
@@ -460,16 +466,7 @@ def main() -> int:
             print("Stretchbot against the starter bot, interleaved...", flush=True)
             ours, figures["start_to_first_answer_s"] = start_stretchbot(model, tmp)
             try:
-                a, b = interleaved(ours.url, starter_url, texts)
-                figures["stretchbot"], figures["starter"] = summary(a), summary(b)
-                print("concurrent users, interleaved...", flush=True)
-                figures["stretchbot_concurrent"], figures["starter_concurrent"] = concurrent(
-                    ours.url, starter_url, texts
-                )
-                figures["stretchbot"]["memory_mb"] = sum(rss_mb(p.pid) for p in ours._procs)
-                figures["starter"]["memory_mb"] = rss_mb(starter.pid)
-                print("action server down / hung...", flush=True)
-                figures["faults"] = fault_replies(ours)
+                measure_speed(figures, ours, starter, starter_url, texts)
                 print("blind chat evaluation (every set's dev and final parts)...", flush=True)
                 figures["blind"] = {
                     split: [r.figures() for r in chat_eval.evaluate(ours.url, split)]

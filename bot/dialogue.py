@@ -345,8 +345,8 @@ class Dialogue:
             reply.red_flag = intent == "red_flag"
             return reply
         mild = in_stretch and discomfort_now(text) and not joint and intent in PAIN_TOPICS
-        sure_flag = intent == "red_flag" and turn.confidence >= RED_FLAG_SURE
-        if mild and not sure_flag and not self.checker.hinted(text):
+        sure = intent == "red_flag" and turn.confidence >= RED_FLAG_SURE
+        if mild and not sure and not self.checker.hinted(text):
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
@@ -356,7 +356,6 @@ class Dialogue:
         # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
         # in a stretch ("a pinch in my hip in knee to chest") is answered, not warned about.
         suspected = intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE
-        sure = intent == "red_flag" and turn.confidence >= RED_FLAG_SURE
         if sure or (suspected and self.checker.hinted(text)):
             return self._caution(named, areas, tags, context)
         # Two stretches side by side ("what's the difference between X and Y?"), named or described

@@ -128,7 +128,13 @@ class Matcher:
         self._body_parts = {
             w for p in catalogue.vocabulary.other_body_parts for w in _fold(p).split()
         }
-        self._max_idf = max(self._describe[1].values())  # weight of a word no description has
+        self._max_idf = max(self._describe[1].values())
+        # each stretch's description words taken together (a tie-break between close phrases)
+        self._described_words: Dict[str, set] = {}
+        for stretch_id, lemmas in self._describe[0]:
+            self._described_words.setdefault(stretch_id, set()).update(
+                lemmas
+            )  # weight of a word no description has
         # Stretch names long enough to forgive typos in, grouped by their number of words.
         table: Dict[int, Tuple[List[str], List[str], List[int]]] = {}
         for phrase, value in self._names.get("stretch", []):
@@ -254,15 +260,6 @@ class Matcher:
         return ids if len(ids) > 1 else []
 
     # -- descriptions ----------------------------------------------------------------------------
-    @property
-    def _described_words(self) -> Dict[str, frozenset]:
-        if not hasattr(self, "_union"):
-            union: Dict[str, set] = {}
-            for stretch_id, lemmas in self._describe[0]:
-                union.setdefault(stretch_id, set()).update(lemmas)
-            self._union = {k: frozenset(v) for k, v in union.items()}
-        return self._union
-
     def _lemmas(self, text: str) -> List[str]:
         folded = self._same_words.sub(lambda m: self._same[m.group(0)], _fold(text))
         return [
