@@ -247,6 +247,40 @@ def _words(text: str) -> List[str]:
     return re.findall(r"[a-z']{3,}", text.lower())
 
 
+@dataclass
+class _Reading:
+    """One message as the policy reads it; its steps may settle the intent and the stretches."""
+
+    text: str
+    lowered: str
+    meaning: Meaning
+    intent: str
+    confidence: float
+    found: List[Found]
+    named: List[str]
+    described: Found | None = None
+    in_stretch: str | None = None  # the stretch the message is said in (named, described, "it")
+
+    def of_kind(self, kind: str) -> List[str]:
+        return [f.value for f in self.found if f.kind == kind]
+
+    @property
+    def areas(self) -> List[str]:
+        return self.of_kind("area")
+
+    @property
+    def tags(self) -> List[str]:
+        return self.of_kind("tag")
+
+    @property
+    def conditions(self) -> List[str]:
+        return self.of_kind("condition")
+
+    @property
+    def needs(self) -> List[str]:
+        return self.of_kind("need")
+
+
 class Dialogue:
     def __init__(
         self,
@@ -274,8 +308,30 @@ class Dialogue:
         )
 
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
+        """The policy, in the order its rules win: safety, pain in a stretch, comparisons, routines,
+        social talk and scope, advice, recommendations, then questions about a stretch."""
         text = turn.text or ""
-        # 1. Safety first, whatever else the message says.
+        reply = self._warning_signs(text, context) or self._unreadable(text, context)
+        if reply:
+            return reply
+        r = self._read(turn, context)
+        for step in (
+            self._pain_in_stretch,
+            self._comparison,
+            self._settle,
+            self._routine,
+            self._social,
+            self._advice_or_scope,
+            self._recommendation,
+        ):
+            reply = step(r, context)
+            if reply:
+                return reply
+        return self._stretch_question(r, context)
+
+    # -- the policy's steps: each answers the turn (a Reply) or leaves it to the next (None) --------
+    def _warning_signs(self, text: str, context: Context) -> Reply | None:
+        """Safety first, whatever else the message says."""
         hits = self.checker.check(text)
         if hits and all(hit.flag.level == "stop" for hit in hits):
             # Sharp pain during a named stretch: stop, then how to go gentler in that one.
@@ -295,7 +351,9 @@ class Dialogue:
                 replace(context, pending_topic=None),
                 red_flag=True,
             )
+        return None
 
+    def _unreadable(self, text: str, context: Context) -> Reply | None:
         if not text.strip():
             return Reply(
                 ["Ask me about a back stretch, or say 'help' to see what I can do."], context
@@ -308,35 +366,46 @@ class Dialogue:
                 ],
                 context,
             )
-        meaning = turn.meaning or self.understanding.interpret(text)
+        return None
+
+    def _read(self, turn: Turn, context: Context) -> _Reading:
+        """The turn's meaning: the pipeline's intent and entities (or the dialogue's own when it
+        sent none), a described stretch, one picked among those offered, "it"."""
+        text = turn.text or ""
         found = [f for f in (turn.entities or ()) if f.how != "description"]
         if turn.entities is None:
             found = self.matcher.find(text, ENTITY_KINDS)
-        named = list(dict.fromkeys(f.value for f in found if f.kind == "stretch"))
-        areas = [f.value for f in found if f.kind == "area"]
-        tags = [f.value for f in found if f.kind == "tag"]
-        conditions = [f.value for f in found if f.kind == "condition"]
-        needs = [f.value for f in found if f.kind == "need"]
-        intent = turn.intent or "inform"
-        lowered = text.lower()
-
-        if named and intent in SOCIAL and (turn.confidence < 0.8 or intent == "out_of_scope"):
-            intent = "inform"
+        r = _Reading(
+            text=text,
+            lowered=text.lower(),
+            meaning=turn.meaning or self.understanding.interpret(text),
+            intent=turn.intent or "inform",
+            confidence=turn.confidence,
+            found=found,
+            named=list(dict.fromkeys(f.value for f in found if f.kind == "stretch")),
+        )
+        if r.named and r.intent in SOCIAL and (r.confidence < 0.8 or r.intent == "out_of_scope"):
+            r.intent = "inform"
         # A description ("the one where you lie on your belly"), looked for once, when no name was.
-        described = None if named else self._described(text)
-        if not named and not described and context.offered and ONE_OF.search(lowered):
-            picked = self._pick_offered(lowered, context.offered)
-            named = [picked] if picked else named
-        referred = context.stretch if context.stretch and REFERS_BACK.search(lowered) else None
-        in_stretch = named[0] if named else (described.value if described else referred)
+        r.described = None if r.named else self._described(text)
+        if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
+            picked = self._pick_offered(r.lowered, context.offered)
+            r.named = [picked] if picked else r.named
+        referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
+        r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
+        return r
+
+    def _pain_in_stretch(self, r: _Reading, context: Context) -> Reply | None:
+        """Pain or discomfort felt in a stretch, and the classifier's suspicion of a warning sign."""
+        text, intent, in_stretch = r.text, r.intent, r.in_stretch
         # Pain felt in a named stretch: stop, then how to go gentler in that stretch (this reply
         # opens with the stop-and-seek-care advice too).
-        joint = {"knees", "wrists"} & set(needs)  # "my wrists hurt in cat cow": a way round it
+        joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
         if in_stretch and pain_now(text) and intent != "ask_suitability" and not joint:
             if self.checker.hinted(text):
                 # Pain in a stretch with a hint of a warning sign ("since then it runs down my
                 # leg"): the warning signs and seeing a professional first.
-                return self._caution([in_stretch], areas, tags, context)
+                return self._caution([in_stretch], r.areas, r.tags, context)
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
             reply = self.with_disclaimer(
@@ -345,7 +414,7 @@ class Dialogue:
             reply.red_flag = intent == "red_flag"
             return reply
         mild = in_stretch and discomfort_now(text) and not joint and intent in PAIN_TOPICS
-        sure = intent == "red_flag" and turn.confidence >= RED_FLAG_SURE
+        sure = intent == "red_flag" and r.confidence >= RED_FLAG_SURE
         if mild and not sure and not self.checker.hinted(text):
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
             stretch = self.catalogue.stretch(in_stretch)
@@ -355,12 +424,16 @@ class Dialogue:
         # is named ("can't feel it down there ... been doing child's pose"), when the message has a
         # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
         # in a stretch ("a pinch in my hip in knee to chest") is answered, not warned about.
-        suspected = intent == "red_flag" and turn.confidence >= RED_FLAG_MIN_CONFIDENCE
+        suspected = intent == "red_flag" and r.confidence >= RED_FLAG_MIN_CONFIDENCE
         if sure or (suspected and self.checker.hinted(text)):
-            return self._caution(named, areas, tags, context)
-        # Two stretches side by side ("what's the difference between X and Y?"), named or described
-        # ("the kneel-and-fold-forward one versus the all-fours arch-and-round one").
-        pair = list(named) if len(named) > 1 else self._described_pair(text, named) or list(named)
+            return self._caution(r.named, r.areas, r.tags, context)
+        return None
+
+    def _comparison(self, r: _Reading, context: Context) -> Reply | None:
+        """Two stretches side by side ("what's the difference between X and Y?"), named or
+        described ("the kneel-and-fold-forward one versus the all-fours arch-and-round one")."""
+        named, lowered = r.named, r.lowered
+        pair = list(named) if len(named) > 1 else self._described_pair(r.text, named) or list(named)
         both = re.search(r"\b(two|both)\b|\bwhich of (them|these|those)\b", lowered)
         if len(pair) < 2 and both and len(context.offered) == 2:
             # "which of the two is more relaxing?": both side by side, the one it fits first
@@ -368,92 +441,117 @@ class Dialogue:
         if len(pair) == 1 and context.stretch and context.stretch not in pair:
             if REFERS_BACK.search(lowered) or re.search(r"\b(two|both)\b", lowered):
                 pair.insert(0, context.stretch)
-        if len(pair) >= 2 and COMPARE_WORDS.search(lowered) and intent not in ("red_flag",):
+        if len(pair) >= 2 and COMPARE_WORDS.search(lowered) and r.intent != "red_flag":
             chosen = [self.catalogue.stretch(s) for s in pair[:3]]
             new_context = replace(
                 context, stretch=pair[0], pending_topic=None, offered=tuple(pair[:3])
             )
             return self.with_disclaimer(new_context, [answers.compare(chosen)])
-        if intent == "red_flag":  # the classifier alone was not sure enough: answer the question
-            named = named or ([described.value] if described else [])
-            if named:
-                intent = "inform"
+        return None
+
+    def _settle(self, r: _Reading, context: Context) -> None:
+        """What the classifier's guess becomes once the rest of the message is read: an unsure
+        warning sign is a question, an unsure guess with no stretching word is out of scope, words of
+        the stretch being talked about follow up on it, a description names its stretch."""
+        lowered = r.lowered
+        if r.intent == "red_flag":  # the classifier alone was not sure enough: answer the question
+            r.named = r.named or ([r.described.value] if r.described else [])
+            if r.named:
+                r.intent = "inform"
             else:  # an ache with no warning sign: stretches for it, or the general advice
-                intent = "recommend" if (areas or tags or conditions) else "general_advice"
-        unsure = turn.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
-        if intent in NEEDS_DOMAIN and unsure and not found and not self._in_domain(lowered):
-            follow_up = turn.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
+                some = r.areas or r.tags or r.conditions
+                r.intent = "recommend" if some else "general_advice"
+        unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        if r.intent in NEEDS_DOMAIN and unsure and not r.found and not self._in_domain(lowered):
+            follow_up = r.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
                 context.stretch or REFERS_BACK.search(lowered)
             )
-            if not (follow_up and intent in STRETCH_TOPICS) and not described:
-                intent = "out_of_scope"
-        follows = context.stretch and not named and not described and intent in FOLLOW_UP_INTENTS
-        if follows and self._detail(context.stretch, meaning, lowered):
+            if not (follow_up and r.intent in STRETCH_TOPICS) and not r.described:
+                r.intent = "out_of_scope"
+        follows = (
+            context.stretch and not r.named and not r.described and r.intent in FOLLOW_UP_INTENTS
+        )
+        if follows and self._detail(context.stretch, r.meaning, lowered):
             # Said about the stretch being talked about, in words of its own content ("I can't get
             # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
-            named = [context.stretch]
-            intent = "ask_modification" if needs else "ask_howto"
-        if intent in (*STRETCH_TOPICS, "inform", "affirm") and not named:
+            r.named = [context.stretch]
+            r.intent = "ask_modification" if r.needs else "ask_howto"
+        if r.intent in (*STRETCH_TOPICS, "inform", "affirm") and not r.named:
             # "how do I do it" is a follow-up, unless there is nothing to follow up on or the
             # user is plainly describing one ("the one where you ...").
             describing = (
                 not context.stretch or "the one" in lowered or not REFERS_BACK.search(lowered)
             )
-            if described and describing:
-                named = [described.value]
-        if intent == "recommend" and described and not named and FIT_WORDS.search(lowered):
-            named = [described.value]  # "lying on my belly propped on my forearms - good for ...?"
+            if r.described and describing:
+                r.named = [r.described.value]
+        if r.intent == "recommend" and r.described and not r.named and FIT_WORDS.search(lowered):
+            r.named = [
+                r.described.value
+            ]  # "lying on my belly propped on my forearms - good for ...?"
+        return None
 
-        # 2. Routines: the one asked for, or one put together for an area, a time or a desk.
+    def _routine(self, r: _Reading, context: Context) -> Reply | None:
+        """The routine asked for, or one put together for an area, a time or a desk: started when
+        asked to do it, shown when asked about it."""
+        text, lowered = r.text, r.lowered
         asks_routine = self._asks_for_routine(lowered)
-        if asks_routine and not named and intent in MISREAD_ROUTINE_INTENTS:
-            intent = "recommend"  # "begin daly rutine": the routine words tell more than the guess
-        if asks_routine and intent == "deny" and START_WORDS.search(lowered):
-            intent = "recommend"  # "nah, the daily one instead, start it"
+        if asks_routine and not r.named and r.intent in MISREAD_ROUTINE_INTENTS:
+            r.intent = (
+                "recommend"  # "begin daly rutine": the routine words tell more than the guess
+            )
+        if asks_routine and r.intent == "deny" and START_WORDS.search(lowered):
+            r.intent = "recommend"  # "nah, the daily one instead, start it"
         if asks_routine == "minutes" and (
-            intent == "general_advice" or QUESTION_WORDS.search(lowered)
+            r.intent == "general_advice" or QUESTION_WORDS.search(lowered)
         ):
             asks_routine = None  # "is 5 minutes a day better than an hour a week?" is advice
-        if asks_routine and intent in ROUTINE_INTENTS:
-            routine = choose_routine(text, self.catalogue, self.matcher)
-            later = LATER_WORDS.search(lowered)
-            asking = (
-                SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
+        if not (asks_routine and r.intent in ROUTINE_INTENTS):
+            return None
+        routine = choose_routine(text, self.catalogue, self.matcher)
+        later = LATER_WORDS.search(lowered)
+        asking = (
+            SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
+        )
+        if not routine and JUST_START.search(lowered) and not asking:
+            routine = self.catalogue.default_routine  # "start stretching with me"
+        if routine:
+            body = answers.routine_text(routine, self.catalogue)
+        else:
+            body = (
+                answers.routines_text(self.catalogue)
+                + "\n\nI can also put one together for you: try 'give me 10 minutes for my lower "
+                "back' or 'a quick desk routine'."
             )
-            if not routine and JUST_START.search(lowered) and not asking:
-                routine = self.catalogue.default_routine  # "start stretching with me"
-            if routine:
-                body = answers.routine_text(routine, self.catalogue)
-            else:
-                body = (
-                    answers.routines_text(self.catalogue)
-                    + "\n\nI can also put one together for you: try 'give me 10 minutes for my lower "
-                    "back' or 'a quick desk routine'."
-                )
-            reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
-            reply.routine_request, reply.routine = True, routine
-            reply.start = bool(START_WORDS.search(lowered) and not later) or not asking
-            if SERIOUS_CONDITIONS & set(conditions) or SEVERE_WORDS.search(lowered):
-                # Check first, then only if cleared: shown and offered, never started at once.
-                reply.caution = [answers.suitability(None, conditions, self.catalogue)]
-                reply.start, reply.needs_clearance = False, True
-            elif "back_pain" in conditions:
-                reply.caution = [self.catalogue.safety.check_first]
-            reply.messages[:0] = reply.caution
-            return reply
+        reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
+        reply.routine_request, reply.routine = True, routine
+        reply.start = bool(START_WORDS.search(lowered) and not later) or not asking
+        if SERIOUS_CONDITIONS & set(r.conditions) or SEVERE_WORDS.search(lowered):
+            # Check first, then only if cleared: shown and offered, never started at once.
+            reply.caution = [answers.suitability(None, r.conditions, self.catalogue)]
+            reply.start, reply.needs_clearance = False, True
+        elif "back_pain" in r.conditions:
+            reply.caution = [self.catalogue.safety.check_first]
+        reply.messages[:0] = reply.caution
+        return reply
 
-        # 3. Social and scope.
-        if intent == "greet":
+    def _social(self, r: _Reading, context: Context) -> Reply | None:
+        if r.intent == "greet":
             return Reply([self._greeting()], context)
-        if intent == "goodbye":
+        if r.intent == "goodbye":
             return Reply(
                 ["Take care, and go gently. Come back any time you want a stretch."], context
             )
-        if intent == "thanks":
+        if r.intent == "thanks":
             return Reply(["You're welcome! Anything else about your back stretches?"], context)
-        if intent == "help":
+        if r.intent == "help":
             return Reply([self._help()], context)
-        rescue = None if in_stretch else self._advice_match(meaning, ADVICE_RESCUE_MIN_SCORE)
+        return None
+
+    def _advice_or_scope(self, r: _Reading, context: Context) -> Reply | None:
+        """A question the advice answers better than the classifier's guess; out of scope; the
+        list of stretches; "no"."""
+        text, lowered, intent = r.text, r.lowered, r.intent
+        rescue = None if r.in_stretch else self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         # A stretch question that may follow up on one ("what are the benefits", "how long do I
         # hold it") stays with the stretch or asks which; only a question that can't be that is
         # answered from the advice.
@@ -471,7 +569,7 @@ class Dialogue:
         if (
             intent == "recommend"
             and no_stretch_asked
-            and (close and not (areas or tags) or closest)
+            and (close and not (r.areas or r.tags) or closest)
         ):
             # "which office chair is good for my back?": advice, though "chair" is a situation
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
@@ -487,73 +585,86 @@ class Dialogue:
                 ["No problem. Ask me about any stretch, or tell me where you feel stiff."],
                 replace(context, pending_topic=None),
             )
-        if intent == "recommend" and not (areas or tags) and needs and (named or context.stretch):
-            intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
+        return None
+
+    def _recommendation(self, r: _Reading, context: Context) -> Reply | None:
+        """Stretches for an area, a situation or a need; whether one named stretch fits one; the
+        general advice. A recommendation that is really about one named stretch goes on as a
+        question about it."""
+        text, lowered, named = r.text, r.lowered, r.named
+        areas, tags = r.areas, r.tags
+        if (
+            r.intent == "recommend"
+            and not (areas or tags)
+            and r.needs
+            and (named or context.stretch)
+        ):
+            r.intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
         unnamed = self.matcher.without_names(lowered) if len(named) == 1 else lowered
         # "cat cow for lower back": "for" just before the area or situation
         words = self.matcher.words(text)
         for_area = any(
             "for" in words[max(0, f.start - 3) : f.start]
-            for f in found
+            for f in r.found
             if f.kind in ("area", "tag")
         )
-        if intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
+        if r.intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
             if not for_area and not ASKS_FOR_STRETCHES.search(unnamed):
-                intent = "inform"  # "side stretch, my hips keep turning": about that stretch
+                r.intent = "inform"  # "side stretch, my hips keep turning": about that stretch
         suits = tags or (areas and (FIT_WORDS.search(lowered) or for_area))
-        if intent == "recommend" and len(named) == 1 and suits:
+        if r.intent == "recommend" and len(named) == 1 and suits:
             # "standing back extension good after sitting?": about that stretch, for that need
             stretch = self.catalogue.stretch(named[0])
             body = answers.fit(stretch, areas, tags, self.catalogue)
             new_context = replace(context, stretch=stretch.id, pending_topic=None)
             return self.with_disclaimer(new_context, [body])
-        if intent == "recommend" or (intent == "inform" and not named and (areas or tags)):
-            return self._recommend(areas, tags, conditions, context, lowered, needs)
-        if intent == "general_advice":
+        if r.intent == "recommend" or (r.intent == "inform" and not named and (areas or tags)):
+            return self._recommend(areas, tags, r.conditions, context, lowered, r.needs)
+        if r.intent == "general_advice":
             if named and not GENERIC_WORDS.search(lowered):
-                intent = (
-                    "ask_dosage"
-                    if re.search(r"\bhow (long|often|many)\b", lowered)
-                    else "ask_howto"
-                )
+                how_much = re.search(r"\bhow (long|often|many)\b", lowered)
+                r.intent = "ask_dosage" if how_much else "ask_howto"
             else:
-                return self.with_disclaimer(context, [self._advice(text, meaning)])
+                return self.with_disclaimer(context, [self._advice(text, r.meaning)])
+        return None
 
-        # 4. Questions about a stretch.
-        how_often = FREQUENCY_WORDS.search(lowered) and not conditions
+    def _stretch_question(self, r: _Reading, context: Context) -> Reply:
+        """A question about a stretch: the one named, the one talked about, or which one?"""
+        lowered, intent = r.lowered, r.intent
+        how_often = FREQUENCY_WORDS.search(lowered) and not r.conditions
         if (
             how_often
             and intent in ("ask_suitability", "ask_benefits")
-            and (named or context.stretch)
+            and (r.named or context.stretch)
         ):
             intent = "ask_dosage"  # "is it ok to do it every day?"
         if intent == "ask_benefits" and FAULT_QUESTION.search(lowered):
             intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
         if (
             intent == "ask_modification"
-            and not needs
+            and not r.needs
             and (HOWTO_WORDS.search(lowered) or not CHANGE_WORDS.search(lowered))
         ):
             intent = "ask_howto"  # nothing to change was named: they are asking how to do it
         topic = intent if intent in STRETCH_TOPICS else None
         if topic is None:  # inform / affirm: a stretch name, possibly answering our question
             topic = context.pending_topic or "ask_howto"
-        stretches = named
-        if not stretches and self.matcher.ambiguous(text):
-            return self._no_stretch(topic, text, lowered, conditions, context)
+        stretches = r.named
+        if not stretches and self.matcher.ambiguous(r.text):
+            return self._no_stretch(topic, r.text, lowered, r.conditions, context)
         if not stretches and context.stretch and topic in STRETCH_TOPICS:
             generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
             # "too intense for my back, something gentler?" changes the stretch being talked about
             # (a change has no general answer to give instead)
-            if not generic or (topic == "ask_modification" and needs):
+            if not generic or (topic == "ask_modification" and r.needs):
                 stretches = [context.stretch]
         if not stretches:
-            return self._no_stretch(topic, text, lowered, conditions, context)
+            return self._no_stretch(topic, r.text, lowered, r.conditions, context)
         messages = [
-            self._about(self.catalogue.stretch(s), topic, lowered, conditions, needs)
+            self._about(self.catalogue.stretch(s), topic, lowered, r.conditions, r.needs)
             for s in stretches[:3]
         ]
-        lead = self._detail(stretches[0], meaning, lowered) if topic in DETAIL_TOPICS else None
+        lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
         messages[:0] = [lead] if lead else []
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
