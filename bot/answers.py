@@ -122,13 +122,15 @@ def _pick_variant(stretch: Stretch, hint: str):
     """The version asked for; the article's main one unless another is named. The stretch's own
     name is left out first ("seated spinal twist" asks for the main version, not the chair one)."""
     hint = hint.lower().replace("-", " ")
+    on_floor = "floor" in hint  # before the names go: "the sitting on the floor twist"
     for name in sorted([stretch.name, *stretch.aliases], key=len, reverse=True):
         hint = hint.replace(name.lower().replace("-", " "), " ")
     for variant in stretch.variants:
         words = [w for w in variant.name.lower().replace("-", " ").split() if w != "version"]
         if words and all(w in hint.replace("-", " ") for w in words):
             return variant
-    if "chair" in hint or "sitting" in hint or "seated" in hint:
+    sitting = ("sitting" in hint or "seated" in hint) and not on_floor
+    if "chair" in hint or sitting:  # "sitting on the floor" is not the chair version
         return next((v for v in stretch.variants if "chair" in v.name.lower()), None)
     return None
 

@@ -98,12 +98,15 @@ HOWTO_WORDS = re.compile(
 )
 # "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
 FAULT_QUESTION = re.compile(
-    r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b"
-)
+    r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b|"
+    r"\bmy \w+ (keeps?|kept) \w+ing\b.*\b(does (that|it|this) matter|is (that|it|this) (ok|okay|a problem|"
+    r"bad|wrong))\b"
+)  # "why do my hips lift?", "my knees keep coming apart, does that matter?"
 # A modification question with no need named still asks for a change in these words ("any other
 # way to do it?"); without them it asks how to do it ("sitting on the floor, do I look back?").
 CHANGE_WORDS = re.compile(
-    r"\b(other|another|alternative\w*|instead|variation\w*|version\w*|different|chang\w*|"
+    r"\b(other(?! (side|leg|arm|hand|knee|foot|shoulder|hip)s?\b)|another|alternative\w*|instead|"
+    r"variation\w*|version\w*|different|chang\w*|"
     r"adapt\w*|swap|replace\w*|modif\w*|substitut\w*|options?|pillow|towel|cushion|blanket|"
     r"block|strap|props?)\b"
 )
@@ -391,6 +394,12 @@ class Dialogue:
         if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
             picked = self._pick_offered(r.lowered, context.offered)
             r.named = [picked] if picked else r.named
+        if r.described:
+            # "standing, one arm reaching up over my head ...": the position describes the
+            # stretch; it is not a need to change it.
+            stretch = self.catalogue.stretch(r.described.value)
+            own = set(_words(" ".join([*stretch.describe, stretch.summary, *stretch.steps])))
+            r.found = [f for f in r.found if f.kind != "need" or not set(_words(f.text)) <= own]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
         return r
@@ -402,9 +411,10 @@ class Dialogue:
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
         if in_stretch and pain_now(text) and intent != "ask_suitability" and not joint:
-            if self.checker.hinted(text):
+            if any(flag.level != "stop" for flag in self.checker.hinted(text)):
                 # Pain in a stretch with a hint of a warning sign ("since then it runs down my
-                # leg"): the warning signs and seeing a professional first.
+                # leg"): the warning signs and seeing a professional first. A hint of sharp pain
+                # ("a sharp pinch") is what the stop-and-ease-off answer below is for.
                 return self._caution([in_stretch], r.areas, r.tags, context)
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
@@ -441,7 +451,9 @@ class Dialogue:
         if len(pair) == 1 and context.stretch and context.stretch not in pair:
             if REFERS_BACK.search(lowered) or re.search(r"\b(two|both)\b", lowered):
                 pair.insert(0, context.stretch)
-        if len(pair) >= 2 and COMPARE_WORDS.search(lowered) and r.intent != "red_flag":
+        # (A warning sign the classifier was sure of, or hinted at, was answered before this step;
+        # a described position often reads as a symptom to it.)
+        if len(pair) >= 2 and COMPARE_WORDS.search(lowered):
             chosen = [self.catalogue.stretch(s) for s in pair[:3]]
             new_context = replace(
                 context, stretch=pair[0], pending_topic=None, offered=tuple(pair[:3])
@@ -593,14 +605,13 @@ class Dialogue:
         question about it."""
         text, lowered, named = r.text, r.lowered, r.named
         areas, tags = r.areas, r.tags
-        if (
-            r.intent == "recommend"
-            and not (areas or tags)
-            and r.needs
-            and (named or context.stretch)
-        ):
-            r.intent = "ask_modification"  # "my knees hate kneeling, any way round that?"
         unnamed = self.matcher.without_names(lowered) if len(named) == 1 else lowered
+        if r.intent == "recommend" and r.needs and (named or context.stretch):
+            # "my knees hate kneeling, any way round that?"; "my low back gets tight doing X, any
+            # way to make it gentler?" (a change in X, not other stretches for the low back)
+            in_one = len(named) == 1 and not ASKS_FOR_STRETCHES.search(unnamed)
+            if not (areas or tags) or in_one:
+                r.intent = "ask_modification"
         # "cat cow for lower back": "for" just before the area or situation
         words = self.matcher.words(text)
         for_area = any(
@@ -638,7 +649,7 @@ class Dialogue:
             and (r.named or context.stretch)
         ):
             intent = "ask_dosage"  # "is it ok to do it every day?"
-        if intent == "ask_benefits" and FAULT_QUESTION.search(lowered):
+        if intent in ("ask_benefits", "ask_muscles") and FAULT_QUESTION.search(lowered):
             intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
         if (
             intent == "ask_modification"

@@ -55,6 +55,11 @@ UNION_MARGIN = 1.5
 ENTITY_KINDS = ("stretch", "area", "tag", "condition", "need")
 
 
+# A window of one word more or fewer than a stretch name is a name split or run together ("child s
+# pose", "threadneedle"): beside the space, this many edits at most.
+SPLIT_EDITS = 1
+
+
 @dataclass(frozen=True)
 class Found:
     """A recognised mention. `kind` is stretch, area, tag, condition or need; `how` says how it matched."""
@@ -227,6 +232,10 @@ class Matcher:
                     window, phrase = windows[row], phrases[col]
                     if window[0] != phrase[0]:
                         continue
+                    if n != size and SPLIT_EDITS < DamerauLevenshtein.distance(
+                        window.replace(" ", ""), phrase.replace(" ", "")
+                    ):
+                        continue  # "need a stretch" is not "needle stretch" split in two
                     score = 1.0 - distances[row, col] / len(phrase)
                     i = starts[row]
                     out.append(Found("stretch", values[col], i, i + n, window, "fuzzy", score))
