@@ -51,7 +51,6 @@ REFERS_BACK = re.compile(
 ROUTINE_NAME_WORDS = re.compile(
     r"\br(ou|u|o)tine?s?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b(?! of\b)"
 )
-MINUTES = re.compile(r"\b\d{1,2} ?(min|mins|minute|minutes)\b")
 # Asked about a routine, not asked to start one: a question, or "for later".
 QUESTION_WORDS = re.compile(r"^(is|are|does|do|should|would|how|what|which|why|when|where)\b")
 LATER_WORDS = re.compile(
@@ -81,6 +80,10 @@ GUIDE_ME = re.compile(
     r"(stretch(es|ing)?|exercises)\b|"
     r"\b(start|begin|let'?s (do|start)) (stretching|some stretch(es|ing)|a stretch(ing)? session)\b"
 )
+# A request to do a routine, a question about one (the classifier's intents for them), and how sure
+# it must be to decide alone (below, the routine words decide, as for the intents listed next).
+ROUTINE_ASKED = ("start_routine", "show_routine")
+ROUTINE_INTENT_MIN_CONFIDENCE = 0.6
 # The intents a routine request may be classified as; others ("thanks for the routine") are not.
 ROUTINE_INTENTS = (
     "recommend",
@@ -173,6 +176,9 @@ WHETHER_TO_STRETCH = re.compile(
     r"(still |even |keep |carry on |go on )?"
     r"(stretch|stretching)\b(?! (for|my|the))|"
     r"\bis (it|stretching) (ok|okay|safe|fine|good|wise|bad)( \w+)?( to stretch)?\b\W*$"
+)
+BESIDES_STRETCHING = re.compile(
+    r"\b(besides|apart from|other than|as well as|on top of|beyond|except|instead of) stretch\w*"
 )
 ASKS_FOR_STRETCHES = re.compile(
     r"\b(stretch\w*|exercis\w*|routines?|moves?|poses?|something|anything|what (can|should) i do)\b"
@@ -496,10 +502,10 @@ class Dialogue:
             )
             if r.described and describing:
                 r.named = [r.described.value]
-        if r.intent == "recommend" and r.described and not r.named and FIT_WORDS.search(lowered):
-            r.named = [
-                r.described.value
-            ]  # "lying on my belly propped on my forearms - good for ...?"
+        about_it = FIT_WORDS.search(lowered) or not (r.areas or r.tags or r.conditions)
+        if r.intent == "recommend" and r.described and not r.named and about_it:
+            # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
+            r.named = [r.described.value]
         return None
 
     def _routine(self, r: _Reading, context: Context) -> Reply | None:
@@ -507,6 +513,16 @@ class Dialogue:
         asked to do it, shown when asked about it."""
         text, lowered = r.text, r.lowered
         asks_routine = self._asks_for_routine(lowered)
+        # The classifier tells a request to do a routine from a question about one; unsure, or
+        # when it read the message as another intent, the routine words below decide.
+        sure = r.intent in ROUTINE_ASKED and r.confidence >= ROUTINE_INTENT_MIN_CONFIDENCE
+        if r.intent in ROUTINE_ASKED and (not sure or (r.named and not asks_routine)):
+            # "can I do cat cow now?", "how long do I stay in the kneeling one where ...?" read
+            # as a routine: about that stretch
+            stretch = r.named or ([r.described.value] if r.described else [])
+            r.named = stretch if not asks_routine else r.named
+            r.intent = "inform" if stretch and not asks_routine else "recommend"
+            sure = False
         if asks_routine and not r.named and r.intent in MISREAD_ROUTINE_INTENTS:
             r.intent = (
                 "recommend"  # "begin daly rutine": the routine words tell more than the guess
@@ -514,16 +530,21 @@ class Dialogue:
         if asks_routine and r.intent == "deny" and START_WORDS.search(lowered):
             r.intent = "recommend"  # "nah, the daily one instead, start it"
         if asks_routine == "minutes" and (
-            r.intent == "general_advice" or QUESTION_WORDS.search(lowered)
+            r.intent == "general_advice" or QUESTION_WORDS.search(lowered) or r.named
         ):
-            asks_routine = None  # "is 5 minutes a day better than an hour a week?" is advice
-        if not (asks_routine and r.intent in ROUTINE_INTENTS):
+            # "is 5 minutes a day better than an hour a week?" is advice; "after a four-hour
+            # drive, would the seated spinal twist be alright?" is about that stretch
+            asks_routine = None
+        if not (sure or (asks_routine and r.intent in ROUTINE_INTENTS)):
             return None
         routine = choose_routine(text, self.catalogue, self.matcher)
         later = LATER_WORDS.search(lowered)
-        asking = (
-            SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
-        )
+        if sure:  # "for later" never starts one, whatever the classifier says
+            asking = r.intent == "show_routine" or later
+        else:
+            asking = (
+                SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
+            )
         if not routine and JUST_START.search(lowered) and not asking:
             routine = self.catalogue.default_routine  # "start stretching with me"
         if routine:
@@ -536,7 +557,9 @@ class Dialogue:
             )
         reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
         reply.routine_request, reply.routine = True, routine
-        reply.start = bool(START_WORDS.search(lowered) and not later) or not asking
+        reply.start = (
+            not asking if sure else bool(START_WORDS.search(lowered) and not later) or not asking
+        )
         if SERIOUS_CONDITIONS & set(r.conditions) or SEVERE_WORDS.search(lowered):
             # Check first, then only if cleared: shown and offered, never started at once.
             reply.caution = [answers.suitability(None, r.conditions, self.catalogue)]
@@ -575,7 +598,8 @@ class Dialogue:
         close = rescue and rescue.score >= RECOMMEND_RESCUE_MIN_SCORE
         closest = rescue and rescue.score >= ADVICE_OVER_SITUATION_MIN_SCORE
         # a question, not stretches asked for ("my back is stiff" wants stretches, not anatomy)
-        no_stretch_asked = not ASKS_FOR_STRETCHES.search(lowered) and (
+        besides = BESIDES_STRETCHING.sub(" ", lowered)  # "besides stretching, what activity ...?"
+        no_stretch_asked = not ASKS_FOR_STRETCHES.search(besides) and (
             "?" in text or ASKING.search(lowered)
         )
         if (
@@ -747,13 +771,10 @@ class Dialogue:
         through some stretches"), "minutes" (only a length of time), or None."""
         if ROUTINE_NAME_WORDS.search(lowered) or GUIDE_ME.search(lowered):
             return "named"
-        if any(
-            alias in lowered
-            for routine in self.catalogue.routines.values()
-            for alias in [routine.name.lower(), *routine.aliases]
-        ):
+        found = {f.kind for f in self.matcher.find(lowered, ("routine", "duration"))}
+        if "routine" in found:
             return "named"
-        return "minutes" if MINUTES.search(lowered) else None
+        return "minutes" if "duration" in found else None
 
     def _caution(self, named, areas, tags, context) -> Reply:
         """Safety first when only the classifier suspects a warning sign: the warning signs and

@@ -472,17 +472,14 @@ def _forgive_typos(lowered: str, catalogue: Catalogue) -> str:
 
 def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     """The routine a request names or describes; None when it is too vague to pick one."""
-    lowered = _forgive_typos(text.lower(), catalogue)
-    for routine in catalogue.routines.values():
-        if any(alias in lowered for alias in [routine.name.lower(), *routine.aliases]):
-            return routine
-    found = matcher.find(text, ("area", "tag"))
+    found = matcher.find(_forgive_typos(text.lower(), catalogue), ("routine", "duration"))
+    named = [f.value for f in found if f.kind == "routine"]
+    if named:
+        return catalogue.routines[named[0]]
+    found += matcher.find(text, ("area", "tag"))
     areas = [f.value for f in found if f.kind == "area"]
     tags = [f.value for f in found if f.kind == "tag"]
-    minutes = None
-    match = re.search(r"\b(\d{1,2})\s*(min|mins|minute|minutes)\b", lowered)
-    if match:
-        minutes = float(match.group(1))
+    minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
         return None
     if minutes and not (areas or tags):  # "the 10 minute routine": the articles' own, if one fits

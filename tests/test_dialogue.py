@@ -274,6 +274,33 @@ def test_routine_requests_say_whether_to_start(dialogue, text, start):
     assert reply.start is start
 
 
+@pytest.mark.parametrize(
+    "text, intent, start",
+    [
+        # The classifier's reading decides, even against the words: a request put as a question
+        # starts the routine; a question about one only shows it.
+        ("can we do the daily routine together?", "start_routine", True),
+        ("the daily routine, what's in it", "show_routine", False),
+        # "For later" never starts one, whatever the classifier says.
+        ("start the daily routine later tonight", "start_routine", False),
+    ],
+)
+def test_the_classifier_tells_doing_a_routine_from_asking_about_it(dialogue, text, intent, start):
+    reply = dialogue.respond(Turn(text, intent, 0.9))
+    assert reply.routine_request and reply.routine.id == "basic_daily"
+    assert reply.start is start
+
+
+def test_an_unsure_routine_reading_leaves_it_to_the_routine_words(dialogue):
+    reply = dialogue.respond(Turn("how long is the daily routine?", "start_routine", 0.4))
+    assert reply.routine_request and not reply.start
+
+
+def test_a_stretch_read_as_a_routine_request_is_answered_about_the_stretch(dialogue):
+    reply = dialogue.respond(Turn("can I do cat cow now", "start_routine", 0.9))
+    assert not reply.routine_request and reply.messages[0].startswith("Cat-Cow:")
+
+
 def test_a_vague_routine_request_names_no_routine(dialogue):
     reply = dialogue.respond(Turn("let's do a routine", "recommend", 0.9))
     assert reply.routine_request and reply.routine is None
@@ -566,3 +593,40 @@ def test_asking_for_something_gentler_for_my_back_changes_the_stretch_talked_abo
     )
     said = "\n".join(reply.messages)
     assert reply.messages[0].startswith("Child's Pose") and "Easier version of Child's Pose" in said
+
+
+def test_the_position_that_describes_a_stretch_is_not_a_change_asked_for(dialogue):
+    """ "Standing" describes the side stretch here; it does not ask for a version off the floor."""
+    text = "standing with one arm up over my head, bending over to the other side: the right form?"
+    reply = dialogue.respond(Turn(text, "ask_modification", 0.6))
+    assert "Side Stretch" in reply.messages[-2] and "1. Stand" in "\n".join(reply.messages)
+
+
+def test_sitting_on_the_floor_is_the_main_version_not_the_chair_one(dialogue):
+    answer, _ = say(dialogue, "the seated spinal twist sitting on the floor, steps?", "ask_howto")
+    assert "chair version:" not in answer.lower() and "cross it over" in answer.lower()
+
+
+def test_sharp_pain_in_a_stretch_stops_it_and_eases_off_in_that_stretch(dialogue):
+    text = "a sharp pinch in my low back in the knee roll over, keep going?"
+    reply = dialogue.respond(Turn(text, "red_flag", 0.8))
+    assert reply.messages[0].startswith("Stop the stretch now")
+    assert "Lying Knee Roll Over" in reply.messages[0]
+
+
+def test_an_activity_besides_stretching_gets_the_advice_not_stretches(dialogue):
+    answer, _ = say(
+        dialogue, "besides stretching, which activity is good for the back?", "recommend"
+    )
+    assert "walking" in answer.lower() and "Cat-Cow" not in answer
+
+
+def test_a_question_near_an_advice_topic_is_no_description_of_a_stretch(dialogue):
+    answer, _ = say(dialogue, "what does foam rolling do for the back", "ask_benefits")
+    assert "foam" in answer.lower() and "Knee Roll" not in answer
+
+
+def test_stretches_for_lying_in_bed_leave_out_other_positions(dialogue):
+    answer, _ = say(dialogue, "stretches I can do lying in my bed in the morning?", "recommend")
+    assert "Knee-to-Chest" in answer
+    assert not any(s in answer for s in ("Cat-Cow", "Child's Pose", "Standing Back Extension"))

@@ -132,3 +132,48 @@ def test_descriptions_with_a_question_or_other_words(matcher, text, expected):
 )
 def test_everyday_names_from_a_word_only_one_stretch_has(matcher, text, expected):
     assert matcher.stretches(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need a stretch for my whole back",  # not "needle stretch" split in two
+        "my knee hurts when I walk",  # a real word two edits from "knee hugs" is no typo
+    ],
+)
+def test_ordinary_words_are_not_read_as_a_misspelt_stretch_name(matcher, text):
+    assert matcher.find(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [
+        ("give me 10 minutes for my lower back", "10"),
+        ("a ten minute routine", "10"),
+        ("I have half an hour", "30"),
+        ("15min at my desk", "15"),
+        ("I've got a couple of minutes", "2"),
+        ("two hours a week", "120"),
+    ],
+)
+def test_a_length_of_time_is_found_in_minutes(matcher, text, minutes):
+    found = [f.value for f in matcher.find(text, ("duration",))]
+    assert found == [minutes]
+
+
+@pytest.mark.parametrize(
+    "text, routine",
+    [("start the daily routine", "basic_daily"), ("what's in the full one?", "comprehensive")],
+)
+def test_a_routine_is_found_by_its_names(matcher, text, routine):
+    assert [f.value for f in matcher.find(text, ("routine",))] == [routine]
+
+
+def test_a_description_spread_over_several_phrases_of_one_stretch_is_that_stretch(matcher):
+    """One Sphinx phrase shares "floor" and "front"; everything said is Child's Pose's."""
+    text = "kneeling, folding forward, arms out in front and forehead on the floor: what is it?"
+    assert matcher.describe(text).value == "childs_pose"
+
+
+def test_a_foam_roller_is_no_description_of_the_knee_roll_over(matcher):
+    assert matcher.describe("what does foam rolling do for the back") is None

@@ -151,3 +151,28 @@ def test_a_rest_break_is_no_hint_of_pain_at_rest(checker):
         == []
     )
     assert checker.hinted("it hurts even when I'm resting")
+
+
+@pytest.mark.parametrize(
+    "text, not_hinted",
+    [
+        # Words of a position or an ordinary remark are no hint of a warning sign ...
+        ("lying on my back, letting my knees fall side to side", "after_fall"),
+        ("the chill kneeling one with my bum on my heels", "fever"),
+    ],
+)
+def test_position_words_are_no_hint_of_a_warning_sign(checker, text, not_hinted):
+    assert not_hinted not in [flag.id for flag in checker.hinted(text)]
+
+
+@pytest.mark.parametrize(
+    "text, hinted",
+    [
+        # ... while the same words as a symptom still are.
+        ("I had a fall last week and my back aches", "after_fall"),
+        ("back ache with chills", "fever"),
+        ("I've had a chill and my back hurts", "fever"),
+    ],
+)
+def test_the_same_words_as_symptoms_still_hint(checker, text, hinted):
+    assert hinted in [flag.id for flag in checker.hinted(text)]
