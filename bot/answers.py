@@ -253,10 +253,23 @@ def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:
     return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
 
 
-def suitability(stretch: Stretch | None, conditions: Sequence[str], catalogue: Catalogue) -> str:
+# Conditions a stretch suits for most people: "is X ok for me?" gets a plain yes first.
+EVERYDAY_CONDITIONS = {"back_pain", "stiffness", "beginner"}
+
+
+def suitability(
+    stretch: Stretch | None, conditions: Sequence[str], catalogue: Catalogue, severe: bool = False
+) -> str:
+    """Whether a stretch (or stretching) suits someone with these conditions; `severe`: the user
+    spoke of severe pain, a recent injury or a diagnosis (no plain yes then)."""
     safety = catalogue.safety
     parts: List[str] = []
     conditions = list(conditions) or ["back_pain"]
+    if stretch and not severe and set(conditions) <= EVERYDAY_CONDITIONS:
+        parts.append(
+            f"{stretch.name}: yes, for most people, as long as you keep it gentle and within a "
+            "comfortable range."
+        )
     name = stretch.name if stretch else "stretching"
     serious = {"disc", "spine_condition", "surgery"}
     if "sciatica" in conditions:

@@ -84,6 +84,7 @@ GUIDE_ME = re.compile(
 # it must be to decide alone (below, the routine words decide, as for the intents listed next).
 ROUTINE_ASKED = ("start_routine", "show_routine")
 ROUTINE_INTENT_MIN_CONFIDENCE = 0.6
+ROUTINE_WORDS_OVERRULE_MAX = 0.9
 # The intents a routine request may be classified as; others ("thanks for the routine") are not.
 ROUTINE_INTENTS = (
     "recommend",
@@ -480,7 +481,9 @@ class Dialogue:
                 some = r.areas or r.tags or r.conditions
                 r.intent = "recommend" if some else "general_advice"
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
-        if r.intent in NEEDS_DOMAIN and unsure and not r.found and not self._in_domain(lowered):
+        near_advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
+        out = not r.found and not self._in_domain(lowered) and not near_advice
+        if r.intent in NEEDS_DOMAIN and unsure and out:  # "how long before I notice a change?"
             follow_up = r.confidence >= FOLLOW_UP_MIN_CONFIDENCE and (
                 context.stretch or REFERS_BACK.search(lowered)
             )
@@ -534,6 +537,12 @@ class Dialogue:
         ):
             # "is 5 minutes a day better than an hour a week?" is advice; "after a four-hour
             # drive, would the seated spinal twist be alright?" is about that stretch
+            asks_routine = None
+        # Routine words alone ("how long should a session be?") don't overrule a classifier that
+        # is sure of another intent than a recommendation; a routine named ("the daily one") does.
+        other = r.intent not in (*ROUTINE_ASKED, "recommend")
+        other_sure = other and r.confidence >= ROUTINE_WORDS_OVERRULE_MAX
+        if other_sure and asks_routine and not self._names_routine(lowered):
             asks_routine = None
         if not (sure or (asks_routine and r.intent in ROUTINE_INTENTS)):
             return None
@@ -776,6 +785,11 @@ class Dialogue:
             return "named"
         return "minutes" if "duration" in found else None
 
+    def _names_routine(self, lowered: str) -> bool:
+        """A routine named ("the daily one"), or asked to be taken through stretches."""
+        named = any(f.kind == "routine" for f in self.matcher.find(lowered, ("routine",)))
+        return named or bool(GUIDE_ME.search(lowered))
+
     def _caution(self, named, areas, tags, context) -> Reply:
         """Safety first when only the classifier suspects a warning sign: the warning signs and
         "see a professional", then stretch names for ordinary stiffness, never steps."""
@@ -834,7 +848,8 @@ class Dialogue:
                 stretch, list(dict.fromkeys(needs)), self.catalogue, lowered
             )
         if topic == "ask_suitability":
-            return answers.suitability(stretch, conditions, self.catalogue)
+            severe = bool(SEVERE_WORDS.search(lowered))
+            return answers.suitability(stretch, conditions, self.catalogue, severe)
         return answers.howto(stretch, lowered)
 
     def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:

@@ -630,3 +630,29 @@ def test_stretches_for_lying_in_bed_leave_out_other_positions(dialogue):
     answer, _ = say(dialogue, "stretches I can do lying in my bed in the morning?", "recommend")
     assert "Knee-to-Chest" in answer
     assert not any(s in answer for s in ("Cat-Cow", "Child's Pose", "Standing Back Extension"))
+
+
+@pytest.mark.parametrize(
+    "text, conditions, plain_yes",
+    [
+        ("is cat cow ok for a stiff back?", ["stiffness"], True),
+        ("is cat cow ok for a beginner?", ["beginner"], True),
+        ("is cat cow ok with a herniated disc?", ["disc"], False),
+        ("is cat cow ok with severe back pain?", ["back_pain"], False),
+    ],
+)
+def test_whether_a_stretch_suits_gets_a_plain_answer_first(dialogue, text, conditions, plain_yes):
+    reply = dialogue.respond(Turn(text, "ask_suitability", 0.9))
+    assert reply.messages[0].startswith("Cat-Cow: yes, for most people") is plain_yes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long should my stretching session be?",
+        "is a short session every day better than a long session once a week?",
+    ],
+)
+def test_a_question_about_sessions_is_advice_not_a_routine(dialogue, text):
+    reply = dialogue.respond(Turn(text, "general_advice", 0.97))
+    assert not reply.routine_request and "minutes)" not in reply.messages[0]
