@@ -182,8 +182,9 @@ BESIDES_STRETCHING = re.compile(
     r"\b(besides|apart from|other than|as well as|on top of|beyond|except|instead of) stretch\w*"
 )
 ASKS_FOR_STRETCHES = re.compile(
-    r"\b(stretch\w*|exercis\w*|routines?|moves?|poses?|something|anything|what (can|should) i do)\b"
-)
+    r"\b((?<!that )(?<!this )(?<!it )stretch\w*|exercis\w*|routines?|moves?|poses?|something|"
+    r"anything|what (can|should) i do)\b"
+)  # ("what does that stretch?" asks about one)
 
 
 @dataclass(frozen=True)

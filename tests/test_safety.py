@@ -40,6 +40,7 @@ def checker():
         ("back pain for 6 weeks and not getting better", "severe_persistent"),
         ("sharp pain in my lower back when I did the sphinx", "sharp_pain"),
         ("I have chest pain", "other_emergency"),
+        ("I finished chemo last year and my lower back aches", "cancer_history"),
     ],
 )
 def test_red_flags_are_recognised(checker, text, flag):
@@ -58,6 +59,8 @@ def test_red_flags_are_recognised(checker, text, flag):
         "I don't have a fever, just a stiff back",
         "can I do it with sciatica",
         "what should I do before bed",
+        "does stretching prevent cancer?",
+        "no history of cancer, just a stiff back",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
