@@ -212,6 +212,25 @@ def evaluate(url: str, split: str, catalogue: Catalogue | None = None) -> List[R
     return results
 
 
+# What each part gave the first time the bot met it, before any tuning on that set (right; red
+# flags; false red-flag replies). Set 4's final part had 120 cases then: its one missed red flag was
+# looked at to fix it and moved to the dev part.
+FIRST_CONTACT = {
+    "chat dev": "173/252 (68.7%); false 10/226 (2026-12-01)",
+    "conversations dev (turns)": "59/83 (71.1%); 11/29 whole",
+    "chat final": "113/170 (66.5%); 17/17; false 12/153",
+    "conversations final (turns)": "38/54 (70.4%); 8/19 whole",
+    "chat fresh-dev": "99/108 (91.7%); false 1/99",
+    "chat fresh-final": "96/112 (85.7%); 9/9; false 2/103",
+    "chat fresh2-dev": "83/98 (84.7%); 6/7; false 1/91",
+    "chat fresh2-final": "90/102 (88.2%); 7/7; false 1/95",
+    "chat fresh3-dev": "100/120 (83.3%); 8/8; false 2/112",
+    "chat fresh3-final": "102/120 (85.0%); 7/8; false 2/112",
+    "chat fresh4-dev": "105/120 (87.5%); 8/8; false 3/112",
+    "chat fresh4-final": "100/120 (83.3%); 8/8; false 1/112",
+}
+
+
 def markdown(blind: Dict[str, List[Dict]]) -> str:
     """The BENCHMARKS.md section (make bench)."""
     lines = [
@@ -220,14 +239,15 @@ def markdown(blind: Dict[str, List[Dict]]) -> str:
         "Targets: at least 95% right (goal 98%), red flags 100%, false red-flag replies at most 1%.",
         "The dev part was used for tuning (a regression check); the final part was never looked at.",
         "",
-        "| part | right | red flags | false red-flag replies |",
-        "| --- | ---: | ---: | ---: |",
+        "| part | first contact | right | red flags | false red-flag replies |",
+        "| --- | --- | ---: | ---: | ---: |",
     ]
     for results in blind.values():
         for r in results:
             rate = 100 * r["passed"] / r["total"] if r["total"] else 0.0
+            first = FIRST_CONTACT.get(r["name"].split(";")[0], "")
             lines.append(
-                f"| {r['name']} | {r['passed']}/{r['total']} ({rate:.1f}%) | "
+                f"| {r['name']} | {first} | {r['passed']}/{r['total']} ({rate:.1f}%) | "
                 f"{r['red_flags'][0]}/{r['red_flags'][1]} | "
                 f"{r['false_alarms'][0]}/{r['false_alarms'][1]} |"
             )
