@@ -35,11 +35,11 @@ ROUTINE_SHOWN = ("minutes", "routine")
 BROKEN = "something went wrong on my side"
 # The parts: "dev"/"final" written on 2026-12-01 (with conversations), "fresh-dev"/"fresh-final"
 # written on 2026-12-02 by a second writer (single questions), "fresh2-*" by a third (harder wording)
-# and "fresh3-*" and "fresh4-*" by a fourth and a fifth, the same day; each *-final part is only
-# counted.
+# and "fresh3-*", "fresh4-*" and "fresh5-*" by a fourth, a fifth and a sixth, the same day; each
+# *-final part is only counted. Set 6 (fresh5) was first met by the code of the day's end.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
-    "fresh4-dev", "fresh4-final",
+    "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final",
 )  # fmt: skip
 
 
