@@ -228,6 +228,8 @@ FIRST_CONTACT = {
     "chat fresh3-final": "102/120 (85.0%); 7/8; false 2/112",
     "chat fresh4-dev": "105/120 (87.5%); 8/8; false 3/112",
     "chat fresh4-final": "100/120 (83.3%); 8/8; false 1/112",
+    "chat fresh5-dev": "89/100 (89.0%); 7/7; false 2/93",
+    "chat fresh5-final": "92/100 (92.0%); 7/7; false 1/93",
 }
 
 
