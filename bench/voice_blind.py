@@ -7,12 +7,15 @@ background-talk test: minutes of ordinary talk, false commands per 10 minutes.
 Scored on what the loop *did*: a command utterance is right when the loop obeyed exactly that
 command, "asked" when it asked back about that command ("Did you say pause?"), wrong when it obeyed
 another command; a non-command is a false command when the loop obeyed anything. The final part is
-only ever counted: `python -m bench.voice_blind dev` prints mistakes, `final` prints figures only.
+only ever counted: `python -m bench.voice_blind dev` prints mistakes, `final` prints figures only;
+`text` runs the dev part's written texts through the same loop (the understanding step's ceiling).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 import time
 from collections import defaultdict
@@ -262,6 +265,23 @@ def evaluate(
     return Report(outcomes, time.perf_counter() - began)
 
 
+def understood(part_cases: Sequence[Case]) -> Report:
+    """The same loop on each case's written text, as if heard perfectly (a table phrase is a
+    command as the recognizer would report it): the ceiling the understanding step sets, apart
+    from the recognizer."""
+    from voice.matching import CommandMatcher
+    from voice.recognizer import Heard
+
+    matcher = CommandMatcher()
+    outcomes = []
+    for case in part_cases:
+        text = " ".join(re.findall(r"[a-z][a-z']*", case.text.lower().replace("\u2019", "'")))
+        heard = Heard(text, matcher.match(text).command, 0.0, 1.0, 1.0, 0.0)
+        obeyed, asked = act([heard], case.expected)
+        outcomes.append(Outcome(case, "text", [text], obeyed, asked))
+    return Report(outcomes)
+
+
 # -- background talk ---------------------------------------------------------------------------------
 TALK_SPEAKERS = (
     Speaker("flite", "rms"),
@@ -391,6 +411,12 @@ def main(argv: List[str]) -> int:
     if part == "talk":
         print(background(CACHE))
         return 0
+    if part == "text":  # the dev part's texts, no speech: the understanding step's ceiling
+        report = understood(cases("dev"))
+        print("\n".join(report.mistakes()))
+        figures = {k: v for k, v in report.figures().items() if k not in ("per_speaker",)}
+        print(json.dumps(figures, indent=1))
+        return 0
     speakers, part_cases = BLIND_SPEAKERS, cases(part)
     # For quick iterations on the dev part: --speakers 0,2,6 (indices), --limit N (every Nth case).
     for flag, value in zip(argv, argv[1:], strict=False):
@@ -404,8 +430,6 @@ def main(argv: List[str]) -> int:
         print("\n".join(report.mistakes()))
     else:
         figures.pop("per_command", None) if "--counts" in argv else None
-    import json
-
     print(json.dumps(figures, indent=1))
     print(f"compute {report.compute_s:.0f} s")
     return 0

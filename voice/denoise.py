@@ -3,8 +3,6 @@
 The noise spectrum is measured on the audio just before the speech (the segmenter keeps it), then
 subtracted with some over-subtraction and a spectral floor, which keeps the "musical" residue low.
 Clean audio passes unchanged: where the noise is digital silence, the gain is 1 everywhere.
-Since issue 12 this is the fallback: WebRTC's noise suppressor measured better on the blind spoken
-dev part (voice/sphinx.py `suppress_noise`), this runs only when `webrtc-noise-gain` is missing.
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """What the recognizer expects to hear, built from the project's own text.
 
-The phrase table (content/commands.yml) gives the command sentences (as compound tokens); the
-command examples and non-commands the understanding step learns from, the bot's NLU examples,
-stretch names and the routine's own cues give sentences in plain words; a list of
+The phrase table (content/commands.yml) gives the command sentences; the bot's NLU examples,
+stretch names and the routine's own cues give the sentences that are *not* commands; a list of
 common English words lets anything else be heard as what it is instead of being forced onto the
 nearest command. PocketSphinx gets a trigram model of all of it, Vosk gets the word list.
 """
@@ -71,12 +70,6 @@ def other_sentences() -> List[str]:
             out.append(" ".join(words_of(line)))
     out.extend(" ".join(words_of(cue)) for cue in cue_texts())
     catalogue = default_catalogue()
-    # The understanding step's phrasings of each command and of things that are not commands, as
-    # plain words: a command said in other words can then be heard as those words (the meaning
-    # step decides what they mean) instead of being forced onto stretch names and common words.
-    commands = catalogue.commands
-    out.extend(" ".join(words_of(p)) for ps in commands.examples.values() for p in ps)
-    out.extend(" ".join(words_of(p)) for p in commands.not_commands)
     for stretch in catalogue.stretches.values():
         out.append(" ".join(words_of(stretch.name)))
         out.extend(f"how do i do {' '.join(words_of(a))}" for a in stretch.aliases)

@@ -7,12 +7,11 @@ Design, from measurements on espeak-ng speech (see README "Voice mode"):
   ordinary words of questions, near misses and 3000 common English words (the garbage side), so
   speech that is not a command is heard as words and rejected.
 - The utterance is decoded in one go (as soon as the voice goes quiet, see voice/recognizer.py;
-  the result counts once the endpointer has closed the utterance): its noise is suppressed by
-  WebRTC's noise suppressor (`webrtc-noise-gain`, the one Home Assistant's voice satellite uses;
-  the hand-written spectral subtraction of voice/denoise.py when it is not installed), then its
-  level is normalised and a faint noise floor added: the model's noise removal and cepstral
-  normalisation were trained on real recordings and mis-hear digitally clean audio (on a
-  command-only model, accuracy went from 49% to 80% with this alone).
+  the result counts once the endpointer has closed the utterance): the background measured
+  just before the speech is subtracted from its spectrum (voice/denoise.py), then its level is
+  normalised and a faint noise floor added: the model's noise removal and cepstral normalisation
+  were trained on real recordings and mis-hear digitally clean audio (on a command-only model,
+  accuracy went from 49% to 80% with this alone).
 - A command is only trusted when the lattice's N-best list has no hypothesis that is another
   command scoring nearly as well (`RIVAL_MARGIN`): "quit" with "wait" close behind is dropped, since
   a wrong command is worse than none.
@@ -35,14 +34,6 @@ from voice.engine import Transcript
 from voice.matching import CommandMatcher
 
 NOISE_S = 0.25  # the segmenter's pre-roll is background
-# WebRTC noise suppression level (0-4), run over the utterance twice so that its noise estimate is
-# settled from the first sample (a file or a turn may start with speech). Measured on the spoken
-# dev part (bench/voice_blind.py), ten blind speakers, two slices of 16 and 22 cases (240 commands,
-# 80 others), with the command examples in the language model: spectral subtraction 108 right /
-# 34 wrong / 10 false; level 2 settled first 107 / 27 / 5 (kept). First slice only (130 / 30):
-# spectral subtraction 66 / 17 / 7, level 2 adapting as it goes 60 / 18 / 1, level 2 settled
-# 62 / 14 / 1, level 1 settled 62 / 18 / 0; without the examples, level 3 adapting 47 / 16 / 4.
-NOISE_SUPPRESSION = 2
 
 PEAK = 300.0  # utterance peak after normalisation (int16 units)
 FLOOR_STD = 3.0  # the noise floor added after it
@@ -112,32 +103,14 @@ class SphinxEngine:
         return scores
 
     def condition(self, audio: np.ndarray) -> bytes:
-        samples = suppress_noise(audio)
+        samples = audio.astype(np.float64)
+        samples = denoise(samples, NOISE_S)
         samples = np.concatenate([np.zeros(LEAD), samples, np.zeros(TAIL)])
         peak = float(np.abs(samples).max()) if len(samples) else 0.0
         if peak > 0:
             samples *= PEAK / peak
         noise = np.resize(self._noise, len(samples))
         return np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes()
-
-
-def suppress_noise(audio: np.ndarray) -> np.ndarray:
-    """The utterance (int16 samples) with its background noise suppressed, as floats."""
-    try:
-        from webrtc_noise_gain import AudioProcessor
-    except ImportError:  # the measured path needs it (requirements.lock); still hear without
-        return denoise(audio.astype(np.float64), NOISE_S)
-    processor = AudioProcessor(0, NOISE_SUPPRESSION)  # no automatic gain: levels come after
-    pcm = np.clip(audio, -32768, 32767).astype("<i2")
-    pcm = np.concatenate([pcm, np.zeros((-len(pcm)) % CHUNK, dtype="<i2")])
-    chunks = [pcm[i : i + CHUNK].tobytes() for i in range(0, len(pcm), CHUNK)]
-    for chunk in chunks:  # first pass: the suppressor learns this utterance's noise
-        processor.Process10ms(chunk)
-    out = [np.frombuffer(processor.Process10ms(chunk).audio, dtype="<i2") for chunk in chunks]
-    return np.concatenate(out)[: len(audio)].astype(np.float64) if out else np.zeros(0)
-
-
-CHUNK = 160  # WebRTC's audio processing takes 10 ms at a time
 
 
 def rival_margin(scores: List[tuple], command: str) -> float:
