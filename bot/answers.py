@@ -229,8 +229,12 @@ def _joint_answer(stretch, joint, items, loaded, catalogue) -> str:
 
 def _no_floor_answer(stretch, catalogue) -> str:
     chair = [v for v in stretch.variants if "chair" in v.name.lower() or "seated" in v.name.lower()]
-    if not stretch.uses_floor:
-        return f"{stretch.name} doesn't need the floor."
+    if not stretch.uses_floor:  # yes, and how ("... one you can do in a chair - how?")
+        where = POSITION_NAMES.get(stretch.position, "")
+        lead = f"{stretch.name} doesn't need the floor" + (
+            f": it is done {where}." if where else "."
+        )
+        return lead + "\n\n" + numbered(stretch.steps)
     if chair:
         return f"{stretch.name} has a {chair[0].name.lower()}:\n" + numbered(chair[0].steps)
     options = [s.name for s in catalogue.by_name() if not s.uses_floor and s.id != stretch.id]

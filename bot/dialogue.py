@@ -433,7 +433,8 @@ class Dialogue:
             return reply
         mild = in_stretch and discomfort_now(text) and not joint and intent in PAIN_TOPICS
         sure = intent == "red_flag" and r.confidence >= RED_FLAG_SURE
-        if mild and not sure and not self.checker.hinted(text):
+        hints = self._hints(r)
+        if mild and not sure and not hints:
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
@@ -442,10 +443,22 @@ class Dialogue:
         # is named ("can't feel it down there ... been doing child's pose"), when the message has a
         # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
         # in a stretch ("a pinch in my hip in knee to chest") is answered, not warned about.
+        # A stretch described in words a warning sign uses too ("let my legs fall to one side",
+        # "when I lie down") is a position: then even a sure classifier needs a hint beyond them.
         suspected = intent == "red_flag" and r.confidence >= RED_FLAG_MIN_CONFIDENCE
-        if sure or (suspected and self.checker.hinted(text)):
+        if (sure and (hints or not r.described)) or (suspected and hints):
             return self._caution(r.named, r.areas, r.tags, context)
         return None
+
+    def _hints(self, r: _Reading):
+        """The warning signs the message hints at, leaving out the words of a described stretch's
+        own description and steps."""
+        if not r.described:
+            return self.checker.hinted(r.text)
+        stretch = self.catalogue.stretch(r.described.value)
+        own = set(_words(" ".join([*stretch.describe, stretch.start, *stretch.steps])))
+        rest = re.sub(r"[a-z']+", lambda m: " " if m.group() in own else m.group(), r.lowered)
+        return self.checker.hinted(rest)
 
     def _comparison(self, r: _Reading, context: Context) -> Reply | None:
         """Two stretches side by side ("what's the difference between X and Y?"), named or
@@ -653,8 +666,11 @@ class Dialogue:
             for f in r.found
             if f.kind in ("area", "tag")
         )
+        # A stretch described, then asked about ("... lying on my stomach, what is that actually
+        # stretching?"), is the one asked about, whatever "stretch" words follow.
+        described_only = bool(r.described) and named == [r.described.value]
         if r.intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
-            if not for_area and not ASKS_FOR_STRETCHES.search(unnamed):
+            if not for_area and (described_only or not ASKS_FOR_STRETCHES.search(unnamed)):
                 r.intent = "inform"  # "side stretch, my hips keep turning": about that stretch
         suits = tags or (areas and (FIT_WORDS.search(lowered) or for_area))
         if r.intent == "recommend" and len(named) == 1 and suits:

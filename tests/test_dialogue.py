@@ -656,3 +656,25 @@ def test_whether_a_stretch_suits_gets_a_plain_answer_first(dialogue, text, condi
 def test_a_question_about_sessions_is_advice_not_a_routine(dialogue, text):
     reply = dialogue.respond(Turn(text, "general_advice", 0.97))
     assert not reply.routine_request and "minutes)" not in reply.messages[0]
+
+
+def test_a_described_stretch_in_warning_words_is_a_position_even_to_a_sure_classifier(dialogue):
+    """ "Lie down" and "let my legs fall" describe the knee roll over: even a red_flag read at 1.0
+    needs a hint beyond the stretch's own words to get the warning-sign reply."""
+    text = "when I lie down and let my bent legs fall to one side, anything to put under them?"
+    reply = dialogue.respond(Turn(text, "red_flag", 1.0))
+    assert "Lying Knee Roll Over" in reply.messages[0] and not reply.red_flag
+    numb = "when I lie down and let my bent legs fall to one side, my legs go numb"
+    assert dialogue.respond(Turn(numb, "red_flag", 1.0)).red_flag
+
+
+def test_a_chair_stretch_asked_for_in_a_chair_gets_its_steps(dialogue):
+    text = "the seated thoracic twist you can do in a chair, how do I do it?"
+    answer, _ = say(dialogue, text, "ask_modification", confidence=0.62)
+    assert "doesn't need the floor" in answer and "1. Sit upright" in answer
+
+
+def test_a_described_stretch_asked_what_it_stretches_is_answered_about_it(dialogue):
+    text = "when I prop myself up on my forearms lying on my stomach, what is that actually stretching?"
+    answer, _ = say(dialogue, text, "recommend", confidence=0.78)
+    assert answer.startswith("Sphinx Pose")
