@@ -97,7 +97,7 @@ ROUTINE_INTENTS = (
     "affirm",
 )
 HOWTO_WORDS = re.compile(
-    r"\bhow (do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
+    r"\bhow (exactly )?(do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
 )
 # "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
@@ -701,6 +701,10 @@ class Dialogue:
             intent = "ask_dosage"  # "is it ok to do it every day?"
         if intent in ("ask_benefits", "ask_muscles") and FAULT_QUESTION.search(lowered):
             intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
+        if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
+            intent = (
+                "ask_howto"  # "my midwife said pelvic tilts are fine: how exactly do I do them?"
+            )
         if (
             intent == "ask_modification"
             and not r.needs

@@ -678,3 +678,9 @@ def test_a_described_stretch_asked_what_it_stretches_is_answered_about_it(dialog
     text = "when I prop myself up on my forearms lying on my stomach, what is that actually stretching?"
     answer, _ = say(dialogue, text, "recommend", confidence=0.78)
     assert answer.startswith("Sphinx Pose")
+
+
+def test_how_to_do_a_stretch_someone_was_told_suits_them_gets_the_steps(dialogue):
+    text = "my physio said pelvic tilts are a gentle start for me. how exactly do I do them?"
+    answer, _ = say(dialogue, text, "ask_suitability")
+    assert answer.startswith("Pelvic Tilts:") and "1. " in answer
