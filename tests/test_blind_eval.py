@@ -16,17 +16,17 @@ from bench.chat_eval import evaluate
 pytestmark = pytest.mark.server
 
 # Measured 2026-12-02 (fourth session, the code of its end), each floor one case below the count
-# (runs differ by about one case), the false red-flag replies at the count: set 1 final 142/170,
+# (runs differ by about one case), the false red-flag replies at the count: set 1 final 144/170,
 # its conversations' turns 48/54, false 3/153; set 2 (fresh) 99/112, 1/103; set 3 (fresh2) 87/102,
-# 0/95; set 4 (fresh3) 104/119, 2/112; set 5 (fresh4) 100/120, 1/112; set 6 (fresh5, met first by
-# this code) 92/100, 1/93.
+# 0/95; set 4 (fresh3) 105/119, 1/112; set 5 (fresh4) 102/120, 1/112; set 6 (fresh5, first met
+# by the code of the session's end: 92/100, 1/93) 92/100, 0/93.
 FLOORS = {
-    "final": {"right": 141, "turns": 47, "false_alarms": 3},
+    "final": {"right": 143, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 98, "false_alarms": 1},
     "fresh2-final": {"right": 86, "false_alarms": 0},
-    "fresh3-final": {"right": 103, "false_alarms": 2},
-    "fresh4-final": {"right": 99, "false_alarms": 1},
-    "fresh5-final": {"right": 91, "false_alarms": 1},
+    "fresh3-final": {"right": 104, "false_alarms": 1},
+    "fresh4-final": {"right": 101, "false_alarms": 1},
+    "fresh5-final": {"right": 91, "false_alarms": 0},
 }
 
 
