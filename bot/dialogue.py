@@ -679,6 +679,12 @@ class Dialogue:
             body = answers.fit(stretch, areas, tags, self.catalogue)
             new_context = replace(context, stretch=stretch.id, pending_topic=None)
             return self.with_disclaimer(new_context, [body])
+        nothing_to_go_on = not (named or areas or tags or r.conditions or r.needs)
+        advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
+        if r.intent == "recommend" and nothing_to_go_on and advice and "?" in text:
+            # "when during my night shift should I stretch?": no area or situation to recommend
+            # for, and a question near an advice topic: the advice, not "where do you feel it?"
+            return self.with_disclaimer(context, [self._advice_topic(advice.label)])
         if r.intent == "recommend" or (r.intent == "inform" and not named and (areas or tags)):
             return self._recommend(areas, tags, r.conditions, context, lowered, r.needs)
         if r.intent == "general_advice":

@@ -684,3 +684,12 @@ def test_how_to_do_a_stretch_someone_was_told_suits_them_gets_the_steps(dialogue
     text = "my physio said pelvic tilts are a gentle start for me. how exactly do I do them?"
     answer, _ = say(dialogue, text, "ask_suitability")
     assert answer.startswith("Pelvic Tilts:") and "1. " in answer
+
+
+def test_a_question_with_nothing_to_recommend_for_but_near_an_advice_topic_gets_the_advice(
+    dialogue,
+):
+    answer, _ = say(
+        dialogue, "I work night shifts, when in my shift should I stretch?", "recommend"
+    )
+    assert "Where do you feel it" not in answer and "warm" in answer.lower()
