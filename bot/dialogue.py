@@ -317,6 +317,12 @@ class Dialogue:
         self._domain = re.compile(
             r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")(s|es|ed|d|ing|ness|ly)?\b"
         )
+        # Each stretch's own words (how it is described and done): said about a described stretch,
+        # they tell its position, not a need to change it nor a warning sign.
+        self._own_words = {
+            s.id: set(_words(" ".join([*s.describe, s.summary, s.start, *s.steps])))
+            for s in self.catalogue.stretches.values()
+        }
 
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
         """The policy, in the order its rules win: safety, pain in a stretch, comparisons, routines,
@@ -405,8 +411,7 @@ class Dialogue:
         if r.described:
             # "standing, one arm reaching up over my head ...": the position describes the
             # stretch; it is not a need to change it.
-            stretch = self.catalogue.stretch(r.described.value)
-            own = set(_words(" ".join([*stretch.describe, stretch.summary, *stretch.steps])))
+            own = self._own_words[r.described.value]
             r.found = [f for f in r.found if f.kind != "need" or not set(_words(f.text)) <= own]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
@@ -455,8 +460,7 @@ class Dialogue:
         own description and steps."""
         if not r.described:
             return self.checker.hinted(r.text)
-        stretch = self.catalogue.stretch(r.described.value)
-        own = set(_words(" ".join([*stretch.describe, stretch.start, *stretch.steps])))
+        own = self._own_words[r.described.value]
         rest = re.sub(r"[a-z']+", lambda m: " " if m.group() in own else m.group(), r.lowered)
         return self.checker.hinted(rest)
 
@@ -529,21 +533,22 @@ class Dialogue:
         """The routine asked for, or one put together for an area, a time or a desk: started when
         asked to do it, shown when asked about it."""
         text, lowered = r.text, r.lowered
-        asks_routine = self._asks_for_routine(lowered)
+        asks_routine = self._asks_for_routine(r)
         # The classifier tells a request to do a routine from a question about one; unsure, or
         # when it read the message as another intent, the routine words below decide.
         sure = r.intent in ROUTINE_ASKED and r.confidence >= ROUTINE_INTENT_MIN_CONFIDENCE
         if r.intent in ROUTINE_ASKED and (not sure or (r.named and not asks_routine)):
             # "can I do cat cow now?", "how long do I stay in the kneeling one where ...?" read
             # as a routine: about that stretch
-            stretch = r.named or ([r.described.value] if r.described else [])
-            r.named = stretch if not asks_routine else r.named
-            r.intent = "inform" if stretch and not asks_routine else "recommend"
+            about = r.named or ([r.described.value] if r.described else [])
+            if about and not asks_routine:
+                r.named, r.intent = about, "inform"
+            else:
+                r.intent = "recommend"
             sure = False
         if asks_routine and not r.named and r.intent in MISREAD_ROUTINE_INTENTS:
-            r.intent = (
-                "recommend"  # "begin daly rutine": the routine words tell more than the guess
-            )
+            # "begin daly rutine": the routine words tell more than the guess
+            r.intent = "recommend"
         if asks_routine and r.intent == "deny" and START_WORDS.search(lowered):
             r.intent = "recommend"  # "nah, the daily one instead, start it"
         if asks_routine == "minutes" and (
@@ -556,7 +561,7 @@ class Dialogue:
         # is sure of another intent than a recommendation; a routine named ("the daily one") does.
         other = r.intent not in (*ROUTINE_ASKED, "recommend")
         other_sure = other and r.confidence >= ROUTINE_WORDS_OVERRULE_MAX
-        if other_sure and asks_routine and not self._names_routine(lowered):
+        if other_sure and asks_routine and not self._names_routine(r):
             asks_routine = None
         if not (sure or (asks_routine and r.intent in ROUTINE_INTENTS)):
             return None
@@ -708,9 +713,8 @@ class Dialogue:
         if intent in ("ask_benefits", "ask_muscles") and FAULT_QUESTION.search(lowered):
             intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
-            intent = (
-                "ask_howto"  # "my midwife said pelvic tilts are fine: how exactly do I do them?"
-            )
+            # "my midwife said pelvic tilts are fine: how exactly do I do them?"
+            intent = "ask_howto"
         if (
             intent == "ask_modification"
             and not r.needs
@@ -802,20 +806,16 @@ class Dialogue:
             return ranked[0][0]
         return None
 
-    def _asks_for_routine(self, lowered: str) -> str | None:
+    def _asks_for_routine(self, r: _Reading) -> str | None:
         """Whether a routine is asked about: "named" (a routine word, a routine's name, "guide me
         through some stretches"), "minutes" (only a length of time), or None."""
-        if ROUTINE_NAME_WORDS.search(lowered) or GUIDE_ME.search(lowered):
+        if ROUTINE_NAME_WORDS.search(r.lowered) or self._names_routine(r):
             return "named"
-        found = {f.kind for f in self.matcher.find(lowered, ("routine", "duration"))}
-        if "routine" in found:
-            return "named"
-        return "minutes" if "duration" in found else None
+        return "minutes" if r.of_kind("duration") else None
 
-    def _names_routine(self, lowered: str) -> bool:
+    def _names_routine(self, r: _Reading) -> bool:
         """A routine named ("the daily one"), or asked to be taken through stretches."""
-        named = any(f.kind == "routine" for f in self.matcher.find(lowered, ("routine",)))
-        return named or bool(GUIDE_ME.search(lowered))
+        return bool(r.of_kind("routine") or GUIDE_ME.search(r.lowered))
 
     def _caution(self, named, areas, tags, context) -> Reply:
         """Safety first when only the classifier suspects a warning sign: the warning signs and
