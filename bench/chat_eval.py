@@ -36,10 +36,11 @@ BROKEN = "something went wrong on my side"
 # The parts: "dev"/"final" written on 2026-12-01 (with conversations), "fresh-dev"/"fresh-final"
 # written on 2026-12-02 by a second writer (single questions), "fresh2-*" by a third (harder wording)
 # and "fresh3-*", "fresh4-*" and "fresh5-*" by a fourth, a fifth and a sixth, the same day; each
-# *-final part is only counted. Set 6 (fresh5) was first met by the code of the day's end.
+# *-final part is only counted. Set 6 (fresh5) was first met by the code of the day's end; set 7
+# (fresh6), by two more writers, by the code of the next session's start.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
-    "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final",
+    "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
 )  # fmt: skip
 
 
@@ -230,6 +231,8 @@ FIRST_CONTACT = {
     "chat fresh4-final": "100/120 (83.3%); 8/8; false 1/112",
     "chat fresh5-dev": "89/100 (89.0%); 7/7; false 2/93",
     "chat fresh5-final": "92/100 (92.0%); 7/7; false 1/93",
+    "chat fresh6-dev": "107/128 (83.6%); 10/10; false 6/118",
+    "chat fresh6-final": "89/112 (79.5%); 8/8; false 6/104",
 }
 
 

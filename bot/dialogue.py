@@ -14,7 +14,7 @@ from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.matching import ENTITY_KINDS, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, checker_for, default_checker, discomfort_now, pain_now
-from bot.understanding import Meaning, Understanding, default_understanding
+from bot.understanding import Meaning, Understanding, default_understanding, keyword_hits
 
 # Intents a message about discomfort felt in a stretch may be read as ("my shoulder aches a bit in
 # X, should I stop?"); a question whether X suits an ache is not one of them.
@@ -424,7 +424,7 @@ class Dialogue:
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
         if in_stretch and pain_now(text) and intent != "ask_suitability" and not joint:
-            if any(flag.level != "stop" for flag in self.checker.hinted(text)):
+            if any(flag.level != "stop" for flag in self._hints(r)):
                 # Pain in a stretch with a hint of a warning sign ("since then it runs down my
                 # leg"): the warning signs and seeing a professional first. A hint of sharp pain
                 # ("a sharp pinch") is what the stop-and-ease-off answer below is for.
@@ -950,22 +950,12 @@ class Dialogue:
         match = self._advice_match(meaning)
         if match:
             return self._advice_topic(match.label)
-        lowered = text.lower()
-        words = set(re.findall(r"[a-z']+", lowered))
-        best, best_score = None, 0.0
-        for topic in self.catalogue.advice.values():
-            score = 0.0
-            for keyword in topic.keywords:
-                kw = keyword.lower()
-                if " " in kw:
-                    score += 2.0 if kw in lowered else 0.0
-                elif kw in words or (len(kw) > 4 and any(w.startswith(kw) for w in words)):
-                    score += 1.0
-            if score > best_score:
-                best, best_score = topic, score
+        keywords = {t.id: [k.lower() for k in t.keywords] for t in self.catalogue.advice.values()}
+        hits = keyword_hits(text, keywords)
+        best = max(hits, key=hits.get) if hits else None
         if best is None:
             return self._advice_topic("safety_guidelines")
-        return self._advice_topic(best.id)
+        return self._advice_topic(best)
 
     def _advice_match(self, meaning: Meaning, at_least: float = 0.0):
         match = self.understanding.topic_found(meaning.topic)
