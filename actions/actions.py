@@ -70,7 +70,18 @@ def turn_from_tracker(tracker: Tracker) -> Turn:
         confidence=float(intent.get("confidence") or 0.0),
         meaning=Meaning.from_dict(message.get("meaning")),
         entities=entities_from_parse(message),
+        runners_up=runners_up(message),
     )
+
+
+def runners_up(message: Dict[str, Any]) -> Tuple[Tuple[str, float], ...]:
+    """The classifier's guesses after the first, from the parse data's intent ranking."""
+    try:
+        top = (message.get("intent") or {}).get("name")
+        ranking = [(str(i["name"]), float(i["confidence"])) for i in message["intent_ranking"]]
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return ()
+    return tuple((name, p) for name, p in ranking if name != top)
 
 
 def entities_from_parse(message: Dict[str, Any]) -> Tuple[Found, ...] | None:

@@ -693,3 +693,23 @@ def test_a_question_with_nothing_to_recommend_for_but_near_an_advice_topic_gets_
         dialogue, "I work night shifts, when in my shift should I stretch?", "recommend"
     )
     assert "Where do you feel it" not in answer and "warm" in answer.lower()
+
+
+def test_an_unsure_warning_sign_is_read_as_the_classifiers_next_guess(dialogue):
+    text = "random one, which country won the 2018 World Cup? we have a bet on"
+    turn = Turn(text, "red_flag", 0.51, runners_up=(("out_of_scope", 0.48),))
+    assert "outside what I can help with" in dialogue.respond(turn).messages[0]
+    # ...but not when its next guess was far off: then the question is answered as before
+    turn = Turn(text, "red_flag", 0.8, runners_up=(("out_of_scope", 0.1),))
+    assert "outside what I can help with" not in dialogue.respond(turn).messages[0]
+
+
+def test_a_question_about_back_stretches_in_general_spelled_loosely_gets_the_advice(dialogue):
+    answer, _ = say(dialogue, "how often shud i do back strechs, is that too much", "ask_dosage")
+    assert "Which stretch" not in answer and "every day" in answer.lower()
+
+
+def test_an_advice_topics_own_words_break_a_near_tie_in_meaning(dialogue):
+    text = "What should I wear for my back exercises, and should I be drinking water too?"
+    answer, _ = say(dialogue, text, "general_advice", confidence=0.9)
+    assert "water" in answer.lower() and "cloth" in answer.lower()

@@ -179,3 +179,31 @@ def test_position_words_are_no_hint_of_a_warning_sign(checker, text, not_hinted)
 )
 def test_the_same_words_as_symptoms_still_hint(checker, text, hinted):
     assert hinted in [flag.id for flag in checker.hinted(text)]
+
+
+@pytest.mark.parametrize(
+    "text, not_hinted",
+    [
+        # A word that only contains a warning word, or an everyday use of one, is no hint.
+        ("last time I carried boxes my back was sore for days, how do I lift", "after_fall"),
+        ("after a heavy leg day of squats and deadlifts, can I stretch?", "leg_nerve"),
+        ("I do the knee roll over every night, what do people get wrong?", "night_pain"),
+        ("my hips are tight and it spreads into my lower back", "radiating_pain"),
+    ],
+)
+def test_everyday_words_that_contain_a_warning_word_are_no_hint(checker, text, not_hinted):
+    assert not_hinted not in [flag.id for flag in checker.hinted(text)]
+    assert not_hinted not in [hit.flag.id for hit in checker.check(text)]
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("I was in a car crash and my back hurts", "after_fall"),
+        ("since yesterday my legs feel heavy and weak", "leg_nerve"),
+        ("it wakes me at night and won't ease", "night_pain"),
+        ("the pain spreads down into my leg", "radiating_pain"),
+    ],
+)
+def test_the_same_warning_words_as_symptoms_still_count(checker, text, flag):
+    assert flag in [f.id for f in checker.hinted(text)] + [h.flag.id for h in checker.check(text)]
