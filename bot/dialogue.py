@@ -540,6 +540,11 @@ class Dialogue:
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
+        unsure_advice = r.intent == "general_advice" and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        if unsure_advice and r.described and not r.named and FIT_WORDS.search(lowered):
+            # "is lying on my tummy propped on my forearms okay when my back aches?": whether that
+            # stretch suits, not the general advice
+            r.named, r.intent = [r.described.value], "ask_suitability"
         return None
 
     def _routine(self, r: _Reading, context: Context) -> Reply | None:

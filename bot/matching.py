@@ -416,17 +416,24 @@ class Matcher:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if top < settings.DESCRIPTION_MIN_OVERLAP:
             return None
-        if top >= runner_up * 1.25:
-            return Found("stretch", top_id, 0, 0, text, "description", top)
-        # Close on single phrases: the one whose descriptions taken together cover clearly more of
-        # what was said ("kneel, fold forward, forehead on the floor, arms out in front" mixes
-        # several of Child's Pose's phrases).
         union = self._described_words
 
         def covered(stretch_id: str) -> float:
             return sum(idf[lemma] for lemma in said & union[stretch_id]) / said_weight
 
+        others = [(sid, sc) for sid, sc in ranked[1:] if sc >= settings.DESCRIPTION_MIN_OVERLAP]
+        wider = max(others, key=lambda kv: covered(kv[0]), default=None)
+        if wider and covered(wider[0]) >= UNION_MARGIN * covered(top_id):
+            # One short phrase of the first fits a few words ("kneeling, reaching an arm through"),
+            # while another's phrases together cover far more of what was said ("kneel, sink your
+            # bum back onto your feet, reach your arms out in front on the floor").
+            return Found("stretch", wider[0], 0, 0, text, "description", wider[1])
+        if top >= runner_up * 1.25:
+            return Found("stretch", top_id, 0, 0, text, "description", top)
         second_id, second = ranked[1]
+        # Close on single phrases: the one whose descriptions taken together cover clearly more of
+        # what was said ("kneel, fold forward, forehead on the floor, arms out in front" mixes
+        # several of Child's Pose's phrases).
         if covered(top_id) >= UNION_MARGIN * covered(second_id):
             return Found("stretch", top_id, 0, 0, text, "description", top)
         if covered(second_id) >= UNION_MARGIN * covered(top_id):

@@ -713,3 +713,18 @@ def test_an_advice_topics_own_words_break_a_near_tie_in_meaning(dialogue):
     text = "What should I wear for my back exercises, and should I be drinking water too?"
     answer, _ = say(dialogue, text, "general_advice", confidence=0.9)
     assert "water" in answer.lower() and "cloth" in answer.lower()
+
+
+def test_a_described_stretch_asked_whether_it_suits_is_answered_about_it(dialogue):
+    text = "Is lying on my tummy propped up on my forearms okay for me when my lower back aches?"
+    answer, _ = say(dialogue, text, "general_advice", confidence=0.47)
+    assert answer.startswith("Sphinx Pose")
+
+
+def test_a_description_covered_by_one_stretchs_phrases_together_beats_one_short_phrase(dialogue):
+    text = (
+        "the resting one where you kneel, sink your bum back onto your feet and reach your arms "
+        "out in front on the floor. can you walk me through it?"
+    )
+    answer, _ = say(dialogue, text, "ask_howto", confidence=1.0)
+    assert answer.startswith("Child's Pose")
