@@ -129,6 +129,9 @@ RED_FLAG_MIN_CONFIDENCE = 0.5
 # without one. (Set after the final part of the blind set showed a warning sign, in words no cue
 # had, that the classifier was sure of, 1.0; the false alarms without cues scored at most 0.97.)
 RED_FLAG_SURE = 0.99
+# A recommendation question that uses this many of an advice topic's keywords (a phrase counts two)
+# is about that topic (set on the dev parts of the blind sets).
+KEYWORDS_NAMING_A_TOPIC = 3
 # An unsure warning sign is read as the classifier's next guess from this confidence up (set on the
 # dev parts of the blind sets).
 RUNNER_UP_MIN_CONFIDENCE = 0.3
@@ -329,6 +332,9 @@ class Dialogue:
         self._own_words = {
             s.id: set(_words(" ".join([*s.describe, s.summary, s.start, *s.steps])))
             for s in self.catalogue.stretches.values()
+        }
+        self._topic_keywords = {
+            t.id: [k.lower() for k in t.keywords] for t in self.catalogue.advice.values()
         }
 
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
@@ -655,6 +661,11 @@ class Dialogue:
         ):
             # "which office chair is good for my back?": advice, though "chair" is a situation
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+        named = None if r.in_stretch else self._advice_match(r.meaning)
+        if intent == "recommend" and no_stretch_asked and named and self._spelled_out(r, named):
+            # "hot water bottle or ice pack, which one for stiff muscles?": the subject is named in
+            # its own words, though its example questions are not that near in meaning
+            return self.with_disclaimer(context, [self._advice_topic(named.label)])
         if intent == "recommend" and rescue and WHETHER_TO_STRETCH.search(lowered):
             # "I'm achy after the gym, should I still stretch?": whether, not which
             return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
@@ -968,12 +979,16 @@ class Dialogue:
         match = self._advice_match(meaning)
         if match:
             return self._advice_topic(match.label)
-        keywords = {t.id: [k.lower() for k in t.keywords] for t in self.catalogue.advice.values()}
-        hits = keyword_hits(text, keywords)
+        hits = keyword_hits(text, self._topic_keywords)
         best = max(hits, key=hits.get) if hits else None
         if best is None:
             return self._advice_topic("safety_guidelines")
         return self._advice_topic(best)
+
+    def _spelled_out(self, r: _Reading, match) -> bool:
+        """Whether the message names the advice topic in its own keywords, several times over."""
+        hits = keyword_hits(r.text, {match.label: self._topic_keywords[match.label]})
+        return hits.get(match.label, 0) >= KEYWORDS_NAMING_A_TOPIC
 
     def _advice_match(self, meaning: Meaning, at_least: float = 0.0):
         match = self.understanding.topic_found(meaning.topic)

@@ -728,3 +728,9 @@ def test_a_description_covered_by_one_stretchs_phrases_together_beats_one_short_
     )
     answer, _ = say(dialogue, text, "ask_howto", confidence=1.0)
     assert answer.startswith("Child's Pose")
+
+
+def test_a_recommendation_question_naming_an_advice_subject_in_its_words_gets_the_advice(dialogue):
+    text = "hot water bottle or ice pack, which one for stiff muscles"
+    answer, _ = say(dialogue, text, "recommend", confidence=0.71)
+    assert "For whole back, try" not in answer and "heat" in answer.lower()
