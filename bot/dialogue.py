@@ -188,6 +188,11 @@ WHETHER_TO_STRETCH = re.compile(
 BESIDES_STRETCHING = re.compile(
     r"\b(besides|apart from|other than|as well as|on top of|beyond|except|instead of) stretch\w*"
 )
+# Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
+STRETCHES_WANTED = re.compile(
+    r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|"
+    r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|exercises|moves)\b"
+)
 ASKS_FOR_STRETCHES = re.compile(
     r"\b((?<!that )(?<!this )(?<!it )stretch\w*|exercis\w*|routines?|moves?|poses?|something|"
     r"anything|what (can|should) i do)\b"
@@ -546,6 +551,11 @@ class Dialogue:
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
+        if r.intent == "general_advice" and (r.areas or r.tags or r.needs):
+            if STRETCHES_WANTED.search(BESIDES_STRETCHING.sub(" ", lowered)):
+                # "any go-to morning stretches?", "stretches I can do in the office?": stretches
+                # for a place or a time, not the advice about it
+                r.intent = "recommend"
         unsure_advice = r.intent == "general_advice" and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         if unsure_advice and r.described and not r.named and FIT_WORDS.search(lowered):
             # "is lying on my tummy propped on my forearms okay when my back aches?": whether that

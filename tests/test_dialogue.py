@@ -734,3 +734,20 @@ def test_a_recommendation_question_naming_an_advice_subject_in_its_words_gets_th
     text = "hot water bottle or ice pack, which one for stiff muscles"
     answer, _ = say(dialogue, text, "recommend", confidence=0.71)
     assert "For whole back, try" not in answer and "heat" in answer.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my back is all creaky when i get out of bed, any go-to morning stretches?",
+        "Stretches I can do in the office without lying on the floor?",
+    ],
+)
+def test_stretches_asked_for_a_time_or_place_are_recommended_not_advised(dialogue, text):
+    answer, _ = say(dialogue, text, "general_advice", confidence=0.8)
+    assert "try:" in answer
+
+
+def test_when_to_do_ones_stretches_stays_advice(dialogue):
+    answer, _ = say(dialogue, "when should I do my stretches, morning or night?", "general_advice")
+    assert "try:" not in answer
