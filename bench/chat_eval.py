@@ -37,10 +37,12 @@ BROKEN = "something went wrong on my side"
 # written on 2026-12-02 by a second writer (single questions), "fresh2-*" by a third (harder wording)
 # and "fresh3-*", "fresh4-*" and "fresh5-*" by a fourth, a fifth and a sixth, the same day; each
 # *-final part is only counted. Set 6 (fresh5) was first met by the code of the day's end; set 7
-# (fresh6), by two more writers, by the code of the next session's start.
+# (fresh6), by two more writers, by the code of the next session's start; set 8 (fresh7), by two
+# more, by that session's code an hour later.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
+    "fresh7-dev", "fresh7-final",
 )  # fmt: skip
 
 
@@ -233,6 +235,8 @@ FIRST_CONTACT = {
     "chat fresh5-final": "92/100 (92.0%); 7/7; false 1/93",
     "chat fresh6-dev": "107/128 (83.6%); 10/10; false 6/118",
     "chat fresh6-final": "89/112 (79.5%); 8/8; false 6/104",
+    "chat fresh7-dev": "92/108 (85.2%); 8/8; false 4/100",
+    "chat fresh7-final": "70/92 (76.1%); 8/8; false 5/84",
 }
 
 
