@@ -11,7 +11,7 @@ from typing import List, Tuple
 
 from bot import answers, settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
-from bot.matching import ENTITY_KINDS, Found, Matcher, default_matcher
+from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, checker_for, default_checker, discomfort_now, pain_now
 from bot.understanding import Meaning, Understanding, default_understanding, keyword_hits
@@ -850,7 +850,8 @@ class Dialogue:
         through some stretches"), "minutes" (only a length of time), or None."""
         if ROUTINE_NAME_WORDS.search(r.lowered) or self._names_routine(r):
             return "named"
-        return "minutes" if r.of_kind("duration") else None
+        session = [m for m in r.of_kind("duration") if int(m) <= MAX_SESSION_MINUTES]
+        return "minutes" if session else None
 
     def _names_routine(self, r: _Reading) -> bool:
         """A routine named ("the daily one"), or asked to be taken through stretches."""

@@ -69,7 +69,12 @@ DURATION = re.compile(
     r"\b(?:(?P<number>\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
     r" ?(?P<unit>min|mins|minute|minutes|hour|hours|hr|hrs)"
     r"|(?P<half>half an? hour|half hour)|(?P<quarter>(a )?quarter of an hour|quarter hour))\b"
+    # ...not the length of something else ("twelve hour shifts", "a 40 minute drive")
+    r"(?! ?-? ?(shifts?|days?|drives?|flights?|journeys?|commutes?|meetings?|workdays?|runs?|walks?|"
+    r"rides?|hikes?|classes|class|lectures?|trips?)\b)"
 )
+# Longer than this, a length of time is no stretching session (routines run 5 to 30 minutes).
+MAX_SESSION_MINUTES = 90
 
 
 # A window of one word more or fewer than a stretch name is a name split or run together ("child s

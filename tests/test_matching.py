@@ -177,3 +177,16 @@ def test_a_description_spread_over_several_phrases_of_one_stretch_is_that_stretc
 
 def test_a_foam_roller_is_no_description_of_the_knee_roll_over(matcher):
     assert matcher.describe("what does foam rolling do for the back") is None
+
+
+@pytest.mark.parametrize(
+    "text, minutes",
+    [
+        ("I have ten minutes", ["10"]),
+        ("give me a 15-minute routine", ["15"]),
+        ("twelve hour shifts and my back hurts", []),
+        ("after a 40 minute drive", []),
+    ],
+)
+def test_a_length_of_time_is_a_session_length_only_when_it_can_be_one(text, minutes):
+    assert [f.value for f in default_matcher().find(text, ("duration",))] == minutes

@@ -207,3 +207,15 @@ def test_everyday_words_that_contain_a_warning_word_are_no_hint(checker, text, n
 )
 def test_the_same_warning_words_as_symptoms_still_count(checker, text, flag):
     assert flag in [f.id for f in checker.hinted(text)] + [h.flag.id for h in checker.check(text)]
+
+
+def test_a_range_limit_in_a_stretch_is_not_being_unable_to_sit(checker):
+    assert checker.check("In Child's Pose I cannot sit down to my heels, what can I change?") == []
+    assert checker.check("the pain is so bad I can't sit or stand")
+
+
+def test_working_nights_is_not_pain_at_night(checker):
+    shifts = "I'm a nurse on permanent nights and my lower back is throbbing when I get home"
+    assert "night_pain" not in [h.flag.id for h in checker.check(shifts)]
+    assert "night_pain" not in [f.id for f in checker.hinted("after a string of night shifts")]
+    assert "night_pain" in [h.flag.id for h in checker.check("my back throbs all night long")]
