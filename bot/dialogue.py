@@ -79,6 +79,7 @@ JUST_START = re.compile(r"\b(start|begin|let'?s( get| go)?|ready to)\b( \w+){0,2
 GUIDE_ME = re.compile(
     r"\b(guide|walk|take|coach|lead|talk) me through (some|a few|a bit of|my|the|a|your)? ?"
     r"(stretch(es|ing)?|exercises)\b|"
+    r"\b(guide|walk|take|coach|lead|talk) me through ([\w']+ ){1,2}(stretches|stretching|exercises)\b|"
     r"\b(start|begin|let'?s (do|start)) (stretching|some stretch(es|ing)|a stretch(ing)? session)\b"
 )
 # A request to do a routine, a question about one (the classifier's intents for them), and how sure
@@ -906,6 +907,9 @@ class Dialogue:
         if topic == "ask_benefits":
             return answers.benefits(stretch)
         if topic == "ask_dosage":
+            if FREQUENCY_WORDS.search(lowered):  # "every day ok?": how often, as well as how long
+                often = self.catalogue.advice["how_often"].text.split(". ")[0].rstrip(".")
+                return f"{answers.dosage(stretch)} {often}."
             return answers.dosage(stretch)
         if topic == "ask_mistakes":
             return answers.mistakes(stretch)

@@ -751,3 +751,14 @@ def test_stretches_asked_for_a_time_or_place_are_recommended_not_advised(dialogu
 def test_when_to_do_ones_stretches_stays_advice(dialogue):
     answer, _ = say(dialogue, "when should I do my stretches, morning or night?", "general_advice")
     assert "try:" not in answer
+
+
+def test_how_often_a_named_stretch_gets_the_frequency_too(dialogue):
+    answer, _ = say(dialogue, "piriformis stretch every day ok?", "ask_dosage", confidence=0.68)
+    assert "20 to 30 seconds" in answer and "every day" in answer
+
+
+def test_being_guided_through_todays_stretches_starts_a_routine(dialogue):
+    text = "Okay I'm on the floor and ready. Guide me through today's stretches step by step."
+    reply = dialogue.respond(Turn(text, "ask_howto", 0.91))
+    assert reply.routine_request and reply.start is True
