@@ -189,6 +189,17 @@ WHETHER_TO_STRETCH = re.compile(
 BESIDES_STRETCHING = re.compile(
     r"\b(besides|apart from|other than|as well as|on top of|beyond|except|instead of) stretch\w*"
 )
+# "Is the one where ... a good thing to do at my desk?": whether a stretch suits.
+ASKS_IF_IT_SUITS = re.compile(
+    r"^(is|are|can|could|should|would|will|does|do)\b.*\b(good|ok|okay|safe|fine|suitable|alright|"
+    r"all right)\b"
+)
+# Needs that are always a change asked for, never a position ("how can I make it easier?").
+CHANGES = ("easier", "harder")
+# A question about what a stretch does for you, however often it is done.
+BENEFIT_WORDS = re.compile(
+    r"\b(benefits?|advantages?|good for|do for me|what (do|will|would) i get)\b"
+)
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
     r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|"
@@ -432,7 +443,11 @@ class Dialogue:
             # "standing, one arm reaching up over my head ...": the position describes the
             # stretch; it is not a need to change it.
             own = self._own_words[r.described.value]
-            r.found = [f for f in r.found if f.kind != "need" or not set(_words(f.text)) <= own]
+            r.found = [
+                f
+                for f in r.found
+                if f.kind != "need" or f.value in CHANGES or not set(_words(f.text)) <= own
+            ]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
         return r
@@ -514,8 +529,9 @@ class Dialogue:
         if r.intent == "red_flag":  # the classifier alone was not sure enough: answer the question
             r.named = r.named or ([r.described.value] if r.described else [])
             second = r.runners_up[0] if r.runners_up else None
-            if r.named:  # something felt in a stretch: about that stretch
-                r.intent = "inform"
+            if r.named:  # something felt in a stretch, or asked about one: about that stretch
+                asks_fit = ASKS_IF_IT_SUITS.search(lowered)
+                r.intent = "ask_suitability" if asks_fit else "inform"
             elif second and second[1] >= RUNNER_UP_MIN_CONFIDENCE and second[0] != "red_flag":
                 # its next guess, when it nearly made that one ("who won the World Cup?" read 0.51
                 # warning sign, 0.48 out of scope)
@@ -744,9 +760,11 @@ class Dialogue:
         """A question about a stretch: the one named, the one talked about, or which one?"""
         lowered, intent = r.lowered, r.intent
         how_often = FREQUENCY_WORDS.search(lowered) and not r.conditions
+        benefit = intent == "ask_benefits" and BENEFIT_WORDS.search(lowered)
         if (
             how_often
             and intent in ("ask_suitability", "ask_benefits")
+            and not benefit
             and (r.named or context.stretch)
         ):
             intent = "ask_dosage"  # "is it ok to do it every day?"

@@ -762,3 +762,27 @@ def test_being_guided_through_todays_stretches_starts_a_routine(dialogue):
     text = "Okay I'm on the floor and ready. Guide me through today's stretches step by step."
     reply = dialogue.respond(Turn(text, "ask_howto", 0.91))
     assert reply.routine_request and reply.start is True
+
+
+def test_a_described_stretch_asked_to_be_made_easier_gets_the_easier_version(dialogue):
+    text = (
+        "For the one where I lie on my back with arms out wide and let my bent knees fall to the "
+        "side, my knees are nowhere near the floor. How can I make it easier?"
+    )
+    answer, _ = say(dialogue, text, "ask_modification", confidence=0.8)
+    assert answer.startswith("Lying Knee Roll Over") and "easier" in answer.lower()
+
+
+def test_the_benefits_of_doing_a_stretch_every_day_are_its_benefits(dialogue):
+    text = "What benefit I get if I make the Seated Thoracic Twist every day?"
+    answer, _ = say(dialogue, text, "ask_benefits", confidence=0.8)
+    assert "Hold for" not in answer and "Seated Thoracic Twist" in answer
+
+
+def test_whether_a_described_stretch_suits_is_answered_even_when_read_as_a_warning_sign(dialogue):
+    text = (
+        "Is the one where you stand up, put your hands on your lower back and lean backwards a good "
+        "thing to do on breaks at my desk?"
+    )
+    answer, _ = say(dialogue, text, "red_flag", confidence=0.28)
+    assert answer.startswith("Standing Back Extension: yes")
