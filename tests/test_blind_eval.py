@@ -18,19 +18,19 @@ pytestmark = pytest.mark.server
 # Measured 2026-12-02 (fifth session, the code of its end), each floor one case below the count
 # (runs differ by about one case), the false red-flag replies at the count: set 1 final 145/170,
 # its conversations' turns 48/54, false 3/153; set 2 (fresh) 101/112, 1/103; set 3 (fresh2) 91/102,
-# 0/95; set 4 (fresh3) 107/119, 1/112; set 5 (fresh4) 105/120, 1/112; set 6 (fresh5) 89/100, 0/93
+# 0/95; set 4 (fresh3) 107/119, 1/112; set 5 (fresh4) 106/120, 1/112; set 6 (fresh5) 89/100, 0/93
 # (92 the session before: it fell by 3 with changes chosen on the dev parts); set 7 (fresh6, first
 # contact 89/112, false 6/104) 95/112, 4/104; set 8 (fresh7, first met by this session's code an
-# hour before its end) 70/92, 5/84.
+# hour before its end, first contact 70/92) 71/92, 5/84.
 FLOORS = {
     "final": {"right": 144, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 100, "false_alarms": 1},
     "fresh2-final": {"right": 90, "false_alarms": 0},
     "fresh3-final": {"right": 106, "false_alarms": 1},
-    "fresh4-final": {"right": 104, "false_alarms": 1},
+    "fresh4-final": {"right": 105, "false_alarms": 1},
     "fresh5-final": {"right": 88, "false_alarms": 0},
     "fresh6-final": {"right": 94, "false_alarms": 4},
-    "fresh7-final": {"right": 69, "false_alarms": 5},
+    "fresh7-final": {"right": 70, "false_alarms": 5},
 }
 
 
