@@ -350,9 +350,6 @@ class Dialogue:
             s.id: set(_words(" ".join([*s.describe, s.summary, s.start, *s.steps])))
             for s in self.catalogue.stretches.values()
         }
-        self._topic_keywords = {
-            t.id: [k.lower() for k in t.keywords] for t in self.catalogue.advice.values()
-        }
 
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
         """The policy, in the order its rules win: safety, pain in a stretch, comparisons, routines,
@@ -1012,7 +1009,7 @@ class Dialogue:
         match = self._advice_match(meaning)
         if match:
             return self._advice_topic(match.label)
-        hits = keyword_hits(text, self._topic_keywords)
+        hits = keyword_hits(text, self.understanding.topic_keywords)
         best = max(hits, key=hits.get) if hits else None
         if best is None:
             return self._advice_topic("safety_guidelines")
@@ -1020,7 +1017,7 @@ class Dialogue:
 
     def _spelled_out(self, r: _Reading, match) -> bool:
         """Whether the message names the advice topic in its own keywords, several times over."""
-        hits = keyword_hits(r.text, {match.label: self._topic_keywords[match.label]})
+        hits = keyword_hits(r.text, {match.label: self.understanding.topic_keywords[match.label]})
         return hits.get(match.label, 0) >= KEYWORDS_NAMING_A_TOPIC
 
     def _advice_match(self, meaning: Meaning, at_least: float = 0.0):

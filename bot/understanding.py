@@ -167,7 +167,8 @@ class Understanding:
             for topic in catalogue.advice.values()
             for text in [topic.title, *topic.questions]
         )
-        self._keywords = {
+        # Each advice topic's own keywords (content/advice.yml), lower case.
+        self.topic_keywords = {
             topic.id: [k.lower() for k in topic.keywords] for topic in catalogue.advice.values()
         }
         self.commands = CommandModel(catalogue)
@@ -191,7 +192,7 @@ class Understanding:
         sims = self.topics.scores_vector(vector)
         if not sims:
             return None
-        hits = keyword_hits(text, self._keywords)
+        hits = keyword_hits(text, self.topic_keywords)
         ranked = sorted(
             sims, key=lambda t: sims[t] + KEYWORD_BONUS * min(hits.get(t, 0), KEYWORD_MAX)
         )
