@@ -38,11 +38,12 @@ BROKEN = "something went wrong on my side"
 # and "fresh3-*", "fresh4-*" and "fresh5-*" by a fourth, a fifth and a sixth, the same day; each
 # *-final part is only counted. Set 6 (fresh5) was first met by the code of the day's end; set 7
 # (fresh6), by two more writers, by the code of the next session's start; set 8 (fresh7), by two
-# more, by that session's code an hour later.
+# more, by that session's code an hour later; set 9 (fresh8), by two more, by the code of the
+# following session's start.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
-    "fresh7-dev", "fresh7-final",
+    "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final",
 )  # fmt: skip
 
 
@@ -237,6 +238,8 @@ FIRST_CONTACT = {
     "chat fresh6-final": "89/112 (79.5%); 8/8; false 6/104",
     "chat fresh7-dev": "92/108 (85.2%); 8/8; false 4/100",
     "chat fresh7-final": "70/92 (76.1%); 8/8; false 5/84",
+    "chat fresh8-dev": "128/138 (92.8%); 11/12; false 2/126",
+    "chat fresh8-final": "111/122 (91.0%); 12/12; false 0/110",
 }
 
 
