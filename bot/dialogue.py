@@ -130,6 +130,14 @@ RED_FLAG_MIN_CONFIDENCE = 0.5
 # without one. (Set after the final part of the blind set showed a warning sign, in words no cue
 # had, that the classifier was sure of, 1.0; the false alarms without cues scored at most 0.97.)
 RED_FLAG_SURE = 0.99
+# Two advice subjects side by side: "massage or foam rolling", "yoga and pilates", "heat vs ice".
+SUBJECT_JOIN = re.compile(
+    r"\W*(or|and|vs\.?|versus|&|/|,|or even|and also|as well as)\W*(an? |the |some )?"
+)
+# ...each answered when the second is this near the question in meaning too (set on the dev parts
+# of the blind sets: "morning or night" is not a question about sleep).
+SECOND_SUBJECT_MIN_SCORE = 0.5
+SECOND_SUBJECT_MAX_GAP = 0.12  # ...and not much further from it than the first
 # A recommendation question that uses this many of an advice topic's keywords (a phrase counts two)
 # is about that topic (set on the dev parts of the blind sets).
 KEYWORDS_NAMING_A_TOPIC = 3
@@ -171,6 +179,14 @@ PAIR_SPLITS = [
 # An advice topic found by meaning answers a question the classifier put elsewhere (or out of
 # scope) from this similarity up, when no stretch is involved. Set on the dev part of the blind set.
 ADVICE_RESCUE_MIN_SCORE = 0.72
+# Asking what to do, not asking about something ("where should I start?").
+WHAT_TO_DO = re.compile(
+    r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
+    r"(i|we) (do|try)\b|\b(suggest|recommend)\w*\b"
+)
+# An ache told with a question near an advice topic, which the classifier half read as a warning
+# sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
+UNSURE_WARNING_ADVICE_MIN_SCORE = 0.6
 RECOMMEND_RESCUE_MIN_SCORE = 0.8  # a "recommend" needs a closer topic ("hot water bottle or ice?")
 # ...and a closer one still when it names an area or a situation; never when stretches are asked
 # for ("stretches for my back" is close to why stretching helps the back).
@@ -535,7 +551,15 @@ class Dialogue:
                 r.intent, r.confidence = second
             else:  # an ache with no warning sign: stretches for it, or the general advice
                 some = r.areas or r.tags or r.conditions
-                r.intent = "recommend" if some else "general_advice"
+                asks_advice = (
+                    "?" in r.text
+                    and not STRETCHES_WANTED.search(lowered)
+                    and not (second and second[0] == "recommend")  # "what would you suggest?"
+                    and not WHAT_TO_DO.search(lowered)
+                    and self._advice_match(r.meaning, UNSURE_WARNING_ADVICE_MIN_SCORE)
+                )
+                # "...just sore and stiff. Will this go away on its own?": the advice asked for
+                r.intent = "recommend" if some and not asks_advice else "general_advice"
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         near_advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         out = not r.found and not self._in_domain(lowered) and not near_advice
@@ -668,9 +692,9 @@ class Dialogue:
         # answered from the advice.
         follow_up = bool(context.stretch)  # with nothing said before, "is massage worth it?"
         if rescue and intent in STRETCH_TOPICS and not follow_up:
-            return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+            return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
         if rescue and intent in ("out_of_scope", "help"):
-            return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+            return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
         close = rescue and rescue.score >= RECOMMEND_RESCUE_MIN_SCORE
         closest = rescue and rescue.score >= ADVICE_OVER_SITUATION_MIN_SCORE
         # a question, not stretches asked for ("my back is stiff" wants stretches, not anatomy)
@@ -684,15 +708,15 @@ class Dialogue:
             and (close and not (r.areas or r.tags) or closest)
         ):
             # "which office chair is good for my back?": advice, though "chair" is a situation
-            return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+            return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
         named = None if r.in_stretch else self._advice_match(r.meaning)
         if intent == "recommend" and no_stretch_asked and named and self._spelled_out(r, named):
             # "hot water bottle or ice pack, which one for stiff muscles?": the subject is named in
             # its own words, though its example questions are not that near in meaning
-            return self.with_disclaimer(context, [self._advice_topic(named.label)])
+            return self.with_disclaimer(context, [self._advice_for(named.label, r.text)])
         if intent == "recommend" and rescue and WHETHER_TO_STRETCH.search(lowered):
             # "I'm achy after the gym, should I still stretch?": whether, not which
-            return self.with_disclaimer(context, [self._advice_topic(rescue.label)])
+            return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
         if intent == "out_of_scope":
             return self._out_of_scope(context)
         if intent == "list_stretches":
@@ -742,7 +766,7 @@ class Dialogue:
         if r.intent == "recommend" and nothing_to_go_on and advice and "?" in text:
             # "when during my night shift should I stretch?": no area or situation to recommend
             # for, and a question near an advice topic: the advice, not "where do you feel it?"
-            return self.with_disclaimer(context, [self._advice_topic(advice.label)])
+            return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
         if r.intent == "recommend" or (r.intent == "inform" and not named and (areas or tags)):
             return self._recommend(areas, tags, r.conditions, context, lowered, r.needs)
         if r.intent == "general_advice":
@@ -1005,15 +1029,52 @@ class Dialogue:
 
     def _advice(self, text: str, meaning: Meaning) -> str:
         """The advice topic nearest in meaning to the question (content's example questions), or by
-        its keywords when none is near enough."""
+        its keywords when none is near enough; a second subject asked about beside it ("massage or
+        foam rolling?") is answered too."""
         match = self._advice_match(meaning)
         if match:
-            return self._advice_topic(match.label)
-        hits = keyword_hits(text, self.understanding.topic_keywords)
-        best = max(hits, key=hits.get) if hits else None
-        if best is None:
-            return self._advice_topic("safety_guidelines")
-        return self._advice_topic(best)
+            label = match.label
+        else:
+            hits = keyword_hits(text, self.understanding.topic_keywords)
+            label = max(hits, key=hits.get) if hits else "safety_guidelines"
+        return self._advice_for(label, text)
+
+    def _advice_for(self, label: str, text: str) -> str:
+        """A topic's advice, and a second subject's when the question names one beside it."""
+        other = self._second_subject(text, label)
+        if other:
+            return self._advice_topic(label) + "\n\n" + self._advice_topic(other)
+        return self._advice_topic(label)
+
+    def _second_subject(self, text: str, label: str) -> str | None:
+        """Another advice topic named right beside the one answered, joined by "or"/"and"/"vs"
+        ("is massage or foam rolling better?"), and near the question in meaning too."""
+        lowered = " ".join(text.lower().replace("-", " ").split())
+        spans = []
+        for topic, keywords in self.understanding.topic_keywords.items():
+            for keyword in keywords:
+                keyword = keyword.replace("-", " ")
+                tail = r"\w*" if len(keyword) > 4 and " " not in keyword else r"\b"
+                for m in re.finditer(rf"\b{re.escape(keyword)}{tail}", lowered):
+                    spans.append((m.start(), m.end(), topic))
+        own = [s for s in spans if s[2] == label]
+        others = {s[2] for s in spans if s[2] != label}
+        for a in own:
+            for b in spans:
+                if b[2] == label or b[2] in {s[2] for s in own if s[:2] == b[:2]}:
+                    continue
+                if a[1] <= b[0]:
+                    gap = lowered[a[1] : b[0]]
+                elif b[1] <= a[0]:
+                    gap = lowered[b[1] : a[0]]
+                else:
+                    continue
+                if SUBJECT_JOIN.fullmatch(gap) and b[2] in others:
+                    scores = self.understanding.topics.scores(text)
+                    near = scores.get(label, 0.0) - SECOND_SUBJECT_MAX_GAP
+                    if scores.get(b[2], 0.0) >= max(near, SECOND_SUBJECT_MIN_SCORE):
+                        return b[2]
+        return None
 
     def _spelled_out(self, r: _Reading, match) -> bool:
         """Whether the message names the advice topic in its own keywords, several times over."""

@@ -786,3 +786,29 @@ def test_whether_a_described_stretch_suits_is_answered_even_when_read_as_a_warni
     )
     answer, _ = say(dialogue, text, "red_flag", confidence=0.28)
     assert answer.startswith("Standing Back Extension: yes")
+
+
+def test_an_ache_told_with_a_question_the_classifier_half_read_as_a_warning_gets_the_advice(
+    dialogue,
+):
+    text = (
+        "I hurt my back a little gardening 5 days ago, just sore and stiff, nothing dramatic. "
+        "Will this go away on its own or is it going to stay forever?"
+    )
+    turn = Turn(text, "red_flag", 0.71, runners_up=(("ask_suitability", 0.24),))
+    assert "few weeks" in dialogue.respond(turn).messages[0]
+    # ...while asking what to do still gets stretches
+    text = "never stretched in my life and my back is always a bit stiff. Where should I start?"
+    turn = Turn(text, "red_flag", 0.64, runners_up=(("general_advice", 0.27),))
+    answer = dialogue.respond(turn).messages[0]
+    assert any(name in answer for name in ("Cat-Cow", "Child's Pose", "Knee-to-Chest"))
+
+
+def test_two_advice_subjects_side_by_side_are_both_answered(dialogue, catalogue):
+    answer, _ = say(dialogue, "Do massage or foam rolling help as well?", "general_advice")
+    assert catalogue.advice["massage"].text in answer
+    assert catalogue.advice["foam_rolling"].text in answer
+    # a time of day beside another is one subject: no sleep advice for "morning or night"
+    answer, _ = say(dialogue, "morning or night, which is best for stretching?", "general_advice")
+    assert catalogue.advice["when_to_stretch"].text in answer
+    assert catalogue.advice["sleep_and_mattress"].text not in answer

@@ -189,6 +189,10 @@ def test_the_same_words_as_symptoms_still_hint(checker, text, hinted):
         ("after a heavy leg day of squats and deadlifts, can I stretch?", "leg_nerve"),
         ("I do the knee roll over every night, what do people get wrong?", "night_pain"),
         ("my hips are tight and it spreads into my lower back", "radiating_pain"),
+        ("hunched over spreadsheets all day, my upper back is stiff", "radiating_pain"),
+        ("cat cow is a flowing move, is it good for me?", "radiating_pain"),
+        ("my current routine is too long, what can I drop?", "radiating_pain"),
+        ("back aching after my shift, is child's pose ok before I crash out?", "after_fall"),
     ],
 )
 def test_everyday_words_that_contain_a_warning_word_are_no_hint(checker, text, not_hinted):
@@ -200,6 +204,9 @@ def test_everyday_words_that_contain_a_warning_word_are_no_hint(checker, text, n
     "text, flag",
     [
         ("I was in a car crash and my back hurts", "after_fall"),
+        ("had a fender bender last week, back been killing me since", "after_fall"),
+        ("my back has hurt since the wreck on the motorway", "after_fall"),
+        ("the pain spreads down my leg", "radiating_pain"),
         ("since yesterday my legs feel heavy and weak", "leg_nerve"),
         ("it wakes me at night and won't ease", "night_pain"),
         ("the pain spreads down into my leg", "radiating_pain"),
