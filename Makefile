@@ -6,6 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 MODEL  := models/stretchbot.tar.gz
+MOONSHINE := models/moonshine-base-en/source.sha256
 # The model is retrained when any of these change (and only then).
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) \
 	bot/embedding.py
@@ -50,7 +51,11 @@ $(MODEL): $(STAMP) $(TRAIN_INPUTS)
 	  > models.train.log 2>&1 || { tail -30 models.train.log; exit 1; }
 	@touch $@ && rm -f models.train.log
 
-train: $(MODEL)
+# The speech model's decoder, prepared once from the pinned Moonshine files (voice/moonshine_engine.py).
+$(MOONSHINE): $(STAMP) voice/moonshine_engine.py
+	@$(PY) -m voice.moonshine_engine > /dev/null && touch $@
+
+train: $(MODEL) $(MOONSHINE)
 
 run: $(MODEL)
 	@$(VENV)/bin/stretchbot run
@@ -76,7 +81,7 @@ sysdeps:
 	    --no-install-recommends $$missing >/dev/null || { [ -n "$(SYSDEPS_OPTIONAL)" ] && echo \
 	    "Could not install $$missing; going on: the voice tests that need them skip." >&2; }; fi
 
-voice: sysdeps $(MODEL)
+voice: sysdeps $(MODEL) $(MOONSHINE)
 	@$(VENV)/bin/stretchbot voice
 
 lint: $(STAMP)
@@ -87,14 +92,14 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: sysdeps lint $(MODEL)
+test: sysdeps lint $(MODEL) $(MOONSHINE)
 	@echo "rasa data validate (every warning fails, but EXTERNAL_ intents without NLU data)..."
 	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m runner.validate > validate.log 2>&1 \
 	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }
 	@rm -f validate.log
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest
 
-bench: $(MODEL)
+bench: $(MODEL) $(MOONSHINE)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run
 
 # The concurrent-users comparison alone, to check a speed change; prints ratios, writes nothing.

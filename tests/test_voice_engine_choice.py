@@ -2,19 +2,53 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot import settings
-from voice import vosk_engine
+from tests.voice_fixtures import needs_speech_tools
+from voice import moonshine_engine, vosk_engine
+from voice.audio import AudioError
 from voice.recognizer import choose_engine
+
+
+def test_without_vosk_the_built_in_moonshine_model_is_used(monkeypatch, tmp_path):
+    monkeypatch.setattr(settings, "VOSK_MODEL_PATH", str(tmp_path / "nothing"))
+    monkeypatch.setattr(settings, "VOSK_MODEL_DIR", tmp_path / "none")
+    said = []
+    engine = choose_engine(say=said.append)
+    assert engine.name == "Moonshine"
+    assert "not a Vosk model folder" in said[0] and "Moonshine" in said[1]
 
 
 def test_pocketsphinx_fallback_says_how_to_get_vosk(monkeypatch, tmp_path):
     monkeypatch.setattr(settings, "VOSK_MODEL_PATH", str(tmp_path / "nothing"))
     monkeypatch.setattr(settings, "VOSK_MODEL_DIR", tmp_path / "none")
+    monkeypatch.setattr(moonshine_engine, "source_dir", lambda: None)  # the wheel is missing
     said = []
     engine = choose_engine(say=said.append)
     assert engine.name == "PocketSphinx"
     assert "not a Vosk model folder" in said[0]
-    assert "stretchbot voice-model" in said[1] and "VOSK_MODEL_PATH" in said[1]
+    assert "Moonshine model could not be loaded" in said[1] and "not installed" in said[1]
+    assert "stretchbot voice-model" in said[2] and "VOSK_MODEL_PATH" in said[2]
+
+
+def test_a_moonshine_file_that_is_not_the_pinned_one_is_refused(monkeypatch):
+    pinned = dict(moonshine_engine.SHA256, **{"tokenizer.bin": "0" * 64})
+    monkeypatch.setattr(moonshine_engine, "SHA256", pinned)
+    with pytest.raises(moonshine_engine.MoonshineUnavailable, match="not the pinned"):
+        moonshine_engine.MoonshineEngine()
+    with pytest.raises(AudioError, match="Moonshine model could not be loaded"):
+        choose_engine(say=lambda line: None, want="moonshine")
+
+
+def test_moonshine_tokenizer_pieces_are_read_whole(tmp_path):
+    path = tmp_path / "tokenizer.bin"
+    long_piece = "\u2581" + "x" * 200  # over 127 bytes: two length bytes
+    encoded = long_piece.encode()
+    path.write_bytes(
+        bytes([3]) + b"<s>" + bytes([128 | (len(encoded) & 127), len(encoded) >> 7]) + encoded
+    )
+    assert moonshine_engine.read_tokens(path) == [b"<s>", encoded]
 
 
 def test_model_folder_detection(tmp_path):
@@ -95,4 +129,20 @@ def test_damaged_vosk_model_falls_back(monkeypatch, tmp_path):
     monkeypatch.setattr(settings, "VOSK_MODEL_PATH", str(broken))
     said = []
     engine = choose_engine(say=said.append)
-    assert engine.name == "PocketSphinx" and "could not be loaded" in said[0]
+    assert engine.name == "Moonshine" and "could not be loaded" in said[0]
+
+
+def test_moonshine_words_are_tidied_for_the_understanding_step():
+    tidy = moonshine_engine.tidy
+    assert tidy("How long is left?") == "how long is left"
+    assert tidy("Wait, wait.") == "wait" and tidy("1 moment 1 moment") == "one moment"
+    assert tidy("go go on") == "go go on"  # not a phrase said twice over
+
+
+@needs_speech_tools
+def test_moonshine_hears_a_spoken_command(tmp_path):
+    from bench.speech_fixtures import Take, read_wav, synthesize
+
+    path = tmp_path / "skip.wav"
+    synthesize("skip this one please", Take("en-us", 160), path)
+    assert moonshine_engine.MoonshineEngine().transcribe(read_wav(path)) == "skip this one please"

@@ -17,7 +17,9 @@ def register(subparsers) -> None:
         "--wav", nargs="+", metavar="PATH", help="recognize 16-bit mono WAV files; print JSON lines"
     )
     voice.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
-    voice.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), default="auto")
+    voice.add_argument(
+        "--engine", choices=("auto", "vosk", "moonshine", "pocketsphinx"), default="auto"
+    )
     voice.add_argument("--device", default=None, help="input device name or number")
     voice.add_argument(
         "--no-start", action="store_true", help="don't start the bot server if it isn't running"

@@ -294,33 +294,43 @@ class Listener:
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
-    """Vosk when a model is installed, else PocketSphinx; says which and how to get Vosk."""
+    """Vosk when a model is installed, else the built-in Moonshine model, else PocketSphinx; says
+    which, and how to get Vosk."""
     from voice import vosk_engine
+    from voice.audio import AudioError
 
     path = vosk_engine.model_path()
     if settings.VOSK_MODEL_PATH and path is None:
         say(
             f"VOSK_MODEL_PATH={settings.VOSK_MODEL_PATH} is not a Vosk model folder; "
-            "using PocketSphinx."
+            "using the built-in recognizer."
         )
     if want in ("auto", "vosk") and path is not None:
         try:
             engine = vosk_engine.VoskEngine(path)
         except Exception as exc:  # vosk raises a bare Exception for a damaged model
             if want == "vosk":
-                from voice.audio import AudioError
-
                 raise AudioError(f"the Vosk model at {path} could not be loaded ({exc})") from None
-            say(f"The Vosk model at {path} could not be loaded ({exc}); using PocketSphinx.")
+            say(f"The Vosk model at {path} could not be loaded ({exc}); using the built-in one.")
         else:
             say(f"Speech recognition: Vosk ({path.name}).")
             return engine
     if want == "vosk":
-        from voice.audio import AudioError
-
         raise AudioError(
             "no Vosk model installed: run `stretchbot voice-model` or set VOSK_MODEL_PATH"
         )
+    if want in ("auto", "moonshine"):
+        from voice import moonshine_engine
+
+        try:
+            engine = moonshine_engine.MoonshineEngine()
+        except (moonshine_engine.MoonshineUnavailable, ImportError, OSError) as exc:
+            if want == "moonshine":
+                raise AudioError(f"the Moonshine model could not be loaded ({exc})") from None
+            say(f"The Moonshine model could not be loaded ({exc}); using PocketSphinx.")
+        else:
+            say("Speech recognition: Moonshine (built in).")
+            return engine
     from voice.sphinx import SphinxEngine
 
     say(

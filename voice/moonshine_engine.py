@@ -1,0 +1,251 @@
+"""Moonshine engine: a small neural speech recognizer, used when no Vosk model is installed.
+
+The model is Moonshine AI's English base model (MIT licence), shipped inside their `moonshine_cpp`
+wheel (pinned by hash in requirements-model.lock); its files are checked against their SHA-256 here
+before use. It is run with ONNX Runtime: the wheel's decoder keeps its weights as 8-bit integers
+and turns them back into floats on every step inside one "merged" graph (first step and later
+steps behind an `If`), which costs about 60 ms a word on these CPUs; `prepare()` does that once and
+writes the two steps as plain graphs under models/ (a few seconds, once), which brings a short
+command down to about 0.1 s.
+
+What it heard comes in ordinary spelling and punctuation; the words are lowered and stripped of
+punctuation for the understanding step, like every other engine's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import math
+import os
+import re
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import numpy as np
+
+from bot import settings
+from voice.engine import Transcript
+from voice.matching import CommandMatcher
+
+PACKAGE = "moonshine_cpp"
+SOURCE = Path("models") / "base-en"
+# The files of moonshine_cpp 0.1.4 (its wheel's hash is pinned in requirements-model.lock too).
+SHA256 = {
+    "encoder_model.ort": "9d1a19e044cbf89a207723d1adb667de89a5671a1e3e611b8ebe721b2c31219c",
+    "decoder_model_merged.ort": "370e0c1f161d68dc1c2264c1a82024fb123380da3b73f47f05531d1e8d3308c3",
+    "tokenizer.bin": "04670d78994d030185c3dd843c60591788fed0a56cc6750747bd326825f13ca9",
+}
+PREPARED = settings.MODELS_DIR / "moonshine-base-en"
+START, END = 1, 2  # the decoder's start and end tokens
+TOKENS_PER_SECOND = 6  # at most this many tokens per second of audio (runaway guard)
+_PUNCTUATION = re.compile(r"[^\w' ]+")
+
+
+# Quiet added after an utterance before it is decoded (measured on the test takes: "pause", "next",
+# "back" cut tight by the endpointer were heard as nothing, "wait" as "wait wait"; 0.25-0.5 s of
+# quiet after them fixed those, 1 s lost some again).
+QUIET_AFTER_S = 0.3
+NUMBERS = {
+    "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
+    "7": "seven", "8": "eight", "9": "nine", "10": "ten",
+}  # fmt: skip
+
+
+def tidy(words: str) -> str:
+    """Lower case, no punctuation, small numbers as words ("1 second" -> "one second"), and a
+    phrase the model wrote twice over once ("break break" -> "break")."""
+    tokens = _PUNCTUATION.sub(" ", words.lower()).split()
+    tokens = [NUMBERS.get(t, t) for t in tokens]
+    for size in range(1, len(tokens) // 2 + 1):
+        if len(tokens) % size == 0 and tokens == tokens[:size] * (len(tokens) // size):
+            return " ".join(tokens[:size])
+    return " ".join(tokens)
+
+
+class MoonshineUnavailable(RuntimeError):
+    """The model or ONNX Runtime is missing or not the pinned files."""
+
+
+def source_dir() -> Path | None:
+    """The model folder inside the installed wheel (found without importing it: its own module
+    loads a second copy of ONNX Runtime)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(list(spec.submodule_search_locations)[0]) / SOURCE
+    return folder if folder.is_dir() else None
+
+
+def available() -> bool:
+    if source_dir() is None:
+        return False
+    return all(importlib.util.find_spec(name) for name in ("onnxruntime", "onnx"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checked_source() -> Path:
+    folder = source_dir()
+    if folder is None:
+        raise MoonshineUnavailable(f"the {PACKAGE} package is not installed")
+    for name, expected in SHA256.items():
+        path = folder / name
+        if not path.is_file() or _sha256(path) != expected:
+            raise MoonshineUnavailable(
+                f"{path} is not the pinned Moonshine file; reinstall with `make clean setup`"
+            )
+    return folder
+
+
+def prepare(target: Path = PREPARED) -> Path:
+    """Writes the decoder's two steps as plain graphs with float weights (once; kept in
+    `target` with the source's hash, so a changed model is prepared again)."""
+    folder = _checked_source()
+    stamp = target / "source.sha256"
+    if stamp.is_file() and stamp.read_text().strip() == SHA256["decoder_model_merged.ort"]:
+        return target
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper, numpy_helper
+
+    target.mkdir(parents=True, exist_ok=True)
+    plain = target / f"decoder.{os.getpid()}.tmp"
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(plain)
+    options.log_severity_level = 3
+    ort.InferenceSession(str(folder / "decoder_model_merged.ort"), options)
+    model = onnx.load(str(plain))
+    plain.unlink()
+    graph = model.graph
+    branch_node = next(n for n in graph.node if n.op_type == "If")
+    outer = [n for n in graph.node if n is not branch_node]  # int8 -> float, every step
+    names = [o for n in outer for o in n.output]
+    float_type = onnx.TensorProto.FLOAT
+    once = helper.make_model(
+        helper.make_graph(
+            outer,
+            "weights",
+            [],
+            [helper.make_tensor_value_info(o, float_type, None) for o in names],
+            list(graph.initializer),
+        ),
+        opset_imports=model.opset_import,
+    )
+    once.ir_version = model.ir_version
+    plain_options = ort.SessionOptions()
+    plain_options.log_severity_level = 3
+    values = ort.InferenceSession(once.SerializeToString(), plain_options).run(names, {})
+    weights = {n: numpy_helper.from_array(v, n) for n, v in zip(names, values, strict=True)}
+    weights.update({t.name: t for t in graph.initializer})
+    for attribute in branch_node.attribute:  # then: a later step (cache), else: the first step
+        branch = attribute.g
+        renamed = dict(zip((o.name for o in branch.output), branch_node.output, strict=True))
+        nodes = list(branch.node)
+        for node in nodes:
+            for i, out in enumerate(node.output):
+                node.output[i] = renamed.get(out, out)
+        needed = {i for n in nodes for i in n.input}
+        inits = [t for name, t in weights.items() if name in needed] + list(branch.initializer)
+        known = {t.name for t in inits}
+        inputs = [v for v in graph.input if v.name in needed and v.name not in known]
+        step = helper.make_model(
+            helper.make_graph(nodes, attribute.name, inputs, list(graph.output), inits),
+            opset_imports=model.opset_import,
+        )
+        step.ir_version = model.ir_version
+        name = "next_step.onnx" if attribute.name == "then_branch" else "first_step.onnx"
+        temporary = target / f"{name}.{os.getpid()}.tmp"  # two processes may prepare at once
+        onnx.save(step, str(temporary))
+        os.replace(temporary, target / name)
+    stamp.write_text(SHA256["decoder_model_merged.ort"] + "\n")
+    return target
+
+
+def read_tokens(path: Path) -> List[bytes]:
+    """The tokenizer's pieces: each a length byte (two for 128 and up) and its UTF-8 bytes."""
+    raw, pieces, i = path.read_bytes(), [], 0
+    while i < len(raw):
+        size = raw[i]
+        i += 1
+        if size >= 128:
+            size = (size & 127) | (raw[i] << 7)
+            i += 1
+        pieces.append(raw[i : i + size])
+        i += size
+    return pieces
+
+
+class MoonshineEngine:
+    name = "Moonshine"
+    fuzzy_commands = True  # a large vocabulary writes near-misses of command phrases
+
+    def __init__(self, matcher: CommandMatcher | None = None, threads: int = 1):
+        import onnxruntime as ort
+
+        self.matcher = matcher or CommandMatcher()
+        folder = _checked_source()
+        prepared = prepare()
+        options = ort.SessionOptions()
+        # One thread measured faster than two for utterances of a few words (the steps are small).
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._encoder = ort.InferenceSession(str(folder / "encoder_model.ort"), options)
+        self._first = ort.InferenceSession(str(prepared / "first_step.onnx"), options)
+        self._next = ort.InferenceSession(str(prepared / "next_step.onnx"), options)
+        self._outputs = [o.name for o in self._next.get_outputs()]
+        self._past = [i.name for i in self._next.get_inputs() if i.name.startswith("past")]
+        self._tokens = read_tokens(folder / "tokenizer.bin")
+
+    def decode(self, samples: np.ndarray) -> Tuple[str, float]:
+        """Greedy decoding of float samples: the text and its mean token log-probability."""
+        hidden = self._encoder.run(None, {"input_values": samples[None, :]})[0]
+        start = np.array([[START]], np.int64)
+        result = self._first.run(None, {"input_ids": start, "encoder_hidden_states": hidden})
+        cache: Dict[str, np.ndarray] = {}
+        self._keep(cache, result, first=True)
+        pieces, logprob = [], 0.0
+        for _ in range(max(2, math.ceil(len(samples) / 16000 * TOKENS_PER_SECOND))):
+            logits = result[0][0, -1].astype(np.float64)
+            token = int(np.argmax(logits))
+            logprob -= float(np.log(np.exp(logits - logits[token]).sum()))
+            if token == END:
+                break
+            pieces.append(token)
+            feed = {"input_ids": np.array([[token]], np.int64)}
+            feed.update((name, cache[name]) for name in self._past)
+            result = self._next.run(None, feed)
+            self._keep(cache, result, first=False)
+        text = b"".join(self._tokens[t] for t in pieces if t < len(self._tokens))
+        words = text.decode("utf-8", "replace").replace("\u2581", " ")
+        return words, logprob / max(1, len(pieces) + 1)
+
+    def _keep(self, cache: Dict[str, np.ndarray], result, first: bool) -> None:
+        for name, value in zip(self._outputs[1:], result[1:], strict=True):
+            if first or ".decoder." in name:  # the encoder's keys and values never change
+                cache[name.replace("present", "past_key_values")] = value
+
+    def transcribe(self, audio: np.ndarray) -> str:
+        samples = np.asarray(audio, dtype=np.float32) / 32768.0
+        if len(samples) < 1600:  # under 0.1 s: nothing to hear
+            return ""
+        # The endpointer cuts right after the last word; with no quiet after it the model often
+        # hears a short word as nothing, or twice ("wait wait").
+        quiet = np.zeros(int(16000 * QUIET_AFTER_S), np.float32)
+        words, _ = self.decode(np.concatenate([samples, quiet]))
+        return tidy(words)
+
+    def hear(self, audio: np.ndarray) -> Transcript:
+        return Transcript(self.transcribe(audio))
+
+
+if __name__ == "__main__":  # `python -m voice.moonshine_engine`: prepare the model ahead of use
+    print(prepare())
