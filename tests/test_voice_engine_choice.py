@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot import settings
@@ -146,3 +147,11 @@ def test_moonshine_hears_a_spoken_command(tmp_path):
     path = tmp_path / "skip.wav"
     synthesize("skip this one please", Take("en-us", 160), path)
     assert moonshine_engine.MoonshineEngine().transcribe(read_wav(path)) == "skip this one please"
+
+
+def test_speech_from_the_first_sample_is_told_from_speech_after_quiet():
+    rng = np.random.default_rng(0)
+    speech = np.sin(np.arange(16000) / 5.0).astype(np.float32) * 0.3
+    quiet = rng.normal(0, 0.001, 8000).astype(np.float32)
+    assert moonshine_engine.starts_loud(np.concatenate([speech, quiet]))
+    assert not moonshine_engine.starts_loud(np.concatenate([quiet, speech, quiet]))

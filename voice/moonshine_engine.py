@@ -46,10 +46,20 @@ _PUNCTUATION = re.compile(r"[^\w' ]+")
 # "back" cut tight by the endpointer were heard as nothing, "wait" as "wait wait"; 0.25-0.5 s of
 # quiet after them fixed those, 1 s lost some again).
 QUIET_AFTER_S = 0.3
+LOUD_START = 4.0  # first 20 ms this many times the quietest tenth's level: speech from the start
 NUMBERS = {
     "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
     "7": "seven", "8": "eight", "9": "nine", "10": "ten",
 }  # fmt: skip
+
+
+def starts_loud(samples: np.ndarray, frame: int = 320) -> bool:
+    """Whether the audio opens with speech: its first 20 ms is far above its quietest 20 ms."""
+    frames = len(samples) // frame
+    if frames < 4:
+        return False
+    levels = np.sqrt((samples[: frames * frame].reshape(frames, frame) ** 2).mean(axis=1))
+    return bool(levels[0] > LOUD_START * (np.percentile(levels, 10) + 1e-4))
 
 
 def tidy(words: str) -> str:
@@ -240,7 +250,10 @@ class MoonshineEngine:
         # The endpointer cuts right after the last word; with no quiet after it the model often
         # hears a short word as nothing, or twice ("wait wait").
         quiet = np.zeros(int(16000 * QUIET_AFTER_S), np.float32)
-        words, _ = self.decode(np.concatenate([samples, quiet]))
+        # Speech from the very first sample (no background before it, as when listening starts
+        # mid-word) is heard as nothing at all: it gets the same quiet before it.
+        before = quiet if starts_loud(samples) else quiet[:0]
+        words, _ = self.decode(np.concatenate([before, samples, quiet]))
         return tidy(words)
 
     def hear(self, audio: np.ndarray) -> Transcript:
