@@ -1058,10 +1058,10 @@ class Dialogue:
                 for m in re.finditer(rf"\b{re.escape(keyword)}{tail}", lowered):
                     spans.append((m.start(), m.end(), topic))
         own = [s for s in spans if s[2] == label]
-        others = {s[2] for s in spans if s[2] != label}
+        scores = None
         for a in own:
             for b in spans:
-                if b[2] == label or b[2] in {s[2] for s in own if s[:2] == b[:2]}:
+                if b[2] == label:
                     continue
                 if a[1] <= b[0]:
                     gap = lowered[a[1] : b[0]]
@@ -1069,8 +1069,8 @@ class Dialogue:
                     gap = lowered[b[1] : a[0]]
                 else:
                     continue
-                if SUBJECT_JOIN.fullmatch(gap) and b[2] in others:
-                    scores = self.understanding.topics.scores(text)
+                if SUBJECT_JOIN.fullmatch(gap):
+                    scores = scores or self.understanding.topics.scores(text)
                     near = scores.get(label, 0.0) - SECOND_SUBJECT_MAX_GAP
                     if scores.get(b[2], 0.0) >= max(near, SECOND_SUBJECT_MIN_SCORE):
                         return b[2]

@@ -22,7 +22,7 @@ class Transcript:
 
 
 class Engine(Protocol):
-    """A speech recognizer behind the listener (PocketSphinx, Vosk, or a test's fake)."""
+    """A speech recognizer behind the listener (Vosk, Moonshine, PocketSphinx, or a test's fake)."""
 
     name: str
     matcher: CommandMatcher

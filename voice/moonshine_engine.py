@@ -20,7 +20,7 @@ import math
 import os
 import re
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List
 
 import numpy as np
 
@@ -87,12 +87,6 @@ def source_dir() -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def available() -> bool:
-    if source_dir() is None:
-        return False
-    return all(importlib.util.find_spec(name) for name in ("onnxruntime", "onnx"))
-
-
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -109,15 +103,16 @@ def _checked_source() -> Path:
         path = folder / name
         if not path.is_file() or _sha256(path) != expected:
             raise MoonshineUnavailable(
-                f"{path} is not the pinned Moonshine file; reinstall with `make clean setup`"
+                f"{path} is not the pinned Moonshine file; reinstall with `make clean train`"
             )
     return folder
 
 
-def prepare(target: Path = PREPARED) -> Path:
+def prepare(target: Path = PREPARED, folder: Path | None = None) -> Path:
     """Writes the decoder's two steps as plain graphs with float weights (once; kept in
-    `target` with the source's hash, so a changed model is prepared again)."""
-    folder = _checked_source()
+    `target` with the source's hash, so a changed model is prepared again). `folder`: the model
+    files, already checked (default: found and checked here)."""
+    folder = folder or _checked_source()
     stamp = target / "source.sha256"
     if stamp.is_file() and stamp.read_text().strip() == SHA256["decoder_model_merged.ort"]:
         return target
@@ -202,7 +197,7 @@ class MoonshineEngine:
 
         self.matcher = matcher or CommandMatcher()
         folder = _checked_source()
-        prepared = prepare()
+        prepared = prepare(folder=folder)
         options = ort.SessionOptions()
         # One thread measured faster than two for utterances of a few words (the steps are small).
         options.intra_op_num_threads = threads
@@ -215,18 +210,16 @@ class MoonshineEngine:
         self._past = [i.name for i in self._next.get_inputs() if i.name.startswith("past")]
         self._tokens = read_tokens(folder / "tokenizer.bin")
 
-    def decode(self, samples: np.ndarray) -> Tuple[str, float]:
-        """Greedy decoding of float samples: the text and its mean token log-probability."""
+    def decode(self, samples: np.ndarray) -> str:
+        """Greedy decoding of float samples: the text, as the model spells it."""
         hidden = self._encoder.run(None, {"input_values": samples[None, :]})[0]
         start = np.array([[START]], np.int64)
         result = self._first.run(None, {"input_ids": start, "encoder_hidden_states": hidden})
         cache: Dict[str, np.ndarray] = {}
         self._keep(cache, result, first=True)
-        pieces, logprob = [], 0.0
+        pieces = []
         for _ in range(max(2, math.ceil(len(samples) / 16000 * TOKENS_PER_SECOND))):
-            logits = result[0][0, -1].astype(np.float64)
-            token = int(np.argmax(logits))
-            logprob -= float(np.log(np.exp(logits - logits[token]).sum()))
+            token = int(np.argmax(result[0][0, -1]))
             if token == END:
                 break
             pieces.append(token)
@@ -235,8 +228,7 @@ class MoonshineEngine:
             result = self._next.run(None, feed)
             self._keep(cache, result, first=False)
         text = b"".join(self._tokens[t] for t in pieces if t < len(self._tokens))
-        words = text.decode("utf-8", "replace").replace("\u2581", " ")
-        return words, logprob / max(1, len(pieces) + 1)
+        return text.decode("utf-8", "replace").replace("\u2581", " ")
 
     def _keep(self, cache: Dict[str, np.ndarray], result, first: bool) -> None:
         for name, value in zip(self._outputs[1:], result[1:], strict=True):
@@ -253,8 +245,7 @@ class MoonshineEngine:
         # Speech from the very first sample (no background before it, as when listening starts
         # mid-word) is heard as nothing at all: it gets the same quiet before it.
         before = quiet if starts_loud(samples) else quiet[:0]
-        words, _ = self.decode(np.concatenate([before, samples, quiet]))
-        return tidy(words)
+        return tidy(self.decode(np.concatenate([before, samples, quiet])))
 
     def hear(self, audio: np.ndarray) -> Transcript:
         return Transcript(self.transcribe(audio))
