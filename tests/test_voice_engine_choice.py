@@ -155,3 +155,34 @@ def test_speech_from_the_first_sample_is_told_from_speech_after_quiet():
     quiet = rng.normal(0, 0.001, 8000).astype(np.float32)
     assert moonshine_engine.starts_loud(np.concatenate([speech, quiet]))
     assert not moonshine_engine.starts_loud(np.concatenate([quiet, speech, quiet]))
+
+
+def test_moonshine_command_phrases_are_spelt_as_the_model_writes_them():
+    engine = moonshine_engine.MoonshineEngine()
+    tree = engine._trie
+    spelt = {}  # phrase -> the token paths that end in it
+    for node, phrase in tree.phrase.items():
+        path = []
+        while node:
+            path.append(tree.token[node])
+            node = next(parent for parent, below in tree.children.items() if node in below.values())
+        spelt.setdefault(phrase, []).append(b"".join(engine._tokens[t] for t in reversed(path)))
+    assert spelt["stop the routine"] == [
+        "\u2581Stop\u2581the\u2581routine".encode(),
+        *(f"\u2581Stop\u2581the\u2581routine{e}".encode() for e in moonshine_engine.ENDINGS),
+    ]
+    # every voice phrase of the table is in the tree (one spelling, and one per ending)
+    table = engine.matcher.table
+    assert set(spelt) == {p for p, _ in table.phrases if table.by_voice(p)}
+
+
+@pytest.mark.parametrize(
+    ("margin", "text", "doubtful"),
+    [(0.5, "previous", False), (3.0, "previous", True), (7.0, "bring this", False)],
+)
+def test_a_fitted_command_phrase_is_taken_doubted_or_left_by_its_margin(margin, text, doubtful):
+    heard = moonshine_engine.MoonshineEngine.judge("bring this", "previous", margin)
+    assert (heard.text, heard.doubtful) == (text, doubtful)
+    if text == "previous":  # the free reading is kept: for the N-best list and the safety check
+        assert heard.alternatives == ("bring this",) and heard.heard_as == "bring this"
+    assert moonshine_engine.MoonshineEngine.judge("", None, 0.0).text == ""

@@ -328,3 +328,16 @@ def test_a_command_in_the_users_own_words_is_obeyed_by_meaning():
     voice.run(greet=False)
     assert "Paused. Say resume when you're ready." in [t for _, _, t in speaker.said]
     assert [text for text, _ in bot.sent] == ["start the daily routine"]
+
+
+def test_pain_in_the_free_reading_stops_the_routine_when_a_command_phrase_was_fitted():
+    # Moonshine's command pass may hand on a command phrase ("next") fitted to the audio; what the
+    # recognizer wrote itself ("ouch my back hurts") still stops the routine first.
+    voice, clock, listener, speaker, bot = session([], bot=FakeBot(ROUTINE))
+    voice.start(ROUTINE)
+    number, _ = voice.engine.progress()
+    now = clock.now
+    voice.handle(Heard("next", "next", now, now, now, 0.0, heard_as="ouch my back hurts"))
+    assert voice.engine.status == STOPPED
+    assert voice.engine.progress()[0] == number  # the fitted "next" was not obeyed
+    assert speaker.said[-1][2] == STOPPED_FOR_SAFETY

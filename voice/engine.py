@@ -19,6 +19,9 @@ class Transcript:
     # Other things it may have heard (its N-best list, best first, `text` not repeated): the
     # understanding step reads them all, so a command on the second path is not lost.
     alternatives: Tuple[str, ...] = ()
+    # The engine's own free reading when `text` is a command phrase fitted to the audio instead
+    # (Moonshine's command pass): pain or a warning sign in it still stops a routine.
+    heard_as: str = ""
 
 
 class Engine(Protocol):

@@ -121,9 +121,10 @@ class VoiceSession:
         if not heard.text:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
-        if self.active() and self.control.must_stop(heard.text):
+        said = heard.heard_as or heard.text  # what the engine wrote, before a phrase was fitted
+        if self.active() and (self.control.must_stop(heard.text) or self.control.must_stop(said)):
             self.asking = None
-            self.stop_for_safety(heard.text)
+            self.stop_for_safety(said)
             return
         if self.answered(heard):
             return

@@ -36,6 +36,7 @@ class Heard:
     unsure: bool = False  # a command phrase the engine doubts: never obeyed, never sent on
     ready_at: float | None = None  # audio time it was handed out (later than `closed` when held)
     alternatives: tuple = ()  # the engine's other hypotheses (N-best), best first
+    heard_as: str = ""  # the engine's free reading, when `text` is a command phrase fitted to it
 
     @property
     def hypotheses(self) -> list:
@@ -265,9 +266,9 @@ class Listener:
         self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
-        text, command, unsure, alternatives, compute_s = self._decode(audio)
+        text, command, unsure, alternatives, compute_s, heard_as = self._decode(audio)
         return Heard(
-            text, command, start, end, closed, compute_s, unsure, alternatives=alternatives
+            text, command, start, end, closed, compute_s, unsure, None, alternatives, heard_as
         )
 
     def _decode(self, audio: np.ndarray) -> tuple:
@@ -280,7 +281,8 @@ class Listener:
         unsure = bool(command) and heard.doubtful
         if unsure:
             command = None
-        return text, command, unsure, heard.alternatives, time.perf_counter() - began
+        compute_s = time.perf_counter() - began
+        return text, command, unsure, heard.alternatives, compute_s, heard.heard_as
 
     def _decode_early(self, audio: np.ndarray, start: float, at: float) -> None:
         self._early = (start, at, self._decode(audio))
@@ -288,9 +290,11 @@ class Listener:
     def _heard_early(self, early: tuple, end: float, closed: float) -> Heard:
         """The early result: ready when its decoding, begun as the voice went quiet, was done
         (`compute_s` is what is left of it once the endpointer has closed the utterance)."""
-        start, at, (text, command, unsure, alternatives, compute_s) = early
+        start, at, (text, command, unsure, alternatives, compute_s, heard_as) = early
         waiting = max(0.0, at + compute_s - closed)
-        return Heard(text, command, start, end, closed, waiting, unsure, alternatives=alternatives)
+        return Heard(
+            text, command, start, end, closed, waiting, unsure, None, alternatives, heard_as
+        )
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
