@@ -122,7 +122,7 @@ class VoiceSession:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
         said = heard.heard_as or heard.text  # what the engine wrote, before a phrase was fitted
-        if self.active() and (self.control.must_stop(heard.text) or self.control.must_stop(said)):
+        if self.active() and any(self.control.must_stop(t) for t in {heard.text, said}):
             self.asking = None
             self.stop_for_safety(said)
             return

@@ -337,12 +337,11 @@ class MoonshineEngine:
             feed = {
                 "input_ids": np.array([[self._trie.token[n]] for n, _, _ in frontier], np.int64)
             }
-            for name in self._past:
-                source = encoder if ".encoder." in name else parent_cache
-                value = source[name]
-                feed[name] = (
-                    np.repeat(value, len(frontier), 0) if ".encoder." in name else value[rows]
-                )
+            for name in self._past:  # the encoder's for every row, each parent's own prefix
+                if ".encoder." in name:
+                    feed[name] = np.repeat(encoder[name], len(frontier), 0)
+                else:
+                    feed[name] = parent_cache[name][rows]
             result = self._next.run(None, feed)
             cache: Dict[str, np.ndarray] = {}
             self._keep(cache, result, first=False)
