@@ -36,11 +36,14 @@ pytestmark = [
 # that starts at the first sample: 52.3% right (116), 3.2% asked back, 5.9% wrong (13), 5.6% false
 # (6). With the command pass (a command phrase fitted to the audio, voice/moonshine_engine.py) on
 # 2026-12-03: 55.9% right (124), 14.4% asked back, 4.1% wrong (9), 7.4% false (8): more commands
-# obeyed and asked back, fewer wrong, two more non-commands obeyed. The floors guard that figure,
-# less one utterance; far from the targets (90% / 1% / 2%).
-MIN_RIGHT = 0.554
-MAX_WRONG = 0.045
-MAX_FALSE = 0.083
+# obeyed and asked back, fewer wrong, two more non-commands obeyed. Later that day, with the examples
+# of content/commands.yml in the command pass, a rival-command margin, a less sure fit kept as a
+# second reading behind the free one, and murmur words ("and", "yeah") as non-commands: 57.7% right
+# (128), 7.2% asked back, 3.6% wrong (8), 5.6% false (6). The floors guard that figure, less one
+# utterance; far from the targets (90% / 1% / 2%).
+MIN_RIGHT = 0.572  # 127 of 222
+MAX_WRONG = 0.041  # 9 of 222
+MAX_FALSE = 0.065  # 7 of 108
 
 
 @pytest.fixture(scope="module")

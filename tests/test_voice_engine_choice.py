@@ -171,18 +171,51 @@ def test_moonshine_command_phrases_are_spelt_as_the_model_writes_them():
         "\u2581Stop\u2581the\u2581routine".encode(),
         *(f"\u2581Stop\u2581the\u2581routine{e}".encode() for e in moonshine_engine.ENDINGS),
     ]
-    # every voice phrase of the table is in the tree (one spelling, and one per ending)
+    # every voice phrase is in the tree, the table's and the examples' (one spelling, and one per
+    # ending), each with its command
     table = engine.matcher.table
-    assert set(spelt) == {p for p, _ in table.phrases if table.by_voice(p)}
+    voice_phrases = {p: c for p, c in table.phrases if table.by_voice(p)}
+    assert set(spelt) == set(engine.phrase_command) > set(voice_phrases)
+    assert all(engine.phrase_command[p] == c for p, c in voice_phrases.items())
+    assert engine.phrase_command["let's call it a day"] == "stop"  # an example, not a table phrase
+
+
+FIT = moonshine_engine.MoonshineEngine.judge
 
 
 @pytest.mark.parametrize(
-    ("margin", "text", "doubtful"),
-    [(0.5, "previous", False), (3.0, "previous", True), (7.0, "bring this", False)],
+    ("margin", "text", "doubtful", "alternatives"),
+    [
+        (0.5, "previous", False, ("bring this",)),  # taken as heard; the free reading kept
+        (3.0, "bring this", False, ("previous",)),  # a second reading behind the free one
+        (5.0, "bring this", False, ()),  # too unlikely: left
+    ],
 )
-def test_a_fitted_command_phrase_is_taken_doubted_or_left_by_its_margin(margin, text, doubtful):
-    heard = moonshine_engine.MoonshineEngine.judge("bring this", "previous", margin)
-    assert (heard.text, heard.doubtful) == (text, doubtful)
-    if text == "previous":  # the free reading is kept: for the N-best list and the safety check
-        assert heard.alternatives == ("bring this",) and heard.heard_as == "bring this"
-    assert moonshine_engine.MoonshineEngine.judge("", None, 0.0).text == ""
+def test_a_fitted_command_phrase_is_taken_offered_or_left_by_its_margin(
+    margin, text, doubtful, alternatives
+):
+    heard = FIT("bring this", (("previous", "previous", margin),))
+    assert (heard.text, heard.doubtful, heard.alternatives) == (text, doubtful, alternatives)
+    if text == "previous":  # the free reading is kept for the safety check
+        assert heard.heard_as == "bring this"
+
+
+def test_a_phrase_fitted_to_nothing_written_is_doubted_and_a_close_rival_command_blocks_it():
+    # the model wrote nothing: a phrase near enough is heard, a less sure one doubted (asked back)
+    assert (
+        FIT("", (("pause", "pause", 1.0),)).text,
+        FIT("", (("pause", "pause", 1.0),)).doubtful,
+    ) == (
+        "pause",
+        False,
+    )
+    heard = FIT("", (("pause", "pause", 3.0),))
+    assert (heard.text, heard.doubtful) == ("pause", True)
+    # another command's phrase nearly as likely: not taken as heard
+    rivals = (("next", "next", 0.5), ("neck", "status", 0.5 + moonshine_engine.FIT_RIVAL / 2))
+    assert FIT("text", rivals).text == "text" and FIT("text", rivals).alternatives == ("next",)
+    assert FIT("", rivals).doubtful
+    # the same command's other phrase is no rival
+    same = (("next", "next", 0.5), ("next one", "next", 0.6))
+    assert FIT("text", same).text == "next"
+    assert FIT("", ()).text == ""
