@@ -169,7 +169,7 @@ FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
     r"\b(differen\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
-    r"rather|instead|between)\b"
+    r"rather|instead|between|same (thing |stretch |one |move |exercise )?as|similar|alike)\b"
 )
 # Where one side of a comparison ends and the other begins.
 PAIR_SPLITS = [

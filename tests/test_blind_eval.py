@@ -23,6 +23,8 @@ pytestmark = pytest.mark.server
 # contact 89/112, false 6/104) 95/112, 4/104; set 8 (fresh7, first met by this session's code an
 # hour before its end, first contact 70/92) 71/92, 5/84. Sixth session: set 9 (fresh8, first met by
 # the code of its start, first contact 111/122, false 0/110) 111/122, 0/110; the others unchanged.
+# 2026-12-03: set 10 (fresh9, first met by the code of the day's second session, first contact
+# 116/128, false 3/118) 117/128, 3/118; the others unchanged.
 FLOORS = {
     "final": {"right": 144, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 100, "false_alarms": 1},
@@ -33,6 +35,7 @@ FLOORS = {
     "fresh6-final": {"right": 94, "false_alarms": 4},
     "fresh7-final": {"right": 70, "false_alarms": 5},
     "fresh8-final": {"right": 110, "false_alarms": 0},
+    "fresh9-final": {"right": 116, "false_alarms": 3},
 }
 
 

@@ -31,6 +31,9 @@ def test_stretch_file_is_complete(path, catalogue):
     dose = stretch.dose
     assert dose.hold_seconds or dose.hold_breaths or dose.reps
     assert (SHARED / "seeds" / stretch.source).exists() or not SHARED.exists()
+    # `targets` follows "<stretch> works ..." in answers: what it works, not a sentence of its own
+    # ("Lying Knee Roll Over works you feel it mostly in the waist" was a reply once)
+    assert stretch.targets.split()[0].lower() in {"the", "your"}, stretch.targets
 
 
 def test_routines_name_real_stretches(catalogue):

@@ -466,6 +466,20 @@ def test_two_described_stretches_are_compared(dialogue):
     assert "Done kneeling" in first and "Done on hands and knees" in first
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is the kneeling back rotation the same thing as thread the needle?",
+        "are thread the needle and kneeling back rotation similar?",
+    ],
+)
+def test_asking_whether_two_stretches_are_the_same_compares_them(dialogue, text):
+    # the classifier read the first as a muscles question and answered each stretch's muscles
+    first = dialogue.respond(Turn(text, "ask_muscles", 0.55)).messages[0]
+    sections = [part.split(":")[0] for part in first.split("\n\n")]
+    assert {"Kneeling Back Rotation", "Thread the Needle"} <= set(sections)
+
+
 def test_a_described_stretch_asked_whether_it_suits_an_area_is_answered_for_that_stretch(dialogue):
     text = "lying on my belly propped up on my forearms - is that good for my lower back?"
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
