@@ -514,8 +514,12 @@ def red_flag_text(hits: Sequence[Hit], catalogue: Catalogue) -> str:
 
 
 def clarify(options: Sequence[Stretch], question: str) -> str:
-    names = ", ".join(s.name for s in options)
-    return f"{question} For example: {names}."
+    names = [s.name for s in options]
+    if (
+        1 < len(names) <= 3
+    ):  # the few it may be: "... Seated Spinal Twist or Seated Thoracic Twist?"
+        return f"{question} {', '.join(names[:-1])} or {names[-1]}?"
+    return f"{question} For example: {', '.join(names)}."
 
 
 def _first_sentence(text: str) -> str:

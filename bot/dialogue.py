@@ -973,7 +973,9 @@ class Dialogue:
             ):
                 general = "how_often"
             return self.with_disclaimer(context, [self._advice_topic(general)])
-        candidates = self.matcher.ambiguous(text)
+        # "the twist": the stretches of that name; a description two stretches fit about equally
+        # well: those two
+        candidates = self.matcher.ambiguous(text) or self.matcher.close_descriptions(text)
         options = (
             [self.catalogue.stretch(c) for c in candidates]
             if candidates

@@ -392,11 +392,29 @@ class Matcher:
                 found = Found("stretch", found.value, 0, 0, text, "description", found.score)
         return found
 
+    def close_descriptions(self, text: str) -> List[str]:
+        """The two stretches a description fits about equally well (so `describe` named neither),
+        best first, to offer both; [] when it fits one clearly, or none."""
+        if self.describe(text):
+            return []
+        for part in dict.fromkeys([text, QUESTION_TAIL.split(text, maxsplit=1)[0]]):
+            ranked = self._describe_ranking(part)[0]
+            if len(ranked) > 1 and ranked[1][1] >= settings.DESCRIPTION_MIN_OVERLAP:
+                return [ranked[0][0], ranked[1][0]]
+        return []
+
     def _describe_part(self, text: str) -> Found | None:
+        ranked, said, said_weight = self._describe_ranking(text)
+        if not ranked or ranked[0][1] < settings.DESCRIPTION_MIN_OVERLAP:
+            return None
+        return self._describe_covering(text, ranked, said, said_weight)
+
+    def _describe_ranking(self, text: str):
+        """(stretch, score) best first for a description, the lemmas said and their weight."""
         phrases, idf, name_words = self._describe
         said = set(self._lemmas(text))
         if len(said) < 2:
-            return None
+            return [], said, 0.0
         said_weight = sum(idf.get(lemma, self._max_idf) for lemma in said)
         best: Dict[str, float] = {}
         for lemma in said:
@@ -414,13 +432,15 @@ class Matcher:
             )
             bonus = sum(NAME_WORD_BONUS for lemma in said if name_words.get(lemma) == stretch_id)
             best[stretch_id] = max(best.get(stretch_id, 0.0), score + bonus)
-        if not best:
-            return None
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+        return ranked, said, said_weight
+
+    def _describe_covering(self, text: str, ranked, said, said_weight) -> Found | None:
+        """The first of `ranked`, unless another's phrases together cover clearly more of what
+        was said; None when two fit about equally."""
+        idf = self._describe[1]
         top_id, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top < settings.DESCRIPTION_MIN_OVERLAP:
-            return None
         union = self._described_words
 
         def covered(stretch_id: str) -> float:

@@ -480,6 +480,19 @@ def test_asking_whether_two_stretches_are_the_same_compares_them(dialogue, text)
     assert {"Kneeling Back Rotation", "Thread the Needle"} <= set(sections)
 
 
+def test_a_description_two_stretches_fit_offers_those_two_and_a_pick_answers(dialogue):
+    text = (
+        "there's a stretch where you sit on a firm chair, put one hand on the outside of the "
+        "other knee and turn round to look behind you. can you go through it step by step?"
+    )
+    reply = dialogue.respond(Turn(text, "ask_howto", 0.9))
+    assert reply.messages[0] == (
+        "Which stretch would you like to learn? Seated Spinal Twist or Seated Thoracic Twist?"
+    )
+    picked = dialogue.respond(Turn("the thoracic one", "inform", 0.8), reply.context)
+    assert picked.messages[0].startswith("Seated Thoracic Twist")
+
+
 def test_a_described_stretch_asked_whether_it_suits_an_area_is_answered_for_that_stretch(dialogue):
     text = "lying on my belly propped up on my forearms - is that good for my lower back?"
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
