@@ -114,3 +114,29 @@ def test_a_bare_stop_is_obeyed_at_once(tmp_path):
     engine = CountingEngine("stop")
     (heard,) = heard_all(Listener(wav(tmp_path, words(tmp_path, "stop")), engine))
     assert heard.command == "stop" and heard.ready_at == heard.closed
+
+
+class FirstThenRest(CountingEngine):
+    """Says `first` for the first utterance, `rest` for every later one."""
+
+    def __init__(self, first: str, rest: str):
+        super().__init__(first)
+        self.rest = rest
+
+    def hear(self, audio: np.ndarray) -> Transcript:
+        self.calls.append(len(audio) / RATE)
+        return Transcript(self.text if len(self.calls) == 1 else self.rest)
+
+
+def test_speech_right_after_a_command_is_marked_as_the_rest_of_its_sentence(tmp_path):
+    # "back | to the last one please": "back" is obeyed at once; what follows within the
+    # continuation time (heard with the end of "back" as "back to the last one please") is marked,
+    # so the loop never obeys it as a second command
+    first, second = words(tmp_path, "back"), words(tmp_path, "to the last one please")
+    pause = np.zeros(int(0.3 * RATE), dtype="<i2")
+    engine = FirstThenRest("back", "back to the last one please")
+    heard = heard_all(Listener(wav(tmp_path, first, pause, second), engine))
+    assert [(h.command, h.follows_command) for h in heard] == [
+        ("previous", False),
+        (None, True),
+    ]

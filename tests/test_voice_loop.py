@@ -341,3 +341,24 @@ def test_pain_in_the_free_reading_stops_the_routine_when_a_command_phrase_was_fi
     assert voice.engine.status == STOPPED
     assert voice.engine.progress()[0] == number  # the fitted "next" was not obeyed
     assert speaker.said[-1][2] == STOPPED_FOR_SAFETY
+
+
+def test_the_rest_of_a_sentence_whose_start_was_obeyed_is_no_second_command():
+    # "back | to the last one please": the start was obeyed as "previous"; the rest, heard with
+    # the end of "back" before it, means "previous" too but is the same sentence, not a second one
+    voice, clock, listener, speaker, bot = session([], bot=FakeBot(ROUTINE))
+    voice.start(ROUTINE)
+    voice.handle(Heard("next", "next", clock.now, clock.now, clock.now, 0.0))
+    number, _ = voice.engine.progress()
+    now = clock.now
+    voice.handle(Heard("back", "previous", now, now, now, 0.0))
+    assert voice.engine.progress()[0] == number - 1
+    rest = Heard("back to the last one please", None, now, now, now, 0.0, follows_command=True)
+    voice.handle(rest)
+    assert voice.engine.progress()[0] == number - 1
+    assert not voice.asked_about
+    # a question after it still goes to the bot
+    voice.handle(
+        Heard("what muscles does this work", None, now, now, now, 0.0, follows_command=True)
+    )
+    assert bot.sent[-1][0] == "what muscles does this work"

@@ -133,6 +133,8 @@ class VoiceSession:
             self.command(heard.command)
         elif table.match(heard.text) and not table.by_voice(heard.text) and not heard.unsure:
             self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
+        elif self.active() and heard.follows_command:
+            self.meant_command(heard, commands=False)
         elif self.active() and not heard.unsure and self.local_command(heard.text):
             return
         elif self.active():
@@ -179,12 +181,13 @@ class VoiceSession:
         self.obey(self.control.command(self.engine, extra, self.clock()))
         return True
 
-    def meant_command(self, heard: Heard) -> None:
+    def meant_command(self, heard: Heard, commands: bool = True) -> None:
         """During a routine: a command in the user's own words ("pass on this one", "are we nearly
         there?"), understood by meaning from everything the recognizer may have heard (its N-best
         list), among the commands that make sense now; unsure: ask back; a clear question: the
-        bot answers it; anything else (talk to someone in the room) is left alone."""
-        allowed = allowed_commands(self.engine)
+        bot answers it; anything else (talk to someone in the room) is left alone. Without
+        `commands` (the rest of a sentence whose start was obeyed) it is no command at all."""
+        allowed = allowed_commands(self.engine) if commands else ()
         meant = voice_meaning.interpret(self.understanding().commands, heard.hypotheses, allowed)
         self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
         if meant.act == "obey" and not heard.unsure:

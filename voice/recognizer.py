@@ -37,6 +37,9 @@ class Heard:
     ready_at: float | None = None  # audio time it was handed out (later than `closed` when held)
     alternatives: tuple = ()  # the engine's other hypotheses (N-best), best first
     heard_as: str = ""  # the engine's free reading, when `text` is a command phrase fitted to it
+    # Began less than CONTINUATION_S after a command: the rest of that sentence (its start was
+    # obeyed), never a command again, by table or by meaning.
+    follows_command: bool = False
 
     @property
     def hypotheses(self) -> list:
@@ -219,9 +222,10 @@ class Listener:
             heard = self._heard_early(early, end, closed)
         else:
             heard = self.recognize(audio, start, end, closed)
-        if heard.command and self._after_command is not None:
-            if start - self._after_command < CONTINUATION_S:
-                heard.command = None  # the rest of a sentence whose start was taken as a command
+        if self._after_command is not None and start - self._after_command < CONTINUATION_S:
+            # the rest of a sentence whose start was taken as a command ("back | to the last one
+            # please", heard with the end of "back" as "back to the last one please")
+            heard.command, heard.follows_command = None, True
         if heard.command and self._wait_for_more(heard):
             self._held = heard  # obeyed when the sentence is over, unless more speech changes it
         elif heard.command:
