@@ -39,9 +39,10 @@ pytestmark = [
 # obeyed and asked back, fewer wrong, two more non-commands obeyed. Later that day, with the examples
 # of content/commands.yml in the command pass, a rival-command margin, a less sure fit kept as a
 # second reading behind the free one, and murmur words ("and", "yeah") as non-commands: 57.7% right
-# (128), 7.2% asked back, 3.6% wrong (8), 5.6% false (6). The floors guard that figure, less one
-# utterance; far from the targets (90% / 1% / 2%).
-MIN_RIGHT = 0.572  # 127 of 222
+# (128), 7.2% asked back, 3.6% wrong (8), 5.6% false (6); with the rest of a sentence whose start
+# was obeyed never a second command: 58.1% right (129), the others unchanged. The floors guard that
+# figure, less one utterance; far from the targets (90% / 1% / 2%).
+MIN_RIGHT = 0.576  # 128 of 222
 MAX_WRONG = 0.041  # 9 of 222
 MAX_FALSE = 0.065  # 7 of 108
 
