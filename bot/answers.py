@@ -515,9 +515,8 @@ def red_flag_text(hits: Sequence[Hit], catalogue: Catalogue) -> str:
 
 def clarify(options: Sequence[Stretch], question: str) -> str:
     names = [s.name for s in options]
-    if (
-        1 < len(names) <= 3
-    ):  # the few it may be: "... Seated Spinal Twist or Seated Thoracic Twist?"
+    # The few it may be: "Which stretch ...? Seated Spinal Twist or Seated Thoracic Twist?"
+    if 1 < len(names) <= 3:
         return f"{question} {', '.join(names[:-1])} or {names[-1]}?"
     return f"{question} For example: {', '.join(names)}."
 
