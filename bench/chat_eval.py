@@ -40,11 +40,11 @@ BROKEN = "something went wrong on my side"
 # (fresh6), by two more writers, by the code of the next session's start; set 8 (fresh7), by two
 # more, by that session's code an hour later; set 9 (fresh8), by two more, by the code of the
 # following session's start; set 10 (fresh9), by two more, by the code of 2026-12-03's second
-# session's start.
+# session's start; set 11 (fresh10), by two more, by the code of that day's third session's start.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
-    "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final",
+    "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
 )  # fmt: skip
 
 

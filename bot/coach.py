@@ -169,7 +169,13 @@ class Coach:
                     command = "stop"
             if command:
                 return self._command(command, context, engine, session, now, notes)
-        elif command in NEED_A_ROUTINE and self.commands.key(text) not in EVERYDAY:
+        elif (
+            command in NEED_A_ROUTINE
+            and self.commands.match(text) == command  # the whole message, not one clause of it
+            and self.commands.key(text) not in EVERYDAY
+        ):
+            # "next" with no routine; "let's do the daily one, I'm on my mat and ready" is no
+            # command but a request for a routine, which the dialogue reads
             return CoachReply([*notes, NO_ROUTINE], context, session)
         if context.pending_topic == CHOOSE_TOPIC:
             chosen = pick_routine(text, self.catalogue, self.dialogue.matcher)

@@ -51,6 +51,10 @@ class CommandTable:
                 self.phrases.append((normalise(phrase), command))
         # Keys of the phrases voice mode does not take (content/commands.yml `not_by_voice`).
         self.not_by_voice = {self.key(p) for p in catalogue.commands.not_by_voice}
+        # Phrasings in people's own words (content/commands.yml `examples`), (phrase, command).
+        self.examples: List[Tuple[str, str]] = [
+            (normalise(p), c) for c, ps in catalogue.commands.examples.items() for p in ps
+        ]
 
     def by_voice(self, phrase: str) -> bool:
         """Whether voice mode takes this phrase (a sound-alike of another command's is left out)."""

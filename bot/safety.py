@@ -112,7 +112,7 @@ class SafetyChecker:
 # about stretching with back pain ("is this OK with back pain?").
 PAIN = re.compile(
     r"\b(hurts?|hurting|painful|pain|ouch|ow+|agony|twinges?|cramp(s|ing)?|stabbing|stings?|"
-    r"pinch(es|ing)?)\b"
+    r"pinch(es|ing)?|jab(s|bing)?|sharp (feeling|sensation|twinge|jolt))\b"
 )
 PAIN_QUESTION = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(with|for|if|when)\b|"

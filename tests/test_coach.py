@@ -272,6 +272,12 @@ def test_controls_without_a_routine_say_so(chat):
         assert chat.say(text).messages[0].startswith("There's no routine running")
 
 
+def test_a_request_for_a_routine_with_a_command_word_in_it_starts_the_routine(chat):
+    # "ready" alone is a command; a request for a routine that ends with it is not
+    reply = chat.say("let's do the basic routine now, I'm on my mat and ready", "start_routine")
+    assert reply.messages[0].startswith("Let's do the basic daily routine")
+
+
 def test_leaving_pauses_and_coming_back_offers_to_resume(chat):
     chat.say("start the daily routine", "recommend")
     chat.wait(38)

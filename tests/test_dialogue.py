@@ -641,6 +641,14 @@ def test_sharp_pain_in_a_stretch_stops_it_and_eases_off_in_that_stretch(dialogue
     assert "Lying Knee Roll Over" in reply.messages[0]
 
 
+@pytest.mark.parametrize("felt", ["a sharp feeling like a jab", "a jabbing feeling"])
+def test_a_sharp_feeling_in_a_stretch_is_pain_in_it_not_a_warning_sign(dialogue, felt):
+    text = f"when I lean back in the standing back extension I get {felt}, push through it?"
+    reply = dialogue.respond(Turn(text, "red_flag", 0.91))
+    assert reply.messages[0].startswith("Stop the stretch now")
+    assert "Standing Back Extension" in reply.messages[0]
+
+
 def test_an_activity_besides_stretching_gets_the_advice_not_stretches(dialogue):
     answer, _ = say(
         dialogue, "besides stretching, which activity is good for the back?", "recommend"

@@ -32,6 +32,8 @@ def checker():
         ("burning pain going down the back of my leg into my foot", "radiating_pain"),
         ("I fell down the stairs and my back hurts", "after_fall"),
         ("slipped on ice and landed on my back, can i do knee drops", "after_fall"),
+        ("the horse threw me on sunday and my back is sore", "after_fall"),
+        ("I threw my back out lifting a box", "after_fall"),
         ("back pain with a fever", "fever"),
         ("I've been sweating at night and my back is sore", "fever"),
         ("the pain is worst when I'm lying in bed", "night_pain"),
@@ -61,6 +63,7 @@ def test_red_flags_are_recognised(checker, text, flag):
         "what should I do before bed",
         "does stretching prevent cancer?",
         "no history of cancer, just a stiff back",
+        "my leaflet got thrown out with the newspapers, how does knee to chest go?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):

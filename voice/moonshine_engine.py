@@ -26,7 +26,6 @@ from typing import Dict, Iterable, List
 import numpy as np
 
 from bot import settings
-from bot.catalogue import default_catalogue, normalise
 from voice.engine import Transcript
 from voice.matching import CommandMatcher
 
@@ -127,11 +126,8 @@ class PhraseTree:
 def fit_phrases(matcher: CommandMatcher) -> List[tuple[str, str]]:
     """(phrase, command) for the command pass: the table's phrases, then the examples of
     content/commands.yml (a phrase in both keeps the table's command)."""
-    examples = [
-        (normalise(p), c) for c, ps in default_catalogue().commands.examples.items() for p in ps
-    ]
     seen = {p for p, _ in matcher.table.phrases}
-    return [*matcher.table.phrases, *((p, c) for p, c in examples if p not in seen)]
+    return [*matcher.table.phrases, *((p, c) for p, c in matcher.table.examples if p not in seen)]
 
 
 def encode(text: str, index: Dict[str, int], longest: int) -> List[int] | None:
