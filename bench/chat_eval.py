@@ -18,6 +18,7 @@ import argparse
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Sequence
@@ -33,6 +34,7 @@ OUT_OF_SCOPE = "outside what I can help with"
 STARTED = ("Stretch 1 of", "Let's do the")
 ROUTINE_SHOWN = ("minutes", "routine")
 BROKEN = "something went wrong on my side"
+CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # The parts: "dev"/"final" written on 2026-12-01 (with conversations), "fresh-dev"/"fresh-final"
 # written on 2026-12-02 by a second writer (single questions), "fresh2-*" by a third (harder wording)
 # and "fresh3-*", "fresh4-*" and "fresh5-*" by a fourth, a fifth and a sixth, the same day; each
@@ -176,10 +178,13 @@ class Result:
 
 
 def run_single(bot, cases: List[Dict], catalogue: Catalogue, name: str) -> Result:
+    """Each case in a fresh conversation of its own; a few asked at once (as several users would),
+    judged in order."""
     result = Result(name)
-    for case in cases:
-        messages = bot.conversation().say(case["text"])
-        result.add(case, judge(case, messages, catalogue), messages)
+    with ThreadPoolExecutor(CONCURRENT) as pool:
+        replies = pool.map(lambda case: bot.conversation().say(case["text"]), cases)
+        for case, messages in zip(cases, replies, strict=True):
+            result.add(case, judge(case, messages, catalogue), messages)
     return result
 
 
@@ -241,6 +246,10 @@ FIRST_CONTACT = {
     "chat fresh7-final": "70/92 (76.1%); 8/8; false 5/84",
     "chat fresh8-dev": "128/138 (92.8%); 11/12; false 2/126",
     "chat fresh8-final": "111/122 (91.0%); 12/12; false 0/110",
+    "chat fresh9-dev": "124/132 (93.9%); 10/10; false 0/122",
+    "chat fresh9-final": "116/128 (90.6%); 10/10; false 3/118",
+    "chat fresh10-dev": "128/138 (92.8%); 10/10; false 3/128 (2026-12-03)",
+    "chat fresh10-final": "115/122 (94.3%); 10/10; false 0/112",
 }
 
 
