@@ -74,7 +74,12 @@ START_WORDS = re.compile(
 )
 # "Start stretching": no routine asked for, just to begin; the default routine starts. ("Let's do a
 # routine" and "guide me through some stretches" ask which one instead.)
-JUST_START = re.compile(r"\b(start|begin|let'?s( get| go)?|ready to)\b( \w+){0,2} stretch(ing)?\b")
+# A request to do a routine now that names none ("start stretching", "start routine", "let's do a
+# session"): the default routine (content/routines.yml), as a user who just wants to begin expects.
+JUST_START = re.compile(
+    r"\b(start|begin|let'?s( get| go)?|ready to)\b( \w+){0,2} "
+    r"(stretch(ing|es)?|routine|session|workout)\b"
+)
 # "Guide me through some stretches" asks for a routine too.
 GUIDE_ME = re.compile(
     r"\b(guide|walk|take|coach|lead|talk) me through (some|a few|a bit of|my|the|a|your)? ?"
@@ -645,7 +650,7 @@ class Dialogue:
             asking = (
                 SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
             )
-        if not routine and JUST_START.search(lowered) and not asking:
+        if not routine and not asking and (JUST_START.search(lowered) or GUIDE_ME.search(lowered)):
             routine = self.catalogue.default_routine  # "start stretching with me"
         if routine:
             body = answers.routine_text(routine, self.catalogue)

@@ -216,8 +216,15 @@ def test_a_suitability_question_about_back_pain_does_not_stop_it(chat):
     assert chat.status == RUNNING
 
 
+@pytest.mark.parametrize("text", ["let's do a routine", "go go start routine", "begin a session"])
+def test_a_request_to_start_that_names_no_routine_starts_the_default_one(chat, text):
+    reply = chat.say(text, "start_routine")
+    assert reply.messages[0].startswith("Let's do the basic daily routine")
+    assert chat.status == RUNNING
+
+
 def test_a_vague_request_offers_a_choice_then_starts_the_pick(chat):
-    reply = chat.say("let's do a routine", "recommend")
+    reply = chat.say("I'd like a routine", "recommend")
     assert reply.messages[0].startswith("Which routine would you like?")
     assert "1. Basic daily routine" in reply.messages[0]
     assert chat.session is None
@@ -423,7 +430,8 @@ def test_a_vague_request_with_sciatica_gets_the_caution_before_the_choice(chat):
     "text, intent, first",
     [
         ("i want to do the daily stretches", "list_stretches", "Let's do the basic daily routine"),
-        ("guide me through some stretches", "list_stretches", "Which routine would you like?"),
+        ("guide me through some stretches", "list_stretches", "Let's do the basic daily routine"),
+        ("which routines do you have?", "show_routine", "Which routine would you like?"),
         ("how long is the full routine", "ask_dosage", "Comprehensive routine (20 to 30 minutes)"),
         # The articles' own routine when one fits the time asked for.
         ("a 20 minute routine please", "recommend", "Let's do the comprehensive routine:"),

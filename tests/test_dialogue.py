@@ -302,8 +302,13 @@ def test_a_stretch_read_as_a_routine_request_is_answered_about_the_stretch(dialo
 
 
 def test_a_vague_routine_request_names_no_routine(dialogue):
-    reply = dialogue.respond(Turn("let's do a routine", "recommend", 0.9))
+    reply = dialogue.respond(Turn("I'd like a routine", "recommend", 0.9))
     assert reply.routine_request and reply.routine is None
+
+
+def test_a_request_to_start_with_no_routine_named_is_the_default_one(dialogue):
+    reply = dialogue.respond(Turn("let's do a routine", "recommend", 0.9))
+    assert reply.routine_request and reply.start and reply.routine.id == "basic_daily"
 
 
 def test_the_one_picked_from_what_was_just_offered(dialogue):
