@@ -26,13 +26,14 @@ pytestmark = pytest.mark.server
 # 2026-12-03: set 10 (fresh9, first met by the code of the day's second session, first contact
 # 116/128, false 3/118) 117/128, 3/118; the others unchanged. Third session: set 11 (fresh10,
 # first met by the code of its start, first contact 115/122, false 0/112) 115/122, 0/112; set 1
-# final 144/170 (its conversations 49/54), set 2 (fresh) 100/112, set 3 (fresh3) false 0/112, set 5
-# (fresh4) 107/120, set 8 (fresh7) 72/92, set 10 (fresh9) 118/128; the others unchanged.
+# final 144/170 (its conversations 49/54), set 2 (fresh) 100/112, set 4 (fresh3) 106/119 and false
+# 0/112, set 5 (fresh4) 107/120, set 7 (fresh6) 96/112, set 8 (fresh7) 73/92, set 10 (fresh9)
+# 118/128; the others unchanged.
 FLOORS = {
     "final": {"right": 144, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 99, "false_alarms": 1},
     "fresh2-final": {"right": 90, "false_alarms": 0},
-    "fresh3-final": {"right": 106, "false_alarms": 0},
+    "fresh3-final": {"right": 105, "false_alarms": 0},
     "fresh4-final": {"right": 105, "false_alarms": 1},
     "fresh5-final": {"right": 88, "false_alarms": 0},
     "fresh6-final": {"right": 94, "false_alarms": 4},
