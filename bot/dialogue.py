@@ -72,8 +72,6 @@ START_WORDS = re.compile(
     r"\b(start|begin|let'?s|guide me|coach me|take me|lead me|walk me|go through|"
     r"(want|like|going|ready) to do|do (the|a|my|some|it|this|that))\b"
 )
-# "Start stretching": no routine asked for, just to begin; the default routine starts. ("Let's do a
-# routine" and "guide me through some stretches" ask which one instead.)
 # A request to do a routine now that names none ("start stretching", "start routine", "let's do a
 # session"): the default routine (content/routines.yml), as a user who just wants to begin expects.
 JUST_START = re.compile(
