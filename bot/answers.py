@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, List, Sequence, Tuple
 
 from bot.catalogue import AREAS, Catalogue, Dose, Routine, Stretch
@@ -132,6 +133,17 @@ def _pick_variant(stretch: Stretch, hint: str):
     sitting = ("sitting" in hint or "seated" in hint) and not on_floor
     if "chair" in hint or sitting:  # "sitting on the floor" is not the chair version
         return next((v for v in stretch.variants if "chair" in v.name.lower()), None)
+    lying = re.search(r"\b(lying|lie|lay|laying)\b", hint)
+    avoided = re.search(
+        r"\b(without|not|no|never|can't|cannot|don't|instead of|off)\b.*\bfloor", hint
+    )
+    if (on_floor or lying) and not avoided and not stretch.uses_floor:
+        # "trunk rotation floor version": the stretch is done sitting or standing, so the floor
+        # asks for its version done lying on the floor
+        return next(
+            (v for v in stretch.variants if "floor" in " ".join([v.name, *v.steps]).lower()),
+            None,
+        )
     return None
 
 
@@ -170,6 +182,9 @@ def mistakes(stretch: Stretch) -> str:
 def modification(
     stretch: Stretch, needs: Sequence[str], catalogue: Catalogue, variant_hint: str = ""
 ) -> str:
+    variant = _pick_variant(stretch, variant_hint) if variant_hint else None
+    if variant and not needs:  # "trunk rotation floor version": that version, as itself
+        return howto(stretch, variant_hint)
     needs = list(needs) or ["easier", "harder"]
     mods = stretch.modifications
     parts: List[str] = []

@@ -177,7 +177,12 @@ COMPARE_WORDS = re.compile(
 # Where one side of a comparison ends and the other begins.
 PAIR_SPLITS = [
     re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
-    for words in (r"vs\.?|versus|compared (?:to|with)|better than", "or", "and")
+    for words in (
+        r"vs\.?|versus|compared (?:to|with)|better than|"
+        r"(?:the )?same (?:thing |stretch |one |move )?as|different (?:from|to|than)",
+        "or",
+        "and",
+    )
 ]
 # An advice topic found by meaning answers a question the classifier put elsewhere (or out of
 # scope) from this similarity up, when no stretch is involved. Set on the dev part of the blind set.
@@ -359,7 +364,14 @@ class Dialogue:
             r"\b(" + "|".join(re.escape(p.lower()) for p in parts) + r")\b" if parts else r"(?!)"
         )
         words = sorted(self.catalogue.vocabulary.domain_words, key=len, reverse=True)
-        self._domain_words = [w.lower() for w in words if " " not in w and len(w) >= 5]
+        # ...with the endings the pattern below allows, so a typo is measured against the word as
+        # written ("streches" is one edit from "stretches", three from "stretch")
+        self._domain_words = [
+            w.lower() + ending
+            for w in words
+            if " " not in w and len(w) >= 5
+            for ending in ("", "es", "ing")
+        ]
         self._domain = re.compile(
             r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")(s|es|ed|d|ing|ness|ly)?\b"
         )

@@ -46,6 +46,8 @@ QUESTION_TAIL = re.compile(
     r"\s*[,;:?!-]+\s*(?=(?:how|what|which|is|are|does|do|should|can|could|will|when|where|why)\b)",
     re.IGNORECASE,
 )
+# "the standing leaning back one hurts": the description between "the" and "one", matched alone
+THE_ONE = re.compile(r"\bthe ((?:(?!\bone\b)[\w' -]){4,60}?) one\b", re.IGNORECASE)
 # How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
 SAID_COVERAGE_WEIGHT = 0.85
 # Words in about a third of all description phrases ("back": idf 1.89, the next is "knee" at 2.12)
@@ -386,10 +388,12 @@ class Matcher:
         is matched on the description alone as well."""
         found = self._describe_part(text)
         head = QUESTION_TAIL.split(text, maxsplit=1)[0]
-        if not found and head.strip() and head != text:
-            found = self._describe_part(head)
-            if found:
-                found = Found("stretch", found.value, 0, 0, text, "description", found.score)
+        inner = THE_ONE.search(text)
+        for part in (head, inner.group(1) if inner else ""):
+            if not found and part.strip() and part != text:
+                found = self._describe_part(part)
+                if found:
+                    found = Found("stretch", found.value, 0, 0, text, "description", found.score)
         return found
 
     def close_descriptions(self, text: str) -> List[str]:
