@@ -28,19 +28,22 @@ pytestmark = pytest.mark.server
 # first met by the code of its start, first contact 115/122, false 0/112) 115/122, 0/112; set 1
 # final 144/170 (its conversations 49/54), set 2 (fresh) 100/112, set 4 (fresh3) 106/119 and false
 # 0/112, set 5 (fresh4) 107/120, set 7 (fresh6) 96/112, set 8 (fresh7) 73/92, set 10 (fresh9)
-# 118/128; the others unchanged.
+# 118/128; the others unchanged. Fourth session: set 12 (fresh11, first met by the code of its
+# start, first contact 111/122, false 0/112) 111/122, 0/112; set 3 (fresh2) 92/102, set 5 (fresh4)
+# 108/120, set 7 (fresh6) 97/112; the others unchanged.
 FLOORS = {
     "final": {"right": 144, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 99, "false_alarms": 1},
-    "fresh2-final": {"right": 90, "false_alarms": 0},
+    "fresh2-final": {"right": 91, "false_alarms": 0},
     "fresh3-final": {"right": 105, "false_alarms": 0},
-    "fresh4-final": {"right": 105, "false_alarms": 1},
+    "fresh4-final": {"right": 107, "false_alarms": 1},
     "fresh5-final": {"right": 88, "false_alarms": 0},
-    "fresh6-final": {"right": 94, "false_alarms": 4},
+    "fresh6-final": {"right": 96, "false_alarms": 4},
     "fresh7-final": {"right": 70, "false_alarms": 5},
     "fresh8-final": {"right": 110, "false_alarms": 0},
     "fresh9-final": {"right": 116, "false_alarms": 3},
     "fresh10-final": {"right": 114, "false_alarms": 0},
+    "fresh11-final": {"right": 110, "false_alarms": 0},
 }
 
 
