@@ -247,7 +247,10 @@ def outcome(case: Case, fixture: Fixture, heard: list) -> Outcome:
     latency = None
     for h in heard:  # the first utterance handed to the loop: when it could act on it
         if h.text:
-            latency = max(0.0, (h.ready_at or h.closed) - fixture.speech_end) + h.compute_s
+            # recognised `compute_s` after the close; handed on at `ready_at` (later when held
+            # for a continuation, while the recognition is already done)
+            done = max(h.ready_at or h.closed, h.closed + h.compute_s)
+            latency = max(0.0, done - fixture.speech_end)
             break
     return Outcome(
         case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency, fixture.path

@@ -14,7 +14,9 @@ import numpy as np
 
 from bench.speech_fixtures import Fixture, Take, synthesize_all
 from bot.commands import VOICE_COMMANDS
+from bot.understanding import default_understanding
 from voice.audio import WavSource
+from voice.meaning import sure_command
 from voice.recognizer import Heard, Listener
 
 
@@ -114,6 +116,7 @@ class Summary:
 
 def hear(engine, fixture: Fixture) -> List[Heard]:
     listener = Listener(WavSource(fixture.path), engine)
+    listener.sure = sure_command(default_understanding().commands)  # as voice mode does
     heard = []
     while True:
         try:

@@ -140,3 +140,35 @@ def test_speech_right_after_a_command_is_marked_as_the_rest_of_its_sentence(tmp_
         ("previous", False),
         (None, True),
     ]
+
+
+@pytest.mark.parametrize("sure", [True, False])
+def test_speech_that_surely_means_a_command_waits_less_for_more(tmp_path, sure):
+    # "let's take a little break" is no table phrase: it is held in case the sentence goes on, the
+    # full continuation wait, or a shorter one when the understanding step is sure of it.
+    from voice.recognizer import CONTINUATION_S, SURE_CONTINUATION_S
+
+    engine = CountingEngine("let's take a little break")
+    listener = Listener(wav(tmp_path, words(tmp_path, "let's take a little break")), engine)
+    listener.sure = lambda heard: sure
+    (heard,) = heard_all(listener)
+    assert heard.command is None
+    waited = heard.ready_at - heard.end
+    wait = SURE_CONTINUATION_S if sure else CONTINUATION_S
+    assert wait <= waited < wait + 0.05
+
+
+def test_the_sure_command_rule_leaves_stop_and_long_talk_to_the_full_wait():
+    from bot.understanding import default_understanding
+    from voice.meaning import sure_command
+    from voice.recognizer import Heard
+
+    sure = sure_command(default_understanding().commands)
+
+    def said(text):
+        return Heard(text, None, 0.0, 1.0, 1.1, 0.1)
+
+    assert sure(said("let's take a little break"))
+    assert not sure(said("let's call it a day"))  # a stop waits for the end of the sentence
+    assert not sure(said("I was telling my sister about the holiday we had last summer"))
+    assert not sure(said(""))

@@ -101,6 +101,7 @@ def run_live(args) -> int:
     from voice.audio import MicSource
     from voice.bot import BotClient
     from voice.loop import RoutineStore, VoiceSession
+    from voice.meaning import sure_command
     from voice.recognizer import Listener
     from voice.speech import EspeakSpeaker
 
@@ -117,7 +118,10 @@ def run_live(args) -> int:
         print(
             f"Listening on {mic.name}. Say 'stop' (with no routine running) or press Ctrl-C to end."
         )
-        session = VoiceSession(Listener(mic, engine), speaker, bot, log=print, store=RoutineStore())
+        listener = Listener(mic, engine)
+        session = VoiceSession(listener, speaker, bot, log=print, store=RoutineStore())
+        # a command said surely in other words is handed on after 0.3 s of quiet, not 0.7
+        listener.sure = sure_command(session.understanding().commands)
         try:
             session.run()
         finally:

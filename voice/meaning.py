@@ -86,6 +86,26 @@ def interpret(model, hypotheses: Sequence[str], allowed: Sequence[str]) -> Meani
     )
 
 
+# Held speech whose first reading means one command this surely (stop aside: it waits for the end
+# of the sentence) is handed on after a short quiet instead of the full continuation wait.
+SURE = 0.9
+
+
+def sure_command(model):
+    """For `Listener.sure`: whether an utterance surely means a command by itself."""
+
+    def sure(heard) -> bool:
+        if heard.unsure or heard.follows_command or not heard.text:
+            return False
+        if len(heard.text.split()) > MAX_COMMAND_WORDS:
+            return False
+        probs = model.probabilities(heard.text)
+        best = max(probs, key=probs.get)
+        return best not in (NOT_A_COMMAND, "stop") and probs[best] >= SURE
+
+    return sure
+
+
 def _first_reading(model, hypotheses: Sequence[str], allowed: Sequence[str], command: str) -> float:
     """How sure the best reading alone is of `command`. Other readings of the N-best list can make
     a command worth asking about, not worth obeying (pause aside): measured on the spoken dev part,

@@ -19,6 +19,10 @@ from voice.matching import CommandMatcher
 FRAME_S = 0.01
 PRE_ROLL_S = 0.3  # audio kept before the start of speech
 CONTINUATION_S = 0.7  # speech after a shorter gap continues the sentence before it
+# ...but speech that surely means a command by itself (`Listener.sure`) is handed on after this
+# (0.3 s, with `voice.meaning.SURE`, on the spoken dev slice: right 68.9 -> 69.3%, wrong and false
+# unchanged; the wait of such commands 0.8 -> 0.4 s after the end of speech).
+SURE_CONTINUATION_S = 0.3
 # Early decoding: once the voice has been quiet this long, the utterance so far is decoded at
 # once, while the endpointer is still making sure the speech is over; if it is, that result is
 # used, so only the endpointer's wait lies between the end of speech and the command.
@@ -175,6 +179,10 @@ class Listener:
         self._early: tuple | None = None
         self.segmenter.on_pause = self._decode_early
         self._after_command: float | None = None  # end of the last command
+        # Whether held speech surely means a command by itself (then it waits SURE_CONTINUATION_S
+        # for more instead of CONTINUATION_S); None: every held utterance waits the full time.
+        self.sure: Callable[[Heard], bool] | None = None
+        self._sure: tuple | None = None  # (held utterance, its verdict)
 
     def mute(self) -> None:
         self._release()  # speech held for its possible continuation is delivered, not lost
@@ -256,8 +264,19 @@ class Listener:
         held = self._held
         if held is None or self.segmenter.in_speech:
             return
-        if self.segmenter.clock / RATE - held.end >= CONTINUATION_S:
+        gap = self.segmenter.clock / RATE - held.end
+        if gap >= CONTINUATION_S:
             self._release()
+        elif gap >= SURE_CONTINUATION_S and self._surely_command(held):
+            self._release()
+            self._after_command = held.end  # what follows is the rest of that sentence
+
+    def _surely_command(self, held: Heard) -> bool:
+        if self.sure is None:
+            return False
+        if self._sure is None or self._sure[0] is not held:
+            self._sure = (held, bool(self.sure(held)))
+        return self._sure[1]
 
     def _release(self) -> None:
         """Hand the held speech on (a doubted command phrase too: the loop's understanding step
