@@ -43,12 +43,13 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # more, by that session's code an hour later; set 9 (fresh8), by two more, by the code of the
 # following session's start; set 10 (fresh9), by two more, by the code of 2026-12-03's second
 # session's start; set 11 (fresh10), by two more, by the code of that day's third session's start;
-# set 12 (fresh11), by two more, by the code of that day's fourth session's start.
+# set 12 (fresh11), by two more, by the code of that day's fourth session's start; set 13
+# (fresh12), by two more, by the code of that session an hour later.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
     "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
-    "fresh11-dev", "fresh11-final",
+    "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final",
 )  # fmt: skip
 
 
@@ -254,6 +255,8 @@ FIRST_CONTACT = {
     "chat fresh10-final": "115/122 (94.3%); 10/10; false 0/112",
     "chat fresh11-dev": "132/138 (95.7%); 10/10; false 0/128 (2026-12-03, fourth session)",
     "chat fresh11-final": "111/122 (91.0%); 10/10; false 0/112",
+    "chat fresh12-dev": "124/138 (89.9%); 9/10; false 5/128 (2026-12-03, fourth session, an hour in)",
+    "chat fresh12-final": "111/122 (91.0%); 10/10; false 1/112",
 }
 
 
