@@ -408,6 +408,11 @@ def compare(stretches: Sequence[Stretch]) -> str:
             f"{_lower_first(_first_sentence(stretch.targets))} {dose_text(stretch)}"
         )
     positions = {s.position for s in stretches}
+    if len(positions) == 1 and all(len(s.steps) > 1 for s in stretches):
+        # the same starting position ("both are on hands and knees, no?"): what each then does
+        where = POSITION_NAMES.get(stretches[0].position, stretches[0].position)
+        moves = " ".join(f"{s.name}: {s.steps[1]}" for s in stretches)
+        lines.append(f"Both start {where}; what differs is the movement. {moves}")
     if len(positions) > 1:
         floor = [s.name for s in stretches if s.uses_floor]
         off = [s.name for s in stretches if not s.uses_floor]
@@ -468,6 +473,7 @@ def recommendation_text(found: List[Stretch], areas: Sequence[str], tags: Sequen
     wanted = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
         TAG_NAMES[t] for t in tags if t in TAG_NAMES
     ]
+    wanted = list(dict.fromkeys(wanted))  # "desk" and "office" name the same situation
     head = f"For {' and '.join(wanted)}, try:" if wanted else "Try:"
     lines = [head]
     for stretch in found:

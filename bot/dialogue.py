@@ -605,9 +605,11 @@ class Dialogue:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
         if r.intent == "general_advice" and (r.areas or r.tags or r.needs):
-            if STRETCHES_WANTED.search(BESIDES_STRETCHING.sub(" ", lowered)):
-                # "any go-to morning stretches?", "stretches I can do in the office?": stretches
-                # for a place or a time, not the advice about it
+            besides = BESIDES_STRETCHING.sub(" ", lowered)
+            if STRETCHES_WANTED.search(besides) or WHAT_TO_DO.search(besides):
+                # "any go-to morning stretches?", "stretches I can do in the office?", "what can
+                # I do at my desk between calls?": stretches for a place or a time, not the advice
+                # about it
                 r.intent = "recommend"
         unsure_advice = r.intent == "general_advice" and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         if unsure_advice and r.described and not r.named and FIT_WORDS.search(lowered):

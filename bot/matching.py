@@ -48,6 +48,12 @@ QUESTION_TAIL = re.compile(
 )
 # "the standing leaning back one hurts": the description between "the" and "one", matched alone
 THE_ONE = re.compile(r"\bthe ((?:(?!\bone\b)[\w' -]){4,60}?) one\b", re.IGNORECASE)
+# "is there a floor version of that twist where you sit cross legged ...?": the "where" clause
+WHERE_CLAUSE = re.compile(
+    r"\b(?:one|twist|stretch|pose|move|thing|exercise|position)\s+where\s+"
+    r"((?:you|u|i|she|he|they|we)\b[^?.!;]{8,160})",
+    re.IGNORECASE,
+)
 # How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
 SAID_COVERAGE_WEIGHT = 0.85
 # Words in about a third of all description phrases ("back": idf 1.89, the next is "knee" at 2.12)
@@ -388,8 +394,8 @@ class Matcher:
         is matched on the description alone as well."""
         found = self._describe_part(text)
         head = QUESTION_TAIL.split(text, maxsplit=1)[0]
-        inner = THE_ONE.search(text)
-        for part in (head, inner.group(1) if inner else ""):
+        inner, clause = THE_ONE.search(text), WHERE_CLAUSE.search(text)
+        for part in (head, inner.group(1) if inner else "", clause.group(1) if clause else ""):
             if not found and part.strip() and part != text:
                 found = self._describe_part(part)
                 if found:

@@ -30,20 +30,24 @@ pytestmark = pytest.mark.server
 # 0/112, set 5 (fresh4) 107/120, set 7 (fresh6) 96/112, set 8 (fresh7) 73/92, set 10 (fresh9)
 # 118/128; the others unchanged. Fourth session: set 12 (fresh11, first met by the code of its
 # start, first contact 111/122, false 0/112) 111/122, 0/112; set 3 (fresh2) 92/102, set 5 (fresh4)
-# 108/120, set 7 (fresh6) 97/112; the others unchanged.
+# 108/120, set 7 (fresh6) 97/112; the others unchanged. An hour later: set 13 (fresh12, first met
+# by the code then, first contact 111/122, false 1/112) 112/122, 1/112; set 3 (fresh2) 93/102, set 4
+# (fresh3) 107/119, set 9 (fresh8) 112/122, set 11 (fresh10) 116/122, set 1's conversations 48/54
+# turns; the others unchanged.
 FLOORS = {
     "final": {"right": 144, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 99, "false_alarms": 1},
-    "fresh2-final": {"right": 91, "false_alarms": 0},
-    "fresh3-final": {"right": 105, "false_alarms": 0},
+    "fresh2-final": {"right": 92, "false_alarms": 0},
+    "fresh3-final": {"right": 106, "false_alarms": 0},
     "fresh4-final": {"right": 107, "false_alarms": 1},
     "fresh5-final": {"right": 88, "false_alarms": 0},
     "fresh6-final": {"right": 96, "false_alarms": 4},
     "fresh7-final": {"right": 70, "false_alarms": 5},
-    "fresh8-final": {"right": 110, "false_alarms": 0},
+    "fresh8-final": {"right": 111, "false_alarms": 0},
     "fresh9-final": {"right": 116, "false_alarms": 3},
-    "fresh10-final": {"right": 114, "false_alarms": 0},
+    "fresh10-final": {"right": 115, "false_alarms": 0},
     "fresh11-final": {"right": 110, "false_alarms": 0},
+    "fresh12-final": {"right": 111, "false_alarms": 1},
 }
 
 

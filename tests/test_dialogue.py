@@ -852,3 +852,37 @@ def test_two_advice_subjects_side_by_side_are_both_answered(dialogue, catalogue)
     answer, _ = say(dialogue, "morning or night, which is best for stretching?", "general_advice")
     assert catalogue.advice["when_to_stretch"].text in answer
     assert catalogue.advice["sleep_and_mattress"].text not in answer
+
+
+def test_a_version_asked_for_as_a_change_is_answered_with_its_own_steps(dialogue):
+    # The trunk rotation is done sitting; its floor version is the side-lying one.
+    text, _ = say(dialogue, "trunk rotation floor version", "ask_modification")
+    assert "side-lying version" in text and "knees stacked" in text
+    # ...but not when the floor is what the user wants to avoid
+    text, _ = say(
+        dialogue,
+        "any way to do the trunk rotation without sitting cross legged on the floor?",
+        "ask_modification",
+    )
+    assert "side-lying version:" not in text
+
+
+def test_two_stretches_that_start_alike_are_told_apart_by_their_movement(dialogue):
+    text, _ = say(
+        dialogue,
+        "what is the difference between kneeling back rotation and thread the needle?",
+        "ask_howto",
+    )
+    assert "Both start on hands and knees" in text
+    assert "behind your head" in text and "under your left arm" in text
+
+
+def test_a_misspelt_inflected_stretching_word_keeps_a_question_in_scope(dialogue):
+    text, _ = say(
+        dialogue,
+        "what shud i wear for doing the streches at home",
+        "general_advice",
+        confidence=0.64,
+    )
+    assert "outside what I can help with" not in text
+    assert "comfortable clothing" in text

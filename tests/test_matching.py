@@ -190,3 +190,23 @@ def test_a_foam_roller_is_no_description_of_the_knee_roll_over(matcher):
 )
 def test_a_length_of_time_is_a_session_length_only_when_it_can_be_one(text, minutes):
     assert [f.value for f in default_matcher().find(text, ("duration",))] == minutes
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the standing leaning back one hurts", "standing_back_extension"),
+        (
+            "is there a floor version of that twist where u sit cross legged w/ one hand behind ur "
+            "head and rotate? want something harder",
+            "upper_back_trunk_rotation",
+        ),
+    ],
+)
+def test_a_description_inside_the_one_or_a_where_clause_is_found(matcher, text, expected):
+    found = matcher.describe(text)
+    assert found is not None and found.value == expected
+
+
+def test_the_words_around_the_one_are_no_description_by_themselves(matcher):
+    assert matcher.describe("the first one hurts") is None

@@ -43,6 +43,7 @@ def checker():
         ("sharp pain in my lower back when I did the sphinx", "sharp_pain"),
         ("I have chest pain", "other_emergency"),
         ("I finished chemo last year and my lower back aches", "cancer_history"),
+        ("back sore and since yesterday i cant really control when i need to pee", "bladder_bowel"),
     ],
 )
 def test_red_flags_are_recognised(checker, text, flag):
@@ -64,6 +65,7 @@ def test_red_flags_are_recognised(checker, text, flag):
         "does stretching prevent cancer?",
         "no history of cancer, just a stiff back",
         "my leaflet got thrown out with the newspapers, how does knee to chest go?",
+        "my back is in knots and my old kitchen chair is falling apart, what chair should I buy?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
@@ -196,6 +198,7 @@ def test_the_same_words_as_symptoms_still_hint(checker, text, hinted):
         ("cat cow is a flowing move, is it good for me?", "radiating_pain"),
         ("my current routine is too long, what can I drop?", "radiating_pain"),
         ("back aching after my shift, is child's pose ok before I crash out?", "after_fall"),
+        ("tips on how to lift so I don't wreck my back any further?", "after_fall"),
     ],
 )
 def test_everyday_words_that_contain_a_warning_word_are_no_hint(checker, text, not_hinted):
@@ -222,6 +225,9 @@ def test_the_same_warning_words_as_symptoms_still_count(checker, text, flag):
 def test_a_range_limit_in_a_stretch_is_not_being_unable_to_sit(checker):
     assert checker.check("In Child's Pose I cannot sit down to my heels, what can I change?") == []
     assert checker.check("the pain is so bad I can't sit or stand")
+    propped = "in sphinx pose I can't get up as high as the teacher without it pinching"
+    assert "severe_persistent" not in [h.flag.id for h in checker.check(propped)]
+    assert "severe_persistent" in [h.flag.id for h in checker.check("I can't get up out of bed")]
 
 
 def test_working_nights_is_not_pain_at_night(checker):
