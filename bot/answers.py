@@ -99,13 +99,8 @@ def dose_text(stretch: Stretch, dose: Dose | None = None) -> str:
 # -- one stretch -------------------------------------------------------------------------------------
 def howto(stretch: Stretch, variant_hint: str = "") -> str:
     variant = _pick_variant(stretch, variant_hint)
-    if variant:  # its own steps only: the summary and the timing are the main version's
-        others = [v.name.lower() for v in stretch.variants if v is not variant]
-        lines = [f"{stretch.name}, {variant.name.lower()}:", "", numbered(variant.steps)]
-        lines += ["", f"The main version: {_lower_first(stretch.summary)}"]
-        if others:
-            lines.append(f"There is also a {' and a '.join(others)}; just ask.")
-        return "\n".join(lines)
+    if variant:
+        return _variant_howto(stretch, variant)
     lines = [
         f"{stretch.name}: {stretch.summary}",
         "",
@@ -114,6 +109,16 @@ def howto(stretch: Stretch, variant_hint: str = "") -> str:
         dose_text(stretch),
     ]
     others = [v.name.lower() for v in stretch.variants]
+    if others:
+        lines.append(f"There is also a {' and a '.join(others)}; just ask.")
+    return "\n".join(lines)
+
+
+def _variant_howto(stretch: Stretch, variant) -> str:
+    """A version's own steps only: the summary and the timing are the main version's."""
+    others = [v.name.lower() for v in stretch.variants if v is not variant]
+    lines = [f"{stretch.name}, {variant.name.lower()}:", "", numbered(variant.steps)]
+    lines += ["", f"The main version: {_lower_first(stretch.summary)}"]
     if others:
         lines.append(f"There is also a {' and a '.join(others)}; just ask.")
     return "\n".join(lines)
@@ -184,7 +189,7 @@ def modification(
 ) -> str:
     variant = _pick_variant(stretch, variant_hint) if variant_hint else None
     if variant and not needs:  # "trunk rotation floor version": that version, as itself
-        return howto(stretch, variant_hint)
+        return _variant_howto(stretch, variant)
     needs = list(needs) or ["easier", "harder"]
     mods = stretch.modifications
     parts: List[str] = []
