@@ -44,12 +44,13 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # following session's start; set 10 (fresh9), by two more, by the code of 2026-12-03's second
 # session's start; set 11 (fresh10), by two more, by the code of that day's third session's start;
 # set 12 (fresh11), by two more, by the code of that day's fourth session's start; set 13
-# (fresh12), by two more, by the code of that session an hour later.
+# (fresh12), by two more, by the code of that session an hour later; set 14 (fresh13), by two more,
+# by the code of 2026-12-03's fifth session's start.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
     "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
-    "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final",
+    "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
 )  # fmt: skip
 
 
@@ -257,6 +258,8 @@ FIRST_CONTACT = {
     "chat fresh11-final": "111/122 (91.0%); 10/10; false 0/112",
     "chat fresh12-dev": "124/138 (89.9%); 9/10; false 5/128 (2026-12-03, fourth session, an hour in)",
     "chat fresh12-final": "111/122 (91.0%); 10/10; false 1/112",
+    "chat fresh13-dev": "122/138 (88.4%); 10/10; false 0/128 (2026-12-03, fifth session)",
+    "chat fresh13-final": "112/122 (91.8%); 10/10; false 1/112",
 }
 
 
