@@ -45,12 +45,14 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # session's start; set 11 (fresh10), by two more, by the code of that day's third session's start;
 # set 12 (fresh11), by two more, by the code of that day's fourth session's start; set 13
 # (fresh12), by two more, by the code of that session an hour later; set 14 (fresh13), by two more,
-# by the code of 2026-12-03's fifth session's start.
+# by the code of 2026-12-03's fifth session's start; set 15 (fresh14), by two more, by that session's
+# code half an hour later.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
     "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
     "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
+    "fresh14-dev", "fresh14-final",
 )  # fmt: skip
 
 

@@ -169,6 +169,16 @@ POSITION_WORDS = {
 }
 # "Is X good for ...?": whether a named stretch suits an area.
 FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right|best)\b")
+# A question about the stretch just described ("... what's that one called and how do I do it?").
+ASKS_ABOUT_DESCRIBED = re.compile(
+    r"\b(what'?s|what is) (that|this|it|the) ?(one|stretch|pose|exercise|move)? called\b|"
+    r"\bwhat do you call (that|this|it)\b|\bname of (that|this|the) (one|stretch|pose|exercise)\b|"
+    r"\bhow (do|should|can|would) (i|you) (actually |properly |even )?do (it|that|this)\b"
+)
+# A stretch pointed at by what is done in it ("is that standing stretch where you ... good for me?").
+POINTS_AT_STRETCH = re.compile(
+    r"\b(the|that|this) ([\w-]+ )?(one|stretch|pose|exercise|move|twist) (where|in which|with)\b"
+)
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
     r"\b(differen\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
@@ -600,10 +610,18 @@ class Dialogue:
             )
             if r.described and describing:
                 r.named = [r.described.value]
-        about_it = FIT_WORDS.search(lowered) or not (r.areas or r.tags or r.conditions)
+        about_it = (
+            FIT_WORDS.search(lowered)
+            or ASKS_ABOUT_DESCRIBED.search(lowered)
+            or not (r.areas or r.tags or r.conditions)
+        )
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
+        wants_some = not r.named and not r.described and STRETCHES_WANTED.search(lowered)
+        if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
+            # "... any stretches to help his posture?": no stretch to judge, stretches wanted
+            r.intent = "recommend"
         if r.intent == "general_advice" and (r.areas or r.tags or r.needs):
             besides = BESIDES_STRETCHING.sub(" ", lowered)
             if STRETCHES_WANTED.search(besides) or WHAT_TO_DO.search(besides):
@@ -611,7 +629,11 @@ class Dialogue:
                 # I do at my desk between calls?": stretches for a place or a time, not the advice
                 # about it
                 r.intent = "recommend"
-        unsure_advice = r.intent == "general_advice" and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        unsure_advice = r.intent == "general_advice" and (
+            r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+            or POINTS_AT_STRETCH.search(lowered)
+            or ASKS_IF_IT_SUITS.search(lowered)
+        )
         if unsure_advice and r.described and not r.named and FIT_WORDS.search(lowered):
             # "is lying on my tummy propped on my forearms okay when my back aches?": whether that
             # stretch suits, not the general advice

@@ -1,22 +1,29 @@
 """Recognising stretches, body areas and situations in what people type.
 
 Names and aliases from the content are found with a spaCy PhraseMatcher on normalised text; typos are
-caught with rapidfuzz edit distances over word windows; descriptions ("the one where you lie on your
+caught with rapidfuzz edit distances over word windows, names written as they sound with metaphone
+keys (jellyfish); descriptions ("the one where you lie on your
 belly propped on your elbows") are scored by lemma overlap with each stretch's `describe` phrases.
 Everything is built from the catalogue, so a new stretch file is recognised without code changes.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
+import jellyfish
 import numpy as np
 import spacy
-from rapidfuzz.distance import DamerauLevenshtein
+import spacy_lookups_data
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from rapidfuzz.process import cdist
 from spacy.matcher import PhraseMatcher
 
@@ -39,6 +46,15 @@ GENERIC_NAME_WORDS = frozenset(
 )
 # Words that make the word before them a stretch's everyday name ("the cat thing").
 NICKNAME_HEADS = frozenset("thing one stretch pose exercise move position".split())
+# Names as they sound (metaphone keys, the head words left out), for names written the way they were
+# heard: "pear a form is", "spinks pose", "standing back extinction" (Matcher._sounds_like). A word's
+# key shorter than SOUND_MIN_KEY is too common a sound to point at one stretch ("cat", "kid").
+SOUND_HEADS = frozenset("stretch stretches pose exercise".split())
+SOUND_MIN_KEY = 5
+SOUND_MAX_WORDS = 5
+# A word this frequent in English (log probability) is meant as itself: "overweight" (-11.5) is not
+# "overhead", "peri" (-16.0) or "spinks" (-19.5) may be a name heard wrong.
+ENGLISH_LOG_PROB = -15.0
 # Added to a description's score for each word it shares with only one stretch's names.
 NAME_WORD_BONUS = 0.3
 # Where a question about a described stretch begins: a separator, then a question word.
@@ -54,6 +70,9 @@ WHERE_CLAUSE = re.compile(
     r"((?:you|u|i|she|he|they|we)\b[^?.!;]{8,160})",
     re.IGNORECASE,
 )
+# The first clause of a longer message ("The one lying on your back with your arms out in a T - my
+# knees end up miles from the floor. Is there an easier version?"), matched alone too.
+FIRST_CLAUSE = re.compile(r"\s+[-\u2013\u2014]+\s+|[.;!?](?:\s|$)")
 # How much "most of what the user said is in this phrase" counts against "most of the phrase was said".
 SAID_COVERAGE_WEIGHT = 0.85
 # Words in about a third of all description phrases ("back": idf 1.89, the next is "knee" at 2.12)
@@ -186,6 +205,8 @@ class Matcher:
             size: (phrases, values, np.array(budgets))
             for size, (phrases, values, budgets) in table.items()
         }
+        self._sounds = self._build_sounds()
+        _english_words()  # read now, not in the middle of a conversation
 
     # -- names -----------------------------------------------------------------------------------
     def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
@@ -210,6 +231,8 @@ class Matcher:
             found += self._fuzzy(doc, taken)
             if not any(f.kind == "stretch" for f in found):
                 found += self._nicknames(doc)
+            if not any(f.kind == "stretch" for f in found):
+                found += self._sounds_like(doc)
         # Overlaps are settled within a kind ("knees" is both a condition and a need); a stretch
         # name still wins over the words inside it ("knee to chest" is not the chest area).
         stretches = _longest_first([f for f in found if f.kind == "stretch"])
@@ -303,6 +326,68 @@ class Matcher:
                     out.append(Found("stretch", values[col], i, i + n, window, "fuzzy", score))
         return out
 
+    def _build_sounds(self):
+        """The words only one stretch's names have ("piriformis", "sphinx") by their metaphone
+        key, and the names of more than one word as word lists."""
+        owners: Dict[str, set] = {}
+        names = self._names.get("stretch", [])
+        for phrase, value in names:
+            for word in phrase.split():
+                owners.setdefault(word, set()).add(value)
+        words: Dict[str, str] = {}
+        for word, values in owners.items():
+            key = jellyfish.metaphone(word)
+            if len(values) == 1 and len(key) >= SOUND_MIN_KEY and word not in GENERIC_NAME_WORDS:
+                words.setdefault(key, next(iter(values)))
+        by_size: Dict[int, List[Tuple[List[str], str]]] = {}
+        for phrase, value in names:
+            if " " in phrase:
+                by_size.setdefault(phrase.count(" ") + 1, []).append((phrase.split(), value))
+        return words, by_size
+
+    def _sounds_like(self, doc) -> List[Found]:
+        """A stretch's name written the way it sounds: its own word said in other letters ("pear
+        a form is" is "piriformis", "spinks" is "sphinx"; not one or two English words, which say
+        what they say: "overweight", "through doing"), or one word of a longer name swapped for one that sounds nearly alike ("need
+        to chest", "standing back extinction"; in a name of two words, not for an English word).
+        Only looked for when no name was found otherwise."""
+        words = [t.text for t in doc]
+        english = _english_words()
+        word_keys, names = self._sounds
+        found: List[Found] = []
+        for i, first in enumerate(words):
+            if len(first) < 3 or first in STOP_WORDS or first in SOUND_HEADS:
+                continue
+            for n in range(1, min(SOUND_MAX_WORDS, len(words) - i) + 1):
+                window = words[i : i + n]
+                key = jellyfish.metaphone("".join(w for w in window if w not in SOUND_HEADS))
+                unknown = sum(w not in english for w in window)
+                close = 1 if n == 1 else 0  # one change in a word that is not English
+                heard_as_words = n >= 3 or unknown  # "through doing" is not "thread"
+                for known, value in word_keys.items():
+                    if heard_as_words and len(key) >= SOUND_MIN_KEY and known[0] == key[0]:
+                        if Levenshtein.distance(key, known, score_cutoff=close) <= close:
+                            found.append(
+                                Found("stretch", value, i, i + n, " ".join(window), "sounds", 0.75)
+                            )
+                for name, value in names.get(n, []):
+                    differ = [(a, b) for a, b in zip(window, name, strict=True) if a != b]
+                    if len(differ) != 1 or (n == 2 and differ[0][0] in english):
+                        continue
+                    said, meant = differ[0]
+                    if said in STOP_WORDS or meant in STOP_WORDS:
+                        continue
+                    if (
+                        Levenshtein.distance(
+                            jellyfish.metaphone(said), jellyfish.metaphone(meant), score_cutoff=1
+                        )
+                        <= 1
+                    ):
+                        found.append(
+                            Found("stretch", value, i, i + n, " ".join(window), "sounds", 0.7)
+                        )
+        return [max(found, key=lambda f: (f.score, f.end - f.start))] if found else []
+
     def _real_word_changed(self, window: str, phrase: str) -> bool:
         """Whether a word of the window that differs from the name's is an English word form."""
         if self._known_words is None:
@@ -395,7 +480,9 @@ class Matcher:
         found = self._describe_part(text)
         head = QUESTION_TAIL.split(text, maxsplit=1)[0]
         inner, clause = THE_ONE.search(text), WHERE_CLAUSE.search(text)
-        for part in (head, inner.group(1) if inner else "", clause.group(1) if clause else ""):
+        first = FIRST_CLAUSE.split(text, maxsplit=1)[0]
+        parts = (head, inner.group(1) if inner else "", clause.group(1) if clause else "", first)
+        for part in parts:
             if not found and part.strip() and part != text:
                 found = self._describe_part(part)
                 if found:
@@ -487,6 +574,28 @@ def char_span(text: str, item: Found) -> Tuple[int, int]:
     if item.end <= item.start or item.end > len(words):
         return 0, len(text)
     return words[item.start].start(), words[item.end - 1].end()
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset:
+    """Words common enough in English to be meant as themselves (spaCy's word frequencies). Read
+    from a small cache file when there is one: the full table takes about 2 s to read."""
+    version = getattr(spacy_lookups_data, "__version__", "")
+    cached = settings.CACHE_DIR / f"english-words-{version}-{ENGLISH_LOG_PROB}.txt"
+    if cached.exists():
+        words = cached.read_text().split()
+    else:
+        path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+        probs = json.loads(gzip.open(path).read())
+        words = sorted(w for w, p in probs.items() if p >= ENGLISH_LOG_PROB and w.isalpha())
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.part")
+            partial.write_text("\n".join(words))
+            partial.replace(cached)  # whole or not at all, for a server starting beside this one
+        except OSError:
+            pass  # a read-only install reads the table each start
+    return frozenset(words) | STOP_WORDS
 
 
 def _longest_first(found: List[Found]) -> List[Found]:

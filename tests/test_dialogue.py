@@ -886,3 +886,36 @@ def test_a_misspelt_inflected_stretching_word_keeps_a_question_in_scope(dialogue
     )
     assert "outside what I can help with" not in text
     assert "comfortable clothing" in text
+
+
+def test_a_described_stretch_asked_for_by_name_is_that_stretch(dialogue):
+    # the classifier read "recommend" (belly -> core); "what's that one called" is about the one described
+    text, _ = say(
+        dialogue,
+        "On hands and knees you keep switching between rounding your back up high and letting "
+        "your belly sag down. What's that one called and how should I actually do it?",
+        "recommend",
+        confidence=0.44,
+    )
+    assert text.startswith("Cat-Cow")
+
+
+def test_stretches_wanted_with_no_stretch_to_judge_are_recommended(dialogue):
+    text, _ = say(
+        dialogue,
+        "My teenage son hunches over his phone all day - any stretches to help his posture?",
+        "ask_suitability",
+        confidence=0.48,
+    )
+    assert text.startswith("For posture, try:")
+
+
+def test_a_stretch_pointed_at_by_what_is_done_in_it_is_judged_for_the_user(dialogue):
+    text, _ = say(
+        dialogue,
+        "I sit 9 hours a day and spin in the evening. Is that standing stretch where you put your "
+        "hands on your lower back and lean back a good one for someone like me?",
+        "general_advice",
+        confidence=0.79,
+    )
+    assert "Standing Back Extension" in text.split("\n")[0]

@@ -210,3 +210,42 @@ def test_a_description_inside_the_one_or_a_where_clause_is_found(matcher, text, 
 
 def test_the_words_around_the_one_are_no_description_by_themselves(matcher):
     assert matcher.describe("the first one hurts") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("how do you do the pear a form is stretch", "piriformis_stretch"),
+        ("what does the peri for miss stretch work", "piriformis_stretch"),
+        ("is the spinks pose ok for me", "sphinx_pose"),
+        ("need to chest stretch how do i do it", "knee_to_chest"),
+        ("whats the standing back extinction good for", "standing_back_extension"),
+        ("my physio said to do the cat cal stretch", "cat_cow"),
+    ],
+)
+def test_a_name_written_as_it_sounds_is_that_stretch(matcher, text, expected):
+    assert matcher.stretches(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does being overweight make back pain worse",  # not "overhead" (side stretch)
+        "my back went last week and it still hurts",  # not "backward"
+        "can you recommend a good film",  # not "reclined"
+        "how can I improve my posture in general",  # not "posterior"
+        "I need to stretch my chest",
+        "walk me through doing it slowly",  # not "thread"
+    ],
+)
+def test_ordinary_words_do_not_sound_like_a_stretch_name(matcher, text):
+    assert matcher.stretches(text) == []
+
+
+def test_the_first_clause_of_a_long_message_is_matched_as_a_description(matcher):
+    text = (
+        "The one lying on your back with your arms out in a T where you drop both knees from side "
+        "to side - my knees end up miles from the floor and it feels strainy. Is there an easier "
+        "version?"
+    )
+    assert matcher.describe(text).value == "lying_knee_roll_over"
