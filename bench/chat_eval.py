@@ -262,6 +262,8 @@ FIRST_CONTACT = {
     "chat fresh12-final": "111/122 (91.0%); 10/10; false 1/112",
     "chat fresh13-dev": "122/138 (88.4%); 10/10; false 0/128 (2026-12-03, fifth session)",
     "chat fresh13-final": "112/122 (91.8%); 10/10; false 1/112",
+    "chat fresh14-dev": "132/138 (95.7%); 8/10; false 0/128 (2026-12-03, fifth session, 40 minutes in)",
+    "chat fresh14-final": "113/122 (92.6%); 9/10; false 1/112",
 }
 
 
