@@ -210,6 +210,8 @@ class Safety(_Model):
     levels: Dict[Literal["emergency", "urgent", "stop"], Text]
     red_flags: conlist(RedFlag, min_items=1)
     negations: TextList
+    # Symptom words a misspelling of which is read as the word ("fevr", "numbnes", "tinglin").
+    symptom_words: TextList = []
     guidelines: TextList
     check_first: Text
     disclaimer: Text

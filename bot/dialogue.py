@@ -175,6 +175,8 @@ ASKS_ABOUT_DESCRIBED = re.compile(
     r"\bwhat do you call (that|this|it)\b|\bname of (that|this|the) (one|stretch|pose|exercise)\b|"
     r"\bhow (do|should|can|would) (i|you) (actually |properly |even )?do (it|that|this)\b"
 )
+# "anything to undo it?", "something for this?": stretches wanted, when no stretch is in question
+SOMETHING_FOR = re.compile(r"\b(anything|something) (to|for|that)\b")
 # A stretch pointed at by what is done in it ("is that standing stretch where you ... good for me?").
 POINTS_AT_STRETCH = re.compile(
     r"\b(the|that|this) ([\w-]+ )?(one|stretch|pose|exercise|move|twist) (where|in which|with)\b"
@@ -618,7 +620,15 @@ class Dialogue:
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
-        wants_some = not r.named and not r.described and STRETCHES_WANTED.search(lowered)
+        wants_some = (
+            not r.named
+            and not r.described
+            and (STRETCHES_WANTED.search(lowered) or SOMETHING_FOR.search(lowered))
+        )
+        second = r.runners_up[0][0] if r.runners_up else None
+        if r.intent == "ask_suitability" and r.named and r.needs and second == "ask_modification":
+            # "can I do X with something to hold on to?": a way to do it, the classifier's next guess
+            r.intent = "ask_modification"
         if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
             # "... any stretches to help his posture?": no stretch to judge, stretches wanted
             r.intent = "recommend"
@@ -684,6 +694,9 @@ class Dialogue:
             asking = (
                 SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
             )
+        named = {f.value for f in self.matcher.find(text, ("routine",))}
+        if asking and len(named) > 1:
+            routine = None  # "what's the difference between the daily and the comprehensive one?"
         if not routine and not asking and (JUST_START.search(lowered) or GUIDE_ME.search(lowered)):
             routine = self.catalogue.default_routine  # "start stretching with me"
         if routine:

@@ -9,26 +9,22 @@ Everything is built from the catalogue, so a new stretch file is recognised with
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 import jellyfish
 import numpy as np
 import spacy
-import spacy_lookups_data
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 from rapidfuzz.process import cdist
 from spacy.matcher import PhraseMatcher
 
 from bot import settings
 from bot.catalogue import Catalogue, default_catalogue
+from bot.lexicon import english_words
 
 # Words that say nothing about which stretch is meant.
 STOP_WORDS = frozenset(
@@ -52,9 +48,6 @@ NICKNAME_HEADS = frozenset("thing one stretch pose exercise move position".split
 SOUND_HEADS = frozenset("stretch stretches pose exercise".split())
 SOUND_MIN_KEY = 5
 SOUND_MAX_WORDS = 5
-# A word this frequent in English (log probability) is meant as itself: "overweight" (-11.5) is not
-# "overhead", "peri" (-16.0) or "spinks" (-19.5) may be a name heard wrong.
-ENGLISH_LOG_PROB = -15.0
 # Added to a description's score for each word it shares with only one stretch's names.
 NAME_WORD_BONUS = 0.3
 # Where a question about a described stretch begins: a separator, then a question word.
@@ -206,7 +199,7 @@ class Matcher:
             for size, (phrases, values, budgets) in table.items()
         }
         self._sounds = self._build_sounds()
-        _english_words()  # read now, not in the middle of a conversation
+        english_words()  # read now, not in the middle of a conversation
 
     # -- names -----------------------------------------------------------------------------------
     def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
@@ -578,24 +571,7 @@ def char_span(text: str, item: Found) -> Tuple[int, int]:
 
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset:
-    """Words common enough in English to be meant as themselves (spaCy's word frequencies). Read
-    from a small cache file when there is one: the full table takes about 2 s to read."""
-    version = getattr(spacy_lookups_data, "__version__", "")
-    cached = settings.CACHE_DIR / f"english-words-{version}-{ENGLISH_LOG_PROB}.txt"
-    if cached.exists():
-        words = cached.read_text().split()
-    else:
-        path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
-        probs = json.loads(gzip.open(path).read())
-        words = sorted(w for w, p in probs.items() if p >= ENGLISH_LOG_PROB and w.isalpha())
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.part")
-            partial.write_text("\n".join(words))
-            partial.replace(cached)  # whole or not at all, for a server starting beside this one
-        except OSError:
-            pass  # a read-only install reads the table each start
-    return frozenset(words) | STOP_WORDS
+    return english_words() | STOP_WORDS
 
 
 def _longest_first(found: List[Found]) -> List[Found]:

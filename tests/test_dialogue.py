@@ -919,3 +919,53 @@ def test_a_stretch_pointed_at_by_what_is_done_in_it_is_judged_for_the_user(dialo
         confidence=0.79,
     )
     assert "Standing Back Extension" in text.split("\n")[0]
+
+
+def test_two_routines_asked_about_are_both_shown_and_none_is_started(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "whats the diffrence between the daily routine and the comprehensive one? not "
+            "starting yet, just curious",
+            "show_routine",
+            0.8,
+        ),
+        Context(),
+    )
+    text = "\n".join(reply.messages)
+    assert "Basic daily routine (10 to 15 minutes)" in text
+    assert "Comprehensive routine (20 to 30 minutes)" in text
+    assert not reply.start
+
+
+def test_something_to_undo_a_bent_over_afternoon_gets_stretches(dialogue):
+    text, _ = say(
+        dialogue,
+        "I was weeding all afternoon, bent over the beds, and my back feels set in that shape. "
+        "Anything to undo it?",
+        "ask_suitability",
+        confidence=0.6,
+    )
+    assert text.startswith("For posture, try:")
+
+
+def test_something_to_hold_on_to_is_the_chair_version(dialogue):
+    text, _ = say(
+        dialogue,
+        "can i do the upper back rotaton with some thing to hold on to, im not very steady",
+        "ask_modification",
+        confidence=0.8,
+    )
+    assert "sitting on a chair" in text.split("\n")[0]
+
+
+def test_a_need_asked_as_can_i_do_it_is_a_change_when_the_classifier_nearly_said_so(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "can i do the upper back rotaton with some thing to hold on to, im not very steady",
+            "ask_suitability",
+            0.41,
+            runners_up=(("ask_modification", 0.31), ("recommend", 0.12)),
+        ),
+        Context(),
+    )
+    assert "sitting on a chair" in reply.messages[0].split("\n")[0]

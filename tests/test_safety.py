@@ -235,3 +235,29 @@ def test_working_nights_is_not_pain_at_night(checker):
     assert "night_pain" not in [h.flag.id for h in checker.check(shifts)]
     assert "night_pain" not in [f.id for f in checker.hinted("after a string of night shifts")]
     assert "night_pain" in [h.flag.id for h in checker.check("my back throbs all night long")]
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("back hurtin a lot and i have a fevr since 2 days wat stretch helps", "fever"),
+        ("numbnes in my left leg since friday", "leg_nerve"),
+        ("my foot is tinglin all the time now", "leg_nerve"),
+        ("i cant control my bladdr anymore", "bladder_bowel"),
+        ("I've lost about 6kg without trying and my back has ached for a month", "weight_loss"),
+    ],
+)
+def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, text, flag):
+    assert flag in [h.flag.id for h in checker.check(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how to do chils pose plz",  # a slip from "child's", not "chills"
+        "I want to lose 5kg, which stretches help?",
+        "what shud i wear for the streches",
+    ],
+)
+def test_a_slip_near_a_stretch_name_or_weight_wanted_off_is_no_symptom(checker, text):
+    assert checker.check(text) == []
