@@ -9,7 +9,7 @@ MODEL  := models/stretchbot.tar.gz
 MOONSHINE := models/moonshine-base-en/source.sha256
 # The model is retrained when any of these change (and only then).
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py) \
-	bot/embedding.py
+	bot/embedding.py bot/lexicon.py
 
 # Rasa 3.6 needs Python 3.10: look on PATH, in pyenv, then in the usual system places.
 find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 \

@@ -626,7 +626,8 @@ class Dialogue:
             and (STRETCHES_WANTED.search(lowered) or SOMETHING_FOR.search(lowered))
         )
         second = r.runners_up[0][0] if r.runners_up else None
-        if r.intent == "ask_suitability" and r.named and r.needs and second == "ask_modification":
+        situation = set(r.needs) - {"easier", "harder"}  # "for beginners?" is whether it suits
+        if r.intent == "ask_suitability" and r.named and situation and second == "ask_modification":
             # "can I do X with something to hold on to?": a way to do it, the classifier's next guess
             r.intent = "ask_modification"
         if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
@@ -980,8 +981,9 @@ class Dialogue:
             return None
         part, sentence = facts[found.index]
         stretch = self.catalogue.stretch(stretch_id)
-        own = {w for name in [stretch.name, *stretch.aliases] for w in _words(name)}
-        asked = {w[:4] for w in _words(lowered) if w not in own and w not in DETAIL_STOP}
+        own = {w[:4] for name in [stretch.name, *stretch.aliases] for w in _words(name)}
+        # (by their first four letters, so a misspelt name word, "rotaton", is the name's too)
+        asked = {w[:4] for w in _words(lowered) if w[:4] not in own and w not in DETAIL_STOP}
         if not asked & {w[:4] for w in _words(sentence)}:
             return None
         label = DETAIL_LABELS.get(part.split(":")[0], "")

@@ -21,6 +21,7 @@ from typing import Dict, Iterable, List
 import numpy as np
 
 from bot import settings
+from bot.lexicon import default_speller
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 PACKAGE = "all_minilm_l6_v2"
@@ -144,7 +145,7 @@ class SentenceEncoder:
 
     def encode(self, texts: Iterable[str], batch: int = 64) -> np.ndarray:
         """One unit-length row per text."""
-        texts = [t if t and t.strip() else "." for t in texts]
+        texts = [default_speller().fix(t) if t and t.strip() else "." for t in texts]
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:

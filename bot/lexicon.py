@@ -9,16 +9,21 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable, List
 
 import spacy_lookups_data
+from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.process import extract
 
 from bot import settings
 
 # A word this frequent in English (log probability) is meant as itself: "overweight" (-11.5) is not
 # "overhead", "peri" (-16.0) or "spinks" (-19.5) may be a name heard wrong.
 ENGLISH_LOG_PROB = -15.0
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 @lru_cache(maxsize=1)
@@ -38,3 +43,55 @@ def english_words() -> frozenset:
     except OSError:
         pass  # a read-only install reads the table at each start
     return frozenset(words)
+
+
+class Speller:
+    """Writes a misspelt word of the project's own vocabulary right before its meaning is read
+    ("shud i hold my breth when im streching" -> "... breath ... stretching"): a word that is not
+    ordinary English and not the project's, one slip (two from 8 letters) from one of the project's
+    words, starting with its letter and nearer to it than to any other. The project's words come from the content (stretch names
+    and descriptions, advice topics, the vocabulary, symptom words)."""
+
+    def __init__(self, words: Iterable[str]):
+        self.words = sorted({w for w in words if len(w) >= 4 and w.isalpha()})
+        self._known = english_words() | set(self.words)
+
+    def fix(self, text: str) -> str:
+        def one(match: re.Match) -> str:
+            word = match.group(0)
+            lowered = word.lower()
+            if len(lowered) < 4 or lowered in self._known:
+                return word
+            limit = 2 if len(lowered) >= 8 else 1
+            near = extract(
+                lowered, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=2
+            )
+            if not near or near[0][0][0] != lowered[0]:
+                return word
+            if len(near) > 1 and near[1][1] == near[0][1]:
+                return word  # two words as near: which one was meant is a guess
+            return near[0][0]
+
+        return _WORD.sub(one, text)
+
+
+def catalogue_words(catalogue) -> List[str]:
+    """The words of the content: names, descriptions, advice, the vocabulary, symptom words."""
+    texts: List[str] = []
+    for s in catalogue.stretches.values():
+        texts += [s.name, *s.aliases, *s.describe, s.summary]
+    for topic in catalogue.advice.values():
+        texts += [topic.title, *topic.keywords, *topic.questions]
+    vocab = catalogue.vocabulary
+    for table in (vocab.areas, vocab.tags, vocab.conditions, vocab.modification_needs):
+        for value, phrases in table.items():
+            texts += [value.replace("_", " "), *phrases]
+    texts += list(catalogue.safety.symptom_words)
+    return [w for t in texts for w in _WORD.findall(t.lower())]
+
+
+@lru_cache(maxsize=1)
+def default_speller() -> Speller:
+    from bot.catalogue import default_catalogue
+
+    return Speller(catalogue_words(default_catalogue()))

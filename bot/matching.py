@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 
 from bot import settings
 from bot.catalogue import Catalogue, default_catalogue
-from bot.lexicon import english_words
+from bot.lexicon import Speller, catalogue_words, english_words
 
 # Words that say nothing about which stretch is meant.
 STOP_WORDS = frozenset(
@@ -200,6 +200,7 @@ class Matcher:
         }
         self._sounds = self._build_sounds()
         english_words()  # read now, not in the middle of a conversation
+        self._speller = Speller(catalogue_words(catalogue))
 
     # -- names -----------------------------------------------------------------------------------
     def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
@@ -209,8 +210,10 @@ class Matcher:
             self._names.setdefault(kind, []).append((folded, value))
 
     def find(self, text: str, kinds: Sequence[str] = ("stretch",)) -> List[Found]:
-        """Mentions of the given kinds, exact first, then typo-tolerant; longest wins, no overlaps."""
-        folded = _fold(text)
+        """Mentions of the given kinds, exact first, then typo-tolerant; longest wins, no overlaps.
+        Misspelt words of the content's vocabulary are read as those words first ("after runing"
+        is "after running"); word positions are unchanged."""
+        folded = _fold(self._speller.fix(text))
         doc = self.nlp.make_doc(folded)
         found: List[Found] = []
         for match_id, start, end in self._phrases(doc):

@@ -249,3 +249,21 @@ def test_the_first_clause_of_a_long_message_is_matched_as_a_description(matcher)
         "version?"
     )
     assert matcher.describe(text).value == "lying_knee_roll_over"
+
+
+def test_misspelt_words_of_the_content_are_read_as_those_words():
+    from bot.lexicon import default_speller
+
+    speller = default_speller()
+    assert speller.fix("shud i hold my breth when im streching") == (
+        "shud i hold my breath when im stretching"
+    )
+    assert speller.fix("pirifomis stretch after runing") == "piriformis stretch after running"
+    # ordinary English, short words and slips as near to two words are left as they are
+    assert speller.fix("my hips feel tight") == "my hips feel tight"
+    assert speller.fix("chid pose") == "chid pose"  # "child" or "chin"
+
+
+def test_a_situation_typed_with_a_slip_is_found(matcher):
+    found = matcher.find("good back streches after runing?", ("tag",))
+    assert [f.value for f in found] == ["cool_down"]
