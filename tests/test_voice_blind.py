@@ -1,7 +1,7 @@
-"""A slice of the blind spoken evaluation (bench/voice_blind.py) in every `make test`: the dev part
-of the unseen phrasings, said by three speakers of different synthesizer engines (one with people
-talking behind, one starting at the very first sample), heard by the real listener and acted on by
-the real voice loop with a routine running.
+"""A slice of the blind spoken evaluation (bench/voice_blind.py) in every `make test`: every second
+case of the dev part of the unseen phrasings, said by three speakers of different synthesizer
+engines (one with people talking behind, one starting at the very first sample), heard by the real
+listener and acted on by the real voice loop with a routine running.
 
 The floors guard what was reached (measured on the date given, figures in README "Voice mode"); the
 issue's targets (>= 90% right, <= 1% wrong, <= 2% false) live in the bench and README beside them.
@@ -42,16 +42,21 @@ pytestmark = [
 # (128), 7.2% asked back, 3.6% wrong (8), 5.6% false (6); with the rest of a sentence whose start
 # was obeyed never a second command: 58.1% right (129), the others unchanged. The floors guard that
 # figure, less one utterance; far from the targets (90% / 1% / 2%).
-MIN_RIGHT = 0.576  # 128 of 222
-MAX_WRONG = 0.041  # 9 of 222
-MAX_FALSE = 0.065  # 7 of 108
+# Since 2026-12-03's fifth session the slice is every second case of the dev part (111 commands, 54
+# others; `make test` had reached 30 minutes, and two more blind chat parts joined it), measured on
+# it with that session's code: 59.5% right (66), 8.1% asked back, 4.5% wrong (5), 9.3% false (5).
+# The floors guard that figure, less one utterance.
+EVERY = 2
+MIN_RIGHT = 0.585  # 65 of 111
+MAX_WRONG = 0.055  # 6 of 111
+MAX_FALSE = 0.112  # 6 of 54
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     from bench.voice_blind import cases, evaluate
 
-    result = evaluate(cases("dev"), TEST_SPEAKERS, tmp_path_factory.mktemp("blind"))
+    result = evaluate(cases("dev")[::EVERY], TEST_SPEAKERS, tmp_path_factory.mktemp("blind"))
     print(result.figures())
     return result
 
