@@ -196,6 +196,9 @@ class RedFlag(_Model):
     # Words that hint at this warning sign, when the wording is too loose for a pattern: the
     # classifier's suspicion alone gets the cautious reply only when one of them is there.
     cues: List[Text] = []
+    # A cue counts only when the message also says this (e.g. a word of pain for "at night": "I'm on
+    # nights and want a stretch before I sleep" hints at nothing).
+    cues_need: Text | None = None
 
     @validator("patterns", "unless", "cues", each_item=True)
     def _compiles(cls, value):

@@ -11,6 +11,7 @@ from typing import List, Tuple
 
 from bot import answers, settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
+from bot.letters import body
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import SafetyChecker, checker_for, default_checker, discomfort_now, pain_now
@@ -238,7 +239,7 @@ BENEFIT_WORDS = re.compile(
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
-    r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|"
+    r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
     r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|exercises|moves)\b"
 )
 ASKS_FOR_STRETCHES = re.compile(
@@ -416,6 +417,10 @@ class Dialogue:
                 return reply
         return self._stretch_question(r, context)
 
+    def _warns(self, line: str) -> bool:
+        """Whether a line of a letter tells a warning sign (it is never dropped with the frame)."""
+        return bool(self.checker.check(line) or self.checker.hinted(line))
+
     # -- the policy's steps: each answers the turn (a Reply) or leaves it to the next (None) --------
     def _warning_signs(self, text: str, context: Context) -> Reply | None:
         """Safety first, whatever else the message says."""
@@ -458,7 +463,7 @@ class Dialogue:
     def _read(self, turn: Turn, context: Context) -> _Reading:
         """The turn's meaning: the pipeline's intent and entities (or the dialogue's own when it
         sent none), a described stretch, one picked among those offered, "it"."""
-        text = turn.text or ""
+        text = body(turn.text or "", self._warns)
         found = [f for f in (turn.entities or ()) if f.how != "description"]
         if turn.entities is None:
             found = self.matcher.find(text, ENTITY_KINDS)

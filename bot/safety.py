@@ -67,7 +67,10 @@ class SafetyChecker:
             (flag, [re.compile(p) for p in flag.patterns], [re.compile(p) for p in flag.unless])
             for flag in safety.red_flags
         ]
-        self._cues = [(flag, [re.compile(c) for c in flag.cues]) for flag in safety.red_flags]
+        self._cues = [
+            (flag, [re.compile(c) for c in flag.cues], re.compile(flag.cues_need or r""))
+            for flag in safety.red_flags
+        ]
         self._symptom_words = [w.lower() for w in safety.symptom_words]
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
         self._name_words = sorted({w for n in folded for w in n.split() if len(w) >= 4})
@@ -106,7 +109,11 @@ class SafetyChecker:
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
         decide nothing: they back up the classifier's suspicion of a warning sign."""
         affirmed = self._unnamed(normalise(self._strip_negated(self._spelt(text))))
-        return [flag for flag, cues in self._cues if any(c.search(affirmed) for c in cues)]
+        return [
+            flag
+            for flag, cues, need in self._cues
+            if any(c.search(affirmed) for c in cues) and need.search(affirmed)
+        ]
 
     def _spelt(self, text: str) -> str:
         """`text` with misspelt symptom words written right: a word that is not ordinary English,
