@@ -46,15 +46,16 @@ def english_words() -> frozenset:
 
 
 class Speller:
-    """Writes a misspelt word of the project's own vocabulary right before its meaning is read
-    ("shud i hold my breth when im streching" -> "... breath ... stretching"): a word that is not
-    ordinary English and not the project's, one slip (two from 8 letters) from one of the project's
-    words, starting with its letter and nearer to it than to any other. The project's words come from the content (stretch names
-    and descriptions, advice topics, the vocabulary, symptom words)."""
+    """Writes a misspelt word of a vocabulary right ("shud i hold my breth when im streching" ->
+    "... breath ... stretching"): a word that is not ordinary English and not the vocabulary's, one
+    slip (two from 8 letters) from one of its words, starting with its letter and nearer to it than to
+    any other. A word one slip from a word of `avoid` is left as it is ("chils pose" is a slip from
+    "child's", not "chills")."""
 
-    def __init__(self, words: Iterable[str]):
+    def __init__(self, words: Iterable[str], avoid: Iterable[str] = ()):
         self.words = sorted({w for w in words if len(w) >= 4 and w.isalpha()})
         self._known = english_words() | set(self.words)
+        self._avoid = sorted({w for w in avoid if len(w) >= 4})
 
     def fix(self, text: str) -> str:
         def one(match: re.Match) -> str:
@@ -63,6 +64,10 @@ class Speller:
             if len(lowered) < 4 or lowered in self._known:
                 return word
             limit = 2 if len(lowered) >= 8 else 1
+            if self._avoid and extract(
+                lowered, self._avoid, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=1
+            ):
+                return word
             near = extract(
                 lowered, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=2
             )
@@ -76,7 +81,8 @@ class Speller:
 
 
 def catalogue_words(catalogue) -> List[str]:
-    """The words of the content: names, descriptions, advice, the vocabulary, symptom words."""
+    """The words of the content (`default_speller`'s vocabulary): names, descriptions, advice, the
+    vocabulary, symptom words."""
     texts: List[str] = []
     for s in catalogue.stretches.values():
         texts += [s.name, *s.aliases, *s.describe, s.summary]

@@ -11,14 +11,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import List, Pattern, Sequence, Tuple
 
-from rapidfuzz.distance import DamerauLevenshtein
-from rapidfuzz.process import extractOne
-
 from bot.catalogue import Catalogue, RedFlag, Safety, default_catalogue
-from bot.lexicon import english_words
+from bot.lexicon import Speller
 
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "stop": 2}
-_WORD = re.compile(r"[A-Za-z]+")
 # "tingling? no." - a symptom asked about and answered no.
 _ANSWERED_NO = re.compile(r"[\w' ]{1,30}\?\s*(no|nope|nah|none)\b")
 
@@ -71,10 +67,14 @@ class SafetyChecker:
             (flag, [re.compile(c) for c in flag.cues], re.compile(flag.cues_need or r""))
             for flag in safety.red_flags
         ]
-        self._symptom_words = [w.lower() for w in safety.symptom_words]
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
-        self._name_words = sorted({w for n in folded for w in n.split() if len(w) >= 4})
-        self._english = english_words() if self._symptom_words else frozenset()
+        self._speller = (
+            Speller(
+                [w.lower() for w in safety.symptom_words], [w for n in folded for w in n.split()]
+            )
+            if safety.symptom_words
+            else None
+        )
         negations = sorted(
             {n.lower() for n in safety.negations} | {normalise(n) for n in safety.negations},
             key=len,
@@ -116,28 +116,9 @@ class SafetyChecker:
         ]
 
     def _spelt(self, text: str) -> str:
-        """`text` with misspelt symptom words written right: a word that is not ordinary English,
-        one slip (two from 8 letters) from a symptom word and starting with its letter, and not one
+        """`text` with misspelt symptom words written right (bot/lexicon.py `Speller`), never a
         slip from a word of a stretch's name."""
-        if not self._symptom_words:
-            return text
-
-        def fix(match: re.Match) -> str:
-            word = match.group(0)
-            lowered = word.lower()
-            if len(lowered) < 4 or lowered in self._english:
-                return word
-            limit = 2 if len(lowered) >= 8 else 1
-            if extractOne(
-                lowered, self._name_words, scorer=DamerauLevenshtein.distance, score_cutoff=1
-            ):
-                return word
-            best = extractOne(
-                lowered, self._symptom_words, scorer=DamerauLevenshtein.distance, score_cutoff=limit
-            )
-            return best[0] if best and best[0][0] == lowered[0] else word
-
-        return _WORD.sub(fix, text)
+        return self._speller.fix(text) if self._speller else text
 
     def _unnamed(self, normalised: str) -> str:
         return self._names.sub("stretch", normalised) if self._names else normalised
