@@ -417,10 +417,6 @@ class Dialogue:
                 return reply
         return self._stretch_question(r, context)
 
-    def _warns(self, line: str) -> bool:
-        """Whether a line of a letter tells a warning sign (it is never dropped with the frame)."""
-        return bool(self.checker.check(line) or self.checker.hinted(line))
-
     # -- the policy's steps: each answers the turn (a Reply) or leaves it to the next (None) --------
     def _warning_signs(self, text: str, context: Context) -> Reply | None:
         """Safety first, whatever else the message says."""
@@ -463,7 +459,7 @@ class Dialogue:
     def _read(self, turn: Turn, context: Context) -> _Reading:
         """The turn's meaning: the pipeline's intent and entities (or the dialogue's own when it
         sent none), a described stretch, one picked among those offered, "it"."""
-        text = body(turn.text or "", self._warns)
+        text = body(turn.text or "", self.checker.signs)
         found = [f for f in (turn.entities or ()) if f.how != "description"]
         if turn.entities is None:
             found = self.matcher.find(text, ENTITY_KINDS)
@@ -700,7 +696,7 @@ class Dialogue:
             asking = (
                 SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
             )
-        named = {f.value for f in self.matcher.find(text, ("routine",))}
+        named = {f.value for f in r.found if f.kind == "routine"}
         if asking and len(named) > 1:
             routine = None  # "what's the difference between the daily and the comprehensive one?"
         if not routine and not asking and (JUST_START.search(lowered) or GUIDE_ME.search(lowered)):

@@ -199,7 +199,7 @@ class Matcher:
             for size, (phrases, values, budgets) in table.items()
         }
         self._sounds = self._build_sounds()
-        english_words()  # read now, not in the middle of a conversation
+        # (reads the English word list now, not in the middle of a conversation)
         self._speller = Speller(catalogue_words(catalogue))
 
     # -- names -----------------------------------------------------------------------------------

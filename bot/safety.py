@@ -115,6 +115,12 @@ class SafetyChecker:
             if any(c.search(affirmed) for c in cues) and need.search(affirmed)
         ]
 
+    def signs(self, text: str) -> set:
+        """The warning signs `text` tells ("told", id) or hints at ("hinted", id): a sign told in
+        a text and only hinted at in a part of it is lost in the part."""
+        told = {("told", hit.flag.id) for hit in self.check(text)}
+        return told | {("hinted", flag.id) for flag in self.hinted(text)}
+
     def _spelt(self, text: str) -> str:
         """`text` with misspelt symptom words written right (bot/lexicon.py `Speller`), never a
         slip from a word of a stretch's name."""

@@ -13,16 +13,15 @@ from components.base import ContentComponent
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class LetterBody(ContentComponent):
-    """A message written as a letter is read without its greeting and sign-off (bot/letters.py);
-    a line with a warning sign in it always stays."""
+    """A message written as a letter is read without its greeting and sign-off (bot/letters.py),
+    unless that would lose a warning sign the whole message tells."""
 
     def __init__(self) -> None:
-        checker = default_checker()
-        self.keep = lambda line: bool(checker.check(line) or checker.hinted(line))
+        self.signs = default_checker().signs
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
             if text and "\n" in text:
-                message.set(TEXT, body(text, self.keep), add_to_output=True)
+                message.set(TEXT, body(text, self.signs), add_to_output=True)
         return messages

@@ -6,9 +6,8 @@ from bot.letters import body
 from bot.safety import default_checker
 
 
-def warns(line: str) -> bool:
-    checker = default_checker()
-    return bool(checker.check(line) or checker.hinted(line))
+def warns(text: str) -> set:
+    return default_checker().signs(text)
 
 
 def test_the_greeting_sign_off_and_name_lines_go():
@@ -26,6 +25,10 @@ def test_the_greeting_sign_off_and_name_lines_go():
 def test_a_warning_sign_after_the_sign_off_or_in_the_greeting_stays():
     assert "tingles" in body("Hi,\nmy back aches\nThanks\nBob\nPS my foot tingles too", warns)
     assert "numb" in body("Hi, leg numb,\nwhat stretch?\nThanks,\nBob", warns)
+    # a warning sign split over the greeting line and the next one: the message stays whole
+    split = "Hi, I can't control\nmy bladder since yesterday, which stretch?"
+    assert body(split, warns) == split
+    assert ("told", "bladder_bowel") in warns(body(split, warns))
 
 
 def test_a_message_that_is_no_letter_is_unchanged():
