@@ -46,13 +46,14 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # set 12 (fresh11), by two more, by the code of that day's fourth session's start; set 13
 # (fresh12), by two more, by the code of that session an hour later; set 14 (fresh13), by two more,
 # by the code of 2026-12-03's fifth session's start; set 15 (fresh14), by two more, by that session's
-# code half an hour later; set 16 (fresh15), by two more, by that session's code an hour in.
+# code half an hour later; set 16 (fresh15), by two more, by that session's code an hour in; set 17
+# (fresh16), by two more, by the code of 2026-12-03's sixth session's start.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
     "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
     "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
-    "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final",
+    "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final", "fresh16-dev", "fresh16-final",
 )  # fmt: skip
 
 
@@ -266,6 +267,8 @@ FIRST_CONTACT = {
     "chat fresh14-final": "113/122 (92.6%); 9/10; false 1/112",
     "chat fresh15-dev": "123/138 (89.1%); 10/10; false 6/128 (2026-12-03, fifth session, 70 minutes in)",
     "chat fresh15-final": "115/122 (94.3%); 10/10; false 1/112",
+    "chat fresh16-dev": "125/138 (90.6%); 10/10; false 2/128 (2026-12-03, sixth session)",
+    "chat fresh16-final": "113/122 (92.6%); 10/10; false 4/112",
 }
 
 
