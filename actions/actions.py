@@ -91,6 +91,7 @@ def entities_from_parse(message: Dict[str, Any]) -> Tuple[Found, ...] | None:
     entities = message.get("entities")
     if "meaning" not in message or not isinstance(entities, list):
         return None
+    text = str(message.get("text") or "")  # (the letter's body, when it was read as one)
     try:
         return tuple(
             Found(
@@ -98,7 +99,7 @@ def entities_from_parse(message: Dict[str, Any]) -> Tuple[Found, ...] | None:
                 str(e["value"]),
                 int(e.get("start") or 0),
                 int(e.get("end") or 0),
-                "",
+                text[int(e.get("start") or 0) : int(e.get("end") or 0)],
                 str(e.get("match") or "exact"),
                 float(e.get("confidence_entity") or 1.0),
             )

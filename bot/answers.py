@@ -36,6 +36,12 @@ TAG_NAMES = {
     "after_exercise": "after exercise",
     "sports": "sports",
 }
+# Needs that rule positions out, as a recommendation's heading says them.
+NEED_NAMES = {
+    "in_bed": "doing in bed",
+    "knees": "going easy on your knees",
+    "wrists": "going easy on your wrists",
+}
 BULLET = "\u2022 "
 
 
@@ -282,10 +288,15 @@ EVERYDAY_CONDITIONS = {"back_pain", "stiffness", "beginner"}
 
 
 def suitability(
-    stretch: Stretch | None, conditions: Sequence[str], catalogue: Catalogue, severe: bool = False
+    stretch: Stretch | None,
+    conditions: Sequence[str],
+    catalogue: Catalogue,
+    severe: bool = False,
+    areas: Sequence[str] = (),
 ) -> str:
     """Whether a stretch (or stretching) suits someone with these conditions; `severe`: the user
-    spoke of severe pain, a recent injury or a diagnosis (no plain yes then)."""
+    spoke of severe pain, a recent injury or a diagnosis (no plain yes then); `areas`: the parts
+    of the body the user spoke of (what the stretch works is said when it works one of them)."""
     safety = catalogue.safety
     parts: List[str] = []
     conditions = list(conditions) or ["back_pain"]
@@ -325,6 +336,9 @@ def suitability(
             parts.append(f"Beginners can try {name} gently: use a small range and build up slowly.")
     for joint in joints:
         parts.append(modification(stretch, [joint], catalogue))
+    if stretch and set(areas) & set(stretch.areas) - {"whole_back"}:
+        # "pelvic tilts ok for a beginner? my core is very weak": what it works, the core
+        parts.append(f"It works {_lower_first(stretch.targets)}")
     if stretch and stretch.cautions and not ({"pregnancy", "older"} & set(conditions)):
         parts.append("Watch out for:\n" + bullets(stretch.cautions))
     text = "\n\n".join(dict.fromkeys(parts))
@@ -474,10 +488,14 @@ def recommend(
     return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))][:limit]
 
 
-def recommendation_text(found: List[Stretch], areas: Sequence[str], tags: Sequence[str]) -> str:
-    wanted = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
-        TAG_NAMES[t] for t in tags if t in TAG_NAMES
-    ]
+def recommendation_text(
+    found: List[Stretch], areas: Sequence[str], tags: Sequence[str], needs: Sequence[str] = ()
+) -> str:
+    wanted = (
+        [AREA_NAMES[a] for a in areas if a in AREA_NAMES]
+        + [TAG_NAMES[t] for t in tags if t in TAG_NAMES]
+        + [NEED_NAMES[n] for n in needs if n in NEED_NAMES]
+    )
     wanted = list(dict.fromkeys(wanted))  # "desk" and "office" name the same situation
     head = f"For {' and '.join(wanted)}, try:" if wanted else "Try:"
     lines = [head]

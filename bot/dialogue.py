@@ -54,7 +54,10 @@ ROUTINE_NAME_WORDS = re.compile(
     r"\br(ou|u|o)tine?s?\b|\bprogram(me)?\b|\bworkout plan\b|\bsession\b(?! of\b)"
 )
 # Asked about a routine, not asked to start one: a question, or "for later".
-QUESTION_WORDS = re.compile(r"^(is|are|does|do|should|would|how|what|which|why|when|where)\b")
+QUESTION_WORDS = re.compile(
+    r"^(is|are|does|do|should|would|how|what|which|why|when|where)\b|"
+    r"[.!?;]\s+(is|are|does|should|would|how|what|which|why|when|where)\b"
+)  # (a later sentence's "do" is an order: "Ready. Do the 10 minute one")
 LATER_WORDS = re.compile(
     r"\b(later|tomorrow|tonight|another time|some other time)\b|"
     r"\b(don'?t|do not|not|no need to|without) (start|begin|starting|beginning)\b"
@@ -174,7 +177,9 @@ FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right
 ASKS_ABOUT_DESCRIBED = re.compile(
     r"\b(what'?s|what is) (that|this|it|the) ?(one|stretch|pose|exercise|move)? called\b|"
     r"\bwhat do you call (that|this|it)\b|\bname of (that|this|the) (one|stretch|pose|exercise)\b|"
-    r"\bhow (do|should|can|would) (i|you) (actually |properly |even )?do (it|that|this)\b"
+    r"\bhow (do|should|can|would) (i|you) (actually |properly |even )?do (it|that|this)\b|"
+    r"\bwhat (is|does|'s) (that|this|it) (actually |really |even )?"
+    r"(stretch|stretching|work|working|target|targeting)\b"
 )
 # "anything to undo it?", "something for this?": stretches wanted, when no stretch is in question
 SOMETHING_FOR = re.compile(r"\b(anything|something) (to|for|that)\b")
@@ -203,11 +208,14 @@ ADVICE_RESCUE_MIN_SCORE = 0.72
 # Asking what to do, not asking about something ("where should I start?").
 WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
-    r"(i|we) (do|try)\b|\b(suggest|recommend)\w*\b"
+    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
 # An ache told with a question near an advice topic, which the classifier half read as a warning
 # sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
 UNSURE_WARNING_ADVICE_MIN_SCORE = 0.6
+# A question about a stretch with no stretch in it or before it, the classifier unsure: the advice
+# topic from this similarity up, rather than "which stretch?". Set on the dev parts of the blind sets.
+NO_STRETCH_ADVICE_MIN_SCORE = 0.68
 RECOMMEND_RESCUE_MIN_SCORE = 0.8  # a "recommend" needs a closer topic ("hot water bottle or ice?")
 # ...and a closer one still when it names an area or a situation; never when stretches are asked
 # for ("stretches for my back" is close to why stretching helps the back).
@@ -631,6 +639,12 @@ class Dialogue:
         if r.intent == "ask_suitability" and r.named and situation and second == "ask_modification":
             # "can I do X with something to hold on to?": a way to do it, the classifier's next guess
             r.intent = "ask_modification"
+        joint = {"knees", "wrists"} & set(r.needs)
+        misread = r.intent in ("ask_benefits", "ask_muscles", "ask_howto", "inform")
+        if joint and r.named and misread and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE:
+            # "tried child's pose and my knees were screaming, what do I do about the knees":
+            # a way round the sore joint, whatever the unsure classifier guessed
+            r.intent = "ask_modification"
         if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
             # "... any stretches to help his posture?": no stretch to judge, stretches wanted
             r.intent = "recommend"
@@ -646,6 +660,11 @@ class Dialogue:
             or POINTS_AT_STRETCH.search(lowered)
             or ASKS_IF_IT_SUITS.search(lowered)
         )
+        if unsure_advice and r.described and not r.named and ASKS_ABOUT_DESCRIBED.search(lowered):
+            # "lying face down pushing up on my forearms - what is that stretching?": about that
+            # stretch, what the classifier guessed next about a stretch
+            r.named = [r.described.value]
+            r.intent = next((i for i, _ in r.runners_up if i in STRETCH_TOPICS), "ask_howto")
         if unsure_advice and r.described and not r.named and FIT_WORDS.search(lowered):
             # "is lying on my tummy propped on my forearms okay when my back aches?": whether that
             # stretch suits, not the general advice
@@ -679,6 +698,17 @@ class Dialogue:
         ):
             # "is 5 minutes a day better than an hour a week?" is advice; "after a four-hour
             # drive, would the seated spinal twist be alright?" is about that stretch
+            asks_routine = None
+        asks_advice = (
+            r.intent not in (*ROUTINE_ASKED, "recommend")
+            and QUESTION_WORDS.search(lowered)
+            and not START_WORDS.search(lowered)
+            and not self._names_routine(r)
+            and self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+        )
+        if asks_routine and asks_advice:
+            # "only 5 min a day. is that even worth it or do I need a proper half hour session":
+            # a question near an advice topic, no routine named, nothing to start
             asks_routine = None
         # Routine words alone ("how long should a session be?") don't overrule a classifier that
         # is sure of another intent than a recommendation; a routine named ("the daily one") does.
@@ -866,14 +896,28 @@ class Dialogue:
             # (a change has no general answer to give instead)
             if not generic or (topic == "ask_modification" and r.needs):
                 stretches = [context.stretch]
+        unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        if not stretches and unsure and (r.areas or r.tags) and not context.stretch:
+            second = r.runners_up[0][0] if r.runners_up else None
+            if second == "recommend" or WHAT_TO_DO.search(lowered):
+                # "shoulders rounding forward from my phone. What should I be doing?", "for the
+                # back of ribs which exercise": stretches for it, the unsure guess aside
+                return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
         if not stretches:
+            advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+            if advice and unsure and not context.stretch and not (r.areas or r.tags):
+                # "when's the best time to stretch, before the shift or after?" read, unsure, as
+                # a how-to with no stretch in it: the advice it is near, not "which stretch?"
+                return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
             return self._no_stretch(topic, r.text, lowered, r.conditions, context)
         messages = [
-            self._about(self.catalogue.stretch(s), topic, lowered, r.conditions, r.needs)
+            self._about(self.catalogue.stretch(s), topic, lowered, r.conditions, r.needs, r.areas)
             for s in stretches[:3]
         ]
         lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
-        messages[:0] = [lead] if lead else []
+        opening = " ".join(messages[0].split("\n")[:2]).lower()  # the answer opens with it already
+        if lead and lead.split(": ")[-1].lower().rstrip(".") not in opening:
+            messages[:0] = [lead]
         if SEVERE_WORDS.search(lowered) and topic != "ask_suitability":
             messages.insert(0, self.catalogue.safety.check_first)
         # Two stretches asked about one after the other are "the two" of a later question.
@@ -993,7 +1037,7 @@ class Dialogue:
         text = label + (sentence[0].lower() + sentence[1:] if label else sentence)
         return f"{stretch.name}: {text}"
 
-    def _about(self, stretch, topic, lowered, conditions, needs) -> str:
+    def _about(self, stretch, topic, lowered, conditions, needs, areas=()) -> str:
         if topic == "ask_howto":
             return answers.howto(stretch, lowered)
         if topic == "ask_muscles":
@@ -1014,7 +1058,7 @@ class Dialogue:
             )
         if topic == "ask_suitability":
             severe = bool(SEVERE_WORDS.search(lowered))
-            return answers.suitability(stretch, conditions, self.catalogue, severe)
+            return answers.suitability(stretch, conditions, self.catalogue, severe, areas)
         return answers.howto(stretch, lowered)
 
     def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
@@ -1056,7 +1100,19 @@ class Dialogue:
             return self.with_disclaimer(replace(context, pending_topic=None), [body])
         if not areas and ("back_pain" in conditions or "stiffness" in conditions):
             areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
-        if not areas and not tags:
+        if "in_bed" in needs:  # a bed is no floor: the lying stretches, not the chair ones
+            tags = [t for t in tags if t not in ("no_floor", "chair", "desk")]
+        spares = self.catalogue.vocabulary.spare_positions
+        by_need = (
+            not areas
+            and not tags
+            and any(n in spares or n == "no_floor" for n in needs)
+            and not self._other_part.search(lowered)  # "a stretch for my wrist" is not for backs
+        )
+        if by_need:
+            # "stretches I can do in bed?": a place that rules positions out is enough to go on
+            tags = ["no_floor"] if "no_floor" in needs else []
+        if not areas and not tags and not by_need:
             if re.search(r"\bback\b", lowered):
                 areas = ["whole_back"]
             elif self._other_part.search(lowered):  # "a stretch for my wrist"
@@ -1070,13 +1126,15 @@ class Dialogue:
                     ],
                     context,
                 )
-        found = answers.recommend(self.catalogue, areas, tags, needs=needs)
+        found = answers.recommend(
+            self.catalogue, areas or (["whole_back"] if by_need else []), tags, needs=needs
+        )
         if not found:
             found = (
                 answers.recommend(self.catalogue, ["whole_back"], tags, needs=needs)
                 or self.catalogue.by_name()[:3]
             )
-        messages = [answers.recommendation_text(found, areas, tags)]
+        messages = [answers.recommendation_text(found, areas, tags, needs if by_need else ())]
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(

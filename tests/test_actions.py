@@ -299,3 +299,28 @@ def test_the_pipelines_entities_reach_the_dialogue_when_the_parse_is_whole():
     assert (found.kind, found.value) == ("stretch", "cat_cow")
     t.latest_message["entities"] = []
     assert turn_from_tracker(t).entities == ()  # the pipeline found nothing: nothing is named
+
+
+def test_the_pipeline_entities_keep_the_words_they_were_found_in():
+    """A need found by the pipeline keeps its words: the dialogue tells a described stretch's own
+    position ("lying on my back") from a place asked about ("lying on the bed") by them."""
+    from actions.actions import entities_from_parse
+
+    text = "Which stretches could she do lying on the bed?"
+    start = text.index("lying on the bed")
+    parse = {
+        "text": text,
+        "meaning": {},
+        "entities": [
+            {
+                "entity": "need",
+                "value": "in_bed",
+                "start": start,
+                "end": start + len("lying on the bed"),
+                "extractor": "StretchEntityExtractor",
+            },
+            {"entity": "red_flag", "value": "fever", "extractor": "RedFlagDetector"},
+        ],
+    }
+    (found,) = entities_from_parse(parse)
+    assert (found.kind, found.value, found.text) == ("need", "in_bed", "lying on the bed")

@@ -969,3 +969,107 @@ def test_a_need_asked_as_can_i_do_it_is_a_change_when_the_classifier_nearly_said
         Context(),
     )
     assert "sitting on a chair" in reply.messages[0].split("\n")[0]
+
+
+def test_a_place_that_rules_positions_out_is_enough_for_stretches(dialogue):
+    text, _ = say(dialogue, "stretches i can do in bed?", "general_advice", confidence=0.65)
+    assert text.startswith("For doing in bed, try:")
+    assert "Knee-to-Chest" in text and "Cat-Cow" not in text and "Standing" not in text
+
+
+def test_no_wish_to_get_down_on_the_floor_gets_stretches_off_it(dialogue):
+    text, _ = say(
+        dialogue,
+        "what can i do sitting on the sofa while lo naps, dont want to get down on the floor",
+        "recommend",
+        confidence=0.47,
+    )
+    assert text.startswith("For doing without getting on the floor, try:")
+
+
+def test_stretches_sat_in_the_cab_are_the_chair_ones(dialogue):
+    text, _ = say(dialogue, "stretches i can do sat in the cab", "recommend", confidence=0.69)
+    assert text.startswith("For doing in a chair, try:")
+
+
+def test_an_unsure_question_naming_a_body_part_and_what_to_do_gets_stretches(dialogue):
+    text, _ = say(
+        dialogue,
+        "Always looking down at my phone and my shoulders are rounding forward. What should I "
+        "be doing?",
+        "ask_mistakes",
+        confidence=0.52,
+    )
+    assert text.startswith("For shoulders, try:")
+
+
+def test_a_bed_is_no_floor_the_lying_stretches_not_the_chair_ones(dialogue):
+    text, _ = say(
+        dialogue,
+        "my mother spends the day on the bed and can't get down onto a floor, her back is stiff. "
+        "Which stretches could she do lying on the bed?",
+        "recommend",
+        confidence=0.54,
+    )
+    assert "Knee-to-Chest" in text and "Seated" not in text
+
+
+def test_is_a_short_session_worth_it_is_advice_not_a_routine(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "only get like 5 min a day tbh. is that even worth it or do i need a proper half hour "
+            "session",
+            "ask_dosage",
+            0.57,
+        ),
+        Context(),
+    )
+    assert not reply.routine_request
+    assert "every day" in reply.messages[0]
+
+
+def test_an_unsure_stretch_question_with_no_stretch_near_advice_gets_the_advice(dialogue):
+    text, _ = say(
+        dialogue,
+        "start at 5am, load the trailer, then drive all day. when's actually the best time to "
+        "stretch, before the shift or after?",
+        "ask_howto",
+        confidence=0.52,
+    )
+    assert "Which stretch" not in text
+    assert dialogue.catalogue.advice["when_to_stretch"].text[:40] in text
+
+
+def test_what_a_described_stretch_is_stretching_names_it(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "lying face down pushing up on my forearms - what is that stretching? i feel it in my "
+            "tummy more than my back",
+            "general_advice",
+            0.51,
+            runners_up=(("recommend", 0.25), ("ask_muscles", 0.17)),
+        ),
+        Context(),
+    )
+    assert reply.messages[0].startswith("Sphinx Pose works")
+
+
+def test_a_sore_joint_in_a_named_stretch_gets_the_way_round_it_once(dialogue):
+    text, _ = say(
+        dialogue,
+        "tried childs pose on the break room floor and my knees were screaming, what do i do "
+        "about the knees",
+        "ask_benefits",
+        confidence=0.41,
+    )
+    assert text.startswith("For sore knees with Child's Pose:")
+    assert text.count("rolled-up towel") == 1
+
+
+def test_suitability_says_what_it_works_when_the_user_speaks_of_that_part(dialogue):
+    text, _ = say(
+        dialogue,
+        "pelvic tilt is ok for beginner? my core is very weak after the baby",
+        "ask_suitability",
+    )
+    assert "It works the core and the lower back" in text

@@ -38,6 +38,9 @@ def checker():
         ("I've been sweating at night and my back is sore", "fever"),
         ("the pain is worst when I'm lying in bed", "night_pain"),
         ("the pain wakes me up", "night_pain"),
+        ("I wake at 3am with my back aching", "night_pain"),
+        ("I can't sit or stand because of my back", "severe_persistent"),
+        ("my back has been sore for months, still no better", "severe_persistent"),
         ("I've lost 10 pounds without trying and my back hurts", "weight_loss"),
         ("back pain for 6 weeks and not getting better", "severe_persistent"),
         ("sharp pain in my lower back when I did the sphinx", "sharp_pain"),
@@ -66,6 +69,10 @@ def test_red_flags_are_recognised(checker, text, flag):
         "no history of cancer, just a stiff back",
         "my leaflet got thrown out with the newspapers, how does knee to chest go?",
         "my back is in knots and my old kitchen chair is falling apart, what chair should I buy?",
+        # someone else waking, a time since something else, what keeps someone off the floor
+        "she only naps in the carrier so I sway for an hour, my back aches, or she wakes",
+        "had a c-section 4 months ago, lying on my front still feels odd, my back is so stiff",
+        "I can't sit or get on the floor while holding the baby, my back aches, stretches standing?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
