@@ -107,7 +107,7 @@ ROUTINE_INTENTS = (
 )
 HOWTO_WORDS = re.compile(
     r"\bhow (exactly )?(do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
-    r"\bwalk me through\b|\bshow me how\b|\binstructions\b"
+    r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b"
 )
 # "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
 FAULT_QUESTION = re.compile(
@@ -955,6 +955,13 @@ class Dialogue:
         from bot.answers import AREA_NAMES, TAG_NAMES
 
         words = set(re.findall(r"[a-z]+", lowered))
+        ordinal = re.search(
+            r"\bthe (first|second|third|last|1st|2nd|3rd) (one|stretch|of them)\b", lowered
+        )
+        if ordinal:  # "how do I do the second one?": by its place in the list
+            place = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1}
+            index = place[ordinal.group(1)]
+            return offered[index] if -len(offered) <= index < len(offered) else None
         scores = {}
         for stretch_id in offered:
             if stretch_id not in self.catalogue.stretches:
@@ -1118,14 +1125,7 @@ class Dialogue:
             elif self._other_part.search(lowered):  # "a stretch for my wrist"
                 return self._out_of_scope(context)
             else:
-                return Reply(
-                    [
-                        "Happy to suggest something. Where do you feel it (lower back, upper back, "
-                        "sides, hips, neck and shoulders), or where will you stretch (at a desk, in a "
-                        "chair, in bed in the morning, before sleep)?"
-                    ],
-                    context,
-                )
+                return self._where_asked(context)
         found = answers.recommend(
             self.catalogue, areas or (["whole_back"] if by_need else []), tags, needs=needs
         )
@@ -1141,6 +1141,25 @@ class Dialogue:
             context, stretch=found[0].id, pending_topic=None, offered=tuple(f.id for f in found)
         )
         return self.with_disclaimer(new_context, messages)
+
+    def _where_asked(self, context: Context) -> Reply:
+        """Stretches asked for with nothing to fit them to: the default routine's first ones, which
+        suit most backs, to start with, and where or when, for a better fit."""
+        routine = self.catalogue.default_routine
+        starters = (
+            list(dict.fromkeys(item.stretch for item in routine.items))[:3] if routine else []
+        )
+        names = [self.catalogue.stretch(s).name for s in starters]
+        lines = ["Happy to suggest something."]
+        if names:
+            lines.append(f"To start with, these suit most backs: {', '.join(names)}.")
+        lines.append(
+            "For a better fit, tell me where you feel it (lower back, upper back, sides, hips, neck "
+            "and shoulders) or where you'll stretch (at a desk, in a chair, in bed in the morning, "
+            "before sleep)."
+        )
+        offered = tuple(starters) or context.offered
+        return Reply([" ".join(lines)], replace(context, offered=offered))
 
     def _advice(self, text: str, meaning: Meaning) -> str:
         """The advice topic nearest in meaning to the question (content's example questions), or by

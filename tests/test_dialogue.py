@@ -135,9 +135,13 @@ def test_recommendations(dialogue, text, must, must_not):
     assert context.stretch is not None
 
 
-def test_vague_recommendation_asks_where(dialogue):
-    answer, _ = say(dialogue, "recommend me something", "recommend")
-    assert "Where do you feel it" in answer
+def test_vague_recommendation_gives_a_start_and_asks_where(dialogue):
+    answer, context = say(dialogue, "recommend me something", "recommend")
+    assert "these suit most backs: Child's Pose, Cat-Cow, Knee-to-Chest" in answer
+    assert "tell me where you feel it" in answer
+    assert context.offered == ("childs_pose", "cat_cow", "knee_to_chest")
+    follow, _ = say(dialogue, "how do I do the second one?", "ask_howto", context)
+    assert follow.startswith("Cat-Cow")
 
 
 @pytest.mark.parametrize(
@@ -607,7 +611,7 @@ def test_a_stiff_back_said_plainly_gets_stretches_not_anatomy(dialogue):
 def test_whether_to_stretch_at_all_is_answered_from_the_advice(dialogue):
     text = "I'm a bit achy after my first week at the gym, should I still stretch?"
     reply = dialogue.respond(Turn(text, "recommend", 0.8))
-    assert "try:" not in reply.messages[0] and "Where do you feel it" not in reply.messages[0]
+    assert "try:" not in reply.messages[0] and "where you feel it" not in reply.messages[0]
 
 
 def test_what_to_stretch_after_the_gym_gets_stretches(dialogue):
@@ -732,7 +736,7 @@ def test_a_question_with_nothing_to_recommend_for_but_near_an_advice_topic_gets_
     answer, _ = say(
         dialogue, "I work night shifts, when in my shift should I stretch?", "recommend"
     )
-    assert "Where do you feel it" not in answer and "warm" in answer.lower()
+    assert "where you feel it" not in answer and "warm" in answer.lower()
 
 
 def test_an_unsure_warning_sign_is_read_as_the_classifiers_next_guess(dialogue):
