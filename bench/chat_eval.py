@@ -47,13 +47,15 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # (fresh12), by two more, by the code of that session an hour later; set 14 (fresh13), by two more,
 # by the code of 2026-12-03's fifth session's start; set 15 (fresh14), by two more, by that session's
 # code half an hour later; set 16 (fresh15), by two more, by that session's code an hour in; set 17
-# (fresh16), by two more, by the code of 2026-12-03's sixth session's start.
+# (fresh16), by two more, by the code of 2026-12-03's sixth session's start; set 18 (fresh17), by
+# two more, by that session's code 45 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
     "fresh7-dev", "fresh7-final", "fresh8-dev", "fresh8-final", "fresh9-dev", "fresh9-final", "fresh10-dev", "fresh10-final",
     "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
     "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final", "fresh16-dev", "fresh16-final",
+    "fresh17-dev", "fresh17-final",
 )  # fmt: skip
 
 
@@ -269,6 +271,8 @@ FIRST_CONTACT = {
     "chat fresh15-final": "115/122 (94.3%); 10/10; false 1/112",
     "chat fresh16-dev": "125/138 (90.6%); 10/10; false 2/128 (2026-12-03, sixth session)",
     "chat fresh16-final": "113/122 (92.6%); 10/10; false 4/112",
+    "chat fresh17-dev": "128/138 (92.8%); 10/10; false 1/128 (2026-12-03, sixth session, 45 minutes in)",
+    "chat fresh17-final": "111/122 (91.0%); 9/10; false 4/112",
 }
 
 
