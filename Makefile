@@ -92,12 +92,13 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# (--durations: the slowest tests are listed, to keep a fresh `make test` near 30 minutes)
 test: sysdeps lint $(MODEL) $(MOONSHINE)
 	@echo "rasa data validate (every warning fails, but EXTERNAL_ intents without NLU data)..."
 	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m runner.validate > validate.log 2>&1 \
 	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }
 	@rm -f validate.log
-	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest
+	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest --durations=15
 
 bench: $(MODEL) $(MOONSHINE)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run

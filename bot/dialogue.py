@@ -106,7 +106,7 @@ ROUTINE_INTENTS = (
     "affirm",
 )
 HOWTO_WORDS = re.compile(
-    r"\bhow (exactly )?(do|should|can|would) (i|you|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
+    r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b"
 )
 # "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
@@ -208,7 +208,7 @@ ADVICE_RESCUE_MIN_SCORE = 0.72
 # Asking what to do, not asking about something ("where should I start?").
 WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
-    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
+    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
 # An ache told with a question near an advice topic, which the classifier half read as a warning
 # sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
@@ -911,7 +911,15 @@ class Dialogue:
                 return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
             return self._no_stretch(topic, r.text, lowered, r.conditions, context)
         messages = [
-            self._about(self.catalogue.stretch(s), topic, lowered, r.conditions, r.needs, r.areas)
+            self._about(
+                self.catalogue.stretch(s),
+                topic,
+                lowered,
+                r.conditions,
+                r.needs,
+                r.areas,
+                () if r.described else r.tags,  # (a description's words tell its own place)
+            )
             for s in stretches[:3]
         ]
         lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
@@ -1044,7 +1052,7 @@ class Dialogue:
         text = label + (sentence[0].lower() + sentence[1:] if label else sentence)
         return f"{stretch.name}: {text}"
 
-    def _about(self, stretch, topic, lowered, conditions, needs, areas=()) -> str:
+    def _about(self, stretch, topic, lowered, conditions, needs, areas=(), tags=()) -> str:
         if topic == "ask_howto":
             return answers.howto(stretch, lowered)
         if topic == "ask_muscles":
@@ -1064,6 +1072,10 @@ class Dialogue:
                 stretch, list(dict.fromkeys(needs)), self.catalogue, lowered
             )
         if topic == "ask_suitability":
+            places = set(tags) - {"beginner"}  # (a beginner is answered as a condition)
+            if places & set(stretch.tags) and not conditions:
+                # "seated thoracic twist ok to do at the office?": yes, it is made for that
+                return answers.fit(stretch, areas, sorted(places), self.catalogue)
             severe = bool(SEVERE_WORDS.search(lowered))
             return answers.suitability(stretch, conditions, self.catalogue, severe, areas)
         return answers.howto(stretch, lowered)

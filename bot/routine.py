@@ -450,6 +450,25 @@ def pick_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     return None
 
 
+# Words of routines' names that are said of anything ("how long is it?", "my back").
+_NOT_OWN = {"routine", "stretches", "back", "long", "short", "quick", "one", "the", "a", "my"}
+
+
+def _by_its_own_words(lowered: str, catalogue: Catalogue) -> Routine | None:
+    """ "the daily back stretch routine": a routine asked for with a word of one routine's names
+    and of no other's, the words in between aside."""
+    if not re.search(r"\br(ou|u|o)tine?s?\b", lowered):
+        return None
+    words = set(re.findall(r"[a-z]+", lowered))
+    own = {
+        routine.id: {w for n in [routine.name.lower(), *routine.aliases] for w in n.split()}
+        for routine in catalogue.routines.values()
+    }
+    shared = {w for a in own.values() for b in own.values() if a is not b for w in a & b}
+    found = [rid for rid, ws in own.items() if (ws - shared - _NOT_OWN) & words]
+    return catalogue.routines[found[0]] if len(found) == 1 else None
+
+
 def _forgive_typos(lowered: str, catalogue: Catalogue) -> str:
     """ "daly rutine" -> "daily routine": words within one edit of a routine name's words."""
     from rapidfuzz.distance import Levenshtein
@@ -481,7 +500,7 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     tags = [f.value for f in found if f.kind == "tag"]
     minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
-        return None
+        return _by_its_own_words(text.lower(), catalogue)
     if minutes and not (areas or tags):  # "the 10 minute routine": the articles' own, if one fits
         for routine in catalogue.routines.values():
             if routine.minutes[0] <= minutes <= routine.minutes[-1]:

@@ -161,8 +161,15 @@ def discomfort_now(text: str) -> bool:
     return bool(DISCOMFORT.search(lowered)) and not PAIN_QUESTION.search(lowered)
 
 
+# Pain only to be kept away: "how do I go deeper without hurting myself?"
+PAIN_AVOIDED = re.compile(
+    r"\b(without|not|never|so (that )?i don'?t|to avoid|avoid) (\w+ ){0,2}"
+    r"(hurt(ing)?|injur\w*|pain|straining)\b( (myself|my back|it))?"
+)
+
+
 def pain_now(text: str) -> bool:
-    lowered = (text or "").lower()
+    lowered = PAIN_AVOIDED.sub(" ", (text or "").lower())
     return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
 
 

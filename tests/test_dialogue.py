@@ -1077,3 +1077,55 @@ def test_suitability_says_what_it_works_when_the_user_speaks_of_that_part(dialog
         "ask_suitability",
     )
     assert "It works the core and the lower back" in text
+
+
+def test_a_routine_asked_for_with_words_between_its_name(dialogue):
+    reply = dialogue.respond(
+        Turn("ok mat is out, lets do the daily back stretch routine togther", "start_routine", 0.89)
+    )
+    assert reply.start and reply.routine and reply.routine.id == "basic_daily"
+    reply = dialogue.respond(Turn("how long is the routine", "show_routine", 0.9))
+    assert reply.routine is None and not reply.start  # "long" is said of anything
+
+
+def test_a_stretch_made_for_the_place_asked_about_is_a_plain_yes(dialogue):
+    text, _ = say(dialogue, "seated thoracic twist ok to do at the office?", "ask_suitability")
+    assert text.startswith("Yes: Seated Thoracic Twist suits desk breaks.")
+
+
+def test_going_deeper_without_hurting_is_a_change_not_pain(dialogue):
+    text, _ = say(
+        dialogue,
+        "the thoracic twist in my chair was nice but now i barely feel it. how do i go deeper "
+        "without like hurting myself",
+        "ask_modification",
+        confidence=0.72,
+    )
+    assert "Harder version of Seated Thoracic Twist" in text
+    assert "Stop the stretch" not in text
+
+
+def test_anything_i_can_do_in_bed_gets_the_lying_stretches(dialogue):
+    text, _ = say(
+        dialogue,
+        "Is there anything I can do in bed before I even get up? Most mornings my lower back "
+        "feels like a plank of wood",
+        "general_advice",
+        confidence=0.6,
+    )
+    assert "Knee-to-Chest" in text or "Pelvic Tilts" in text
+    assert "Cat-Cow" not in text
+
+
+@pytest.mark.parametrize(
+    "text, stretch",
+    [
+        ("supta matsyendrasana with both knees to the side, is it safe for me?", "Lying Knee Roll"),
+        ("how do I do ardha matsyendrasana", "Seated Spinal Twist"),
+        ("sucirandhrasana, how long?", "Piriformis Stretch"),
+        ("wind relieving pose steps", "Knee-to-Chest"),
+    ],
+)
+def test_yoga_names_name_their_stretch(dialogue, text, stretch):
+    answer, _ = say(dialogue, text, "ask_howto")
+    assert stretch in answer.split("\n")[0]

@@ -268,3 +268,22 @@ def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, 
 )
 def test_a_slip_near_a_stretch_name_or_weight_wanted_off_is_no_symptom(checker, text):
     assert checker.check(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, now",
+    [
+        ("how do i go deeper without like hurting myself", False),
+        ("ouch, that hurts in my lower back", True),
+        ("it hurts when i go deeper", True),
+    ],
+)
+def test_pain_only_to_be_kept_away_is_not_pain_now(text, now):
+    from bot.safety import pain_now
+
+    assert pain_now(text) is now
+
+
+def test_an_energy_crash_is_no_hint_of_a_fall(checker):
+    assert [f.id for f in checker.hinted("an energy drink that won't make me crash at 4am")] == []
+    assert [f.id for f in checker.hinted("i crashed my bike and my back hurts")] == ["after_fall"]
