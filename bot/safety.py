@@ -64,7 +64,12 @@ class SafetyChecker:
             for flag in safety.red_flags
         ]
         self._cues = [
-            (flag, [re.compile(c) for c in flag.cues], re.compile(flag.cues_need or r""))
+            (
+                flag,
+                [re.compile(c) for c in flag.cues],
+                re.compile(flag.cues_need or r""),
+                [re.compile(u) for u in flag.unless],
+            )
             for flag in safety.red_flags
         ]
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
@@ -108,11 +113,15 @@ class SafetyChecker:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
         decide nothing: they back up the classifier's suspicion of a warning sign."""
-        affirmed = self._unnamed(normalise(self._strip_negated(self._spelt(text))))
+        spelt = self._spelt(text)
+        clean = self._unnamed(normalise(spelt))
+        affirmed = self._unnamed(normalise(self._strip_negated(spelt)))
         return [
             flag
-            for flag, cues, need in self._cues
-            if any(c.search(affirmed) for c in cues) and need.search(affirmed)
+            for flag, cues, need, unless in self._cues
+            if any(c.search(affirmed) for c in cues)
+            and need.search(affirmed)
+            and not any(u.search(clean) for u in unless)  # ("hay fever" is no hint of a fever)
         ]
 
     def signs(self, text: str) -> set:

@@ -63,7 +63,12 @@ def test_every_heldout_red_flag_is_caught(predictions):
     assert missed == []
 
 
-RED_FLAG_SETS = ["red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"]
+RED_FLAG_SETS = [
+    "red_flags_fresh.yml",
+    "red_flags_unseen.yml",
+    "red_flags_final.yml",
+    "red_flags_fresh2.yml",
+]
 
 
 @pytest.mark.parametrize("name", RED_FLAG_SETS)
@@ -82,3 +87,23 @@ def test_every_red_flag_gets_seek_care_first_through_rest(server, name):
         if not safe_first or "\n1. " in answer or answer.startswith("1. "):
             failures.append(case["text"])
     assert failures == []
+
+
+# Measured 2026-12-03 (sixth session) on red_flags_fresh2.yml's 100 hard near misses, through the
+# pipeline and the dialogue: 2 false alarms (first contact 25, before the changes chosen on it: the set
+# is a dev set). The floor guards that figure; the target is at most 1% of ordinary questions.
+MAX_NEAR_MISS_FALSE_ALARMS = 2
+
+
+def test_hard_near_misses_rarely_get_a_red_flag_reply_through_rest(server, catalogue):
+    from bench.chat_eval import red_flag_openings
+    from tests.conftest import RestChat
+
+    openings = red_flag_openings(catalogue)
+    cases = yaml.safe_load((HELDOUT.parent / "red_flags_fresh2.yml").read_text())["not_red_flags"]
+    alarms = []
+    for case in cases:
+        first = " ".join(RestChat(server.url).say(case["text"]).split("\n\n")[0].split())
+        if any(first.startswith(opening) for opening in openings):
+            alarms.append(case["text"])
+    assert len(alarms) <= MAX_NEAR_MISS_FALSE_ALARMS, alarms

@@ -127,7 +127,12 @@ def _red_flag_texts():
     for item in yaml.safe_load(data.read_text())["nlu"]:
         if item.get("intent") == "red_flag":
             yield from (line.strip()[2:] for line in item["examples"].splitlines() if line.strip())
-    for name in ("red_flags_fresh.yml", "red_flags_unseen.yml", "red_flags_final.yml"):
+    for name in (
+        "red_flags_fresh.yml",
+        "red_flags_unseen.yml",
+        "red_flags_final.yml",
+        "red_flags_fresh2.yml",
+    ):
         yield from (
             case["text"] for case in yaml.safe_load((FRESH.parent / name).read_text())["red_flags"]
         )
