@@ -443,11 +443,14 @@ def pick_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     if chosen:
         return chosen
     for routine in routines:
-        names = [routine.name.lower(), *routine.aliases]
-        keys = {w for n in names for w in n.split()} - {"routine", "stretches", "back"}
-        if keys & set(words):
+        if (_name_words(routine) - {"routine", "stretches", "back"}) & set(words):
             return routine
     return None
+
+
+def _name_words(routine: Routine) -> set:
+    """The words of a routine's name and aliases."""
+    return {w for n in [routine.name.lower(), *routine.aliases] for w in n.split()}
 
 
 # Words of routines' names that are said of anything ("how long is it?", "my back").
@@ -460,10 +463,7 @@ def _by_its_own_words(lowered: str, catalogue: Catalogue) -> Routine | None:
     if not re.search(r"\br(ou|u|o)tine?s?\b", lowered):
         return None
     words = set(re.findall(r"[a-z]+", lowered))
-    own = {
-        routine.id: {w for n in [routine.name.lower(), *routine.aliases] for w in n.split()}
-        for routine in catalogue.routines.values()
-    }
+    own = {routine.id: _name_words(routine) for routine in catalogue.routines.values()}
     shared = {w for a in own.values() for b in own.values() if a is not b for w in a & b}
     found = [rid for rid, ws in own.items() if (ws - shared - _NOT_OWN) & words]
     return catalogue.routines[found[0]] if len(found) == 1 else None

@@ -170,10 +170,11 @@ def discomfort_now(text: str) -> bool:
     return bool(DISCOMFORT.search(lowered)) and not PAIN_QUESTION.search(lowered)
 
 
-# Pain only to be kept away: "how do I go deeper without hurting myself?"
+# Pain only to be kept away: "how do I go deeper without hurting myself?" (never "without pain" or
+# "not good pain": said during a routine, those stop it)
 PAIN_AVOIDED = re.compile(
-    r"\b(without|not|never|so (that )?i don'?t|to avoid|avoid) (\w+ ){0,2}"
-    r"(hurt(ing)?|injur\w*|pain|straining)\b( (myself|my back|it))?"
+    r"\b(without|not to|so (that )?i don'?t|to avoid) (\w+ )?(hurting|hurt|injuring|injure|straining"
+    r"|strain) (myself|my back|anything)\b"
 )
 
 
