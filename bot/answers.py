@@ -236,9 +236,7 @@ def _joint_answer(stretch, joint, items, loaded, catalogue) -> str:
     if items:
         return f"For sore {joint} with {stretch.name}:\n" + bullets(items)
     if not loaded:
-        return (
-            f"{stretch.name} doesn't put your weight on your {joint}, so it should be kind to them."
-        )
+        return f"{stretch.name} doesn't put your weight on your {joint}, so it should be gentle on those joints."
     spares = [
         s.name
         for s in alternatives(stretch, catalogue)
@@ -359,13 +357,33 @@ POSITION_NAMES = {
 }
 
 
-def stretch_pain(stretch: Stretch, catalogue: Catalogue) -> str:
-    """Pain felt in a named stretch: the general rule, then how to go gentler in this one."""
+def _about_areas(stretch: Stretch, areas: Sequence[str], catalogue: Catalogue) -> str:
+    """The lines of a stretch's steps, tips and mistakes that speak of the parts of the body the
+    user felt it in ("I feel it straining my neck"), as one bullet list, or ""."""
+    phrases = [p for area in areas for p in catalogue.vocabulary.areas.get(area, []) if len(p) > 2]
+    if not phrases:
+        return ""
+    said = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
+    lines = [
+        line
+        for line in dict.fromkeys([*stretch.steps, *stretch.tips, *stretch.mistakes])
+        if said.search(line.lower())
+    ]
+    if not lines:
+        return ""
+    where = " and ".join(AREA_NAMES.get(a, a) for a in dict.fromkeys(areas))
+    return f"For your {where} in {stretch.name}:\n" + bullets(lines)
+
+
+def stretch_pain(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = ()) -> str:
+    """Pain felt in a named stretch: the general rule, then how to go gentler in this one (and
+    what it says about the part of the body it was felt in)."""
     parts = [catalogue.safety.levels["stop"]]
     parts.append(
         f"When you feel fine again, try {stretch.name} only as far as is comfortable: a smaller "
         "range, a shorter hold, and slow breathing. A mild pull is fine; pain is not."
     )
+    parts.append(_about_areas(stretch, areas, catalogue))
     if stretch.cautions:
         parts.append(f"With {stretch.name} in particular:\n" + bullets(stretch.cautions))
     if stretch.modifications.easier:
@@ -373,16 +391,21 @@ def stretch_pain(stretch: Stretch, catalogue: Catalogue) -> str:
     parts.append(
         "If the same stretch hurts every time, leave it out and ask a health professional about it."
     )
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in parts if p)
 
 
-def stretch_discomfort(stretch: Stretch) -> str:
-    """Mild discomfort felt in a named stretch: what is normal, and how to ease off in this one."""
+def stretch_discomfort(
+    stretch: Stretch, catalogue: Catalogue | None = None, areas: Sequence[str] = ()
+) -> str:
+    """Mild discomfort felt in a named stretch: what is normal, what its content says about the
+    part of the body it is felt in, and how to ease off in this one."""
     parts = [
         f"A mild pull or gentle tension in {stretch.name} is normal; pain is not. If it aches or "
         "pinches, ease off: use a smaller range, hold it for less time, breathe slowly, and check "
         "your position against the steps."
     ]
+    if catalogue is not None:
+        parts.append(_about_areas(stretch, areas, catalogue))
     if stretch.modifications.easier:
         parts.append("A gentler way to do it:\n" + bullets(stretch.modifications.easier))
     if stretch.mistakes:
@@ -391,7 +414,7 @@ def stretch_discomfort(stretch: Stretch) -> str:
         "If it turns sharp, keeps hurting afterwards, or comes with numbness or tingling, stop and "
         "ask a health professional."
     )
-    return "\n\n".join(parts)
+    return "\n\n".join(p for p in parts if p)
 
 
 def fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], catalogue: Catalogue) -> str:

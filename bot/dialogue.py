@@ -185,7 +185,8 @@ ASKS_ABOUT_DESCRIBED = re.compile(
 SOMETHING_FOR = re.compile(r"\b(anything|something) (to|for|that)\b")
 # A stretch pointed at by what is done in it ("is that standing stretch where you ... good for me?").
 POINTS_AT_STRETCH = re.compile(
-    r"\b(the|that|this) ([\w-]+ )?(one|stretch|pose|exercise|move|twist) (where|in which|with)\b"
+    r"\b(the|that|this) ([\w-]+ )?(one|stretch|pose|exercise|move|twist) (where|in which|with|on "
+    r"(your|my|all|the)|lying|kneeling|sitting|standing)\b"
 )
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
@@ -208,7 +209,7 @@ ADVICE_RESCUE_MIN_SCORE = 0.72
 # Asking what to do, not asking about something ("where should I start?").
 WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
-    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
+    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(wat|wht|wot) (should|can|could) (i|we) (do|stretch|try)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
 # An ache told with a question near an advice topic, which the classifier half read as a warning
 # sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
@@ -495,7 +496,11 @@ class Dialogue:
             r.found = [
                 f
                 for f in r.found
-                if f.kind != "need" or f.value in CHANGES or not set(_words(f.text)) <= own
+                if not (
+                    f.kind == "need" or f.kind == "condition" and f.value in ("knees", "wrists")
+                )
+                or f.value in CHANGES
+                or not set(_words(f.text)) <= own
             ]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
@@ -516,7 +521,7 @@ class Dialogue:
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
             reply = self.with_disclaimer(
-                new_context, [answers.stretch_pain(stretch, self.catalogue)]
+                new_context, [answers.stretch_pain(stretch, self.catalogue, r.areas)]
             )
             reply.red_flag = intent == "red_flag"
             return reply
@@ -527,7 +532,8 @@ class Dialogue:
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
-            return self.with_disclaimer(new_context, [answers.stretch_discomfort(stretch)])
+            body = answers.stretch_discomfort(stretch, self.catalogue, r.areas)
+            return self.with_disclaimer(new_context, [body])
         # The classifier's suspicion of a warning sign gets the cautious reply, even when a stretch
         # is named ("can't feel it down there ... been doing child's pose"), when the message has a
         # word that hints at one (content/safety.yml `cues`): a described position or a mild ache
@@ -597,6 +603,11 @@ class Dialogue:
                 # "...just sore and stiff. Will this go away on its own?": the advice asked for
                 r.intent = "recommend" if some and not asks_advice else "general_advice"
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        second = r.runners_up[0][0] if r.runners_up else None
+        if r.intent == "out_of_scope" and unsure and (r.areas or r.tags) and second == "recommend":
+            # "somethign for posture? my manager says i look like a shrimp": a back-care situation,
+            # half read as out of scope, half as asking for stretches
+            r.intent, r.confidence = r.runners_up[0]
         near_advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         out = not r.found and not self._in_domain(lowered) and not near_advice
         if r.intent in NEEDS_DOMAIN and unsure and out:  # "how long before I notice a change?"
@@ -634,7 +645,6 @@ class Dialogue:
             and not r.described
             and (STRETCHES_WANTED.search(lowered) or SOMETHING_FOR.search(lowered))
         )
-        second = r.runners_up[0][0] if r.runners_up else None
         situation = set(r.needs) - {"easier", "harder"}  # "for beginners?" is whether it suits
         if r.intent == "ask_suitability" and r.named and situation and second == "ask_modification":
             # "can I do X with something to hold on to?": a way to do it, the classifier's next guess

@@ -1129,3 +1129,93 @@ def test_anything_i_can_do_in_bed_gets_the_lying_stretches(dialogue):
 def test_yoga_names_name_their_stretch(dialogue, text, stretch):
     answer, _ = say(dialogue, text, "ask_howto")
     assert stretch in answer.split("\n")[0]
+
+
+def test_a_stretch_described_then_asked_whether_it_suits_is_judged_as_that_stretch(dialogue):
+    # Read, sure, as general advice (warming up in the morning) by the classifier: the description
+    # names Cat-Cow, "is that ok" asks whether it suits; its own "hands and knees" are no sore knees.
+    text, context = say(
+        dialogue,
+        "the one on your hands and knees where you arch your back up then let it sag down - is "
+        "that ok first thing when im stiff as anything getting out of bed",
+        "general_advice",
+        confidence=0.93,
+    )
+    assert text.startswith("Cat-Cow"), text
+    assert "weight on your knees" not in text
+    assert context.stretch == "cat_cow"
+
+
+def test_sore_knees_told_as_a_condition_get_the_knee_change(dialogue):
+    text, _ = say(
+        dialogue,
+        "Child's pose makes my knees grumble when I kneel. Any way to adapt it?",
+        "ask_modification",
+    )
+    assert "towel" in text and "For sore knees" in text, text
+
+
+def test_arthritis_in_the_fingers_is_a_joint_question_not_a_spine_condition(dialogue):
+    text, _ = say(
+        dialogue,
+        "I have the arthritis in my fingers. The trunk rotation, is it hard for the joints?",
+        "ask_suitability",
+        confidence=0.69,
+    )
+    assert "doesn't put your weight on your wrists" in text, text
+    assert "spine condition" not in text
+
+
+def test_discomfort_in_a_stretch_says_what_its_steps_say_of_that_body_part(dialogue):
+    text, _ = say(
+        dialogue,
+        "Doing the seated thoracic twist and I feel it straining my neck more than my back. "
+        "What am I doing wrong?",
+        "ask_mistakes",
+        confidence=0.78,
+    )
+    assert "For your neck in Seated Thoracic Twist:" in text, text
+    assert "rather than straining the neck" in text
+    other, _ = say(
+        dialogue,
+        "Doing the seated thoracic twist and it feels a bit much. What am I doing wrong?",
+        "ask_mistakes",
+        confidence=0.78,
+    )
+    assert "For your" not in other
+
+
+def test_what_to_stretch_typed_with_wat_gets_stretches(dialogue):
+    text, _ = say(
+        dialogue,
+        "sit at the nurse desk doing notes for hours all hunched, wat should i stretch",
+        "general_advice",
+        confidence=0.63,
+    )
+    assert "Seated Thoracic Twist" in text, text
+
+
+def test_a_bendier_friend_is_about_flexibility_not_out_of_scope(dialogue):
+    text, _ = say(
+        dialogue,
+        "My mate on the ward is way bendier than me, I can't even touch my toes. Am I doing "
+        "something wrong?",
+        "red_flag",
+        confidence=0.45,
+    )
+    assert "outside what I can help with" not in text
+    assert "flexible" in text, text
+
+
+def test_a_posture_request_half_read_as_out_of_scope_gets_stretches(dialogue):
+    turn = Turn(
+        "somethign for posture? my manager says i look like a shrimp on camera",
+        "out_of_scope",
+        0.48,
+        runners_up=(("recommend", 0.43),),
+    )
+    text = "\n\n".join(dialogue.respond(turn, Context()).messages)
+    assert "outside what I can help with" not in text
+    assert text.startswith("For posture, try:"), text
+    sure = Turn("what's the best phone for posture photos", "out_of_scope", 0.9)
+    assert "outside what I can help with" in dialogue.respond(sure, Context()).messages[0]
