@@ -54,14 +54,20 @@ pytestmark = pytest.mark.server
 # 116/122, set 14 (fresh13) 115/122, set 15 (fresh14) 116/122, set 16 (fresh15) 116/122; the others
 # unchanged. Set 18's final part misses one red flag at first contact and now: not looked at, its
 # floor allows that one miss too (README).
+# 2026-12-04 (the code of commit 7bdb09d): set 19 (fresh18, first met by the code of the session's
+# start: 114/120, red flags 10/10, false 0/110) joined; measured then: set 1 150/170 (conversations
+# 49/54 turns), set 2 104/112, set 3 92/102, set 4 109/119, set 5 107/120, set 6 90/100, set 7 97/112,
+# set 8 77/92, set 9 114/122, set 10 120/128, set 11 118/122, set 12 113/122, set 13 116/122, set 14
+# 115/122, set 15 116/122, set 16 117/122, set 17 115/122, set 18 111/122, set 19 114/120; every
+# floor one case below its count, the false red-flag replies at the count.
 FLOORS = {
-    "final": {"right": 147, "turns": 47, "false_alarms": 3},
+    "final": {"right": 149, "turns": 48, "false_alarms": 3},
     "fresh-final": {"right": 103, "false_alarms": 1},
     "fresh2-final": {"right": 91, "false_alarms": 0},
     "fresh3-final": {"right": 108, "false_alarms": 0},
-    "fresh4-final": {"right": 105, "false_alarms": 1},
-    "fresh5-final": {"right": 88, "false_alarms": 0},
-    "fresh6-final": {"right": 97, "false_alarms": 3},
+    "fresh4-final": {"right": 106, "false_alarms": 1},
+    "fresh5-final": {"right": 89, "false_alarms": 0},
+    "fresh6-final": {"right": 96, "false_alarms": 3},
     "fresh7-final": {"right": 76, "false_alarms": 2},
     "fresh8-final": {"right": 113, "false_alarms": 0},
     "fresh9-final": {"right": 119, "false_alarms": 3},
@@ -70,9 +76,10 @@ FLOORS = {
     "fresh12-final": {"right": 115, "false_alarms": 1},
     "fresh13-final": {"right": 114, "false_alarms": 1},
     "fresh14-final": {"right": 115, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh15-final": {"right": 115, "false_alarms": 0},
+    "fresh15-final": {"right": 116, "false_alarms": 0},
     "fresh16-final": {"right": 114, "false_alarms": 3},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
+    "fresh18-final": {"right": 113, "false_alarms": 0},
 }
 
 
