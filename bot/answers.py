@@ -401,8 +401,8 @@ def stretch_discomfort(
     part of the body it is felt in, and how to ease off in this one."""
     parts = [
         f"A mild pull or gentle tension in {stretch.name} is normal; pain is not. If it aches or "
-        "pinches, ease off: use a smaller range, hold it for less time, breathe slowly, and check "
-        "your position against the steps."
+        "pinches, ease off rather than pushing further: use a smaller range, hold it for less "
+        "time, breathe slowly, and check your position against the steps."
     ]
     if catalogue is not None:
         parts.append(_about_areas(stretch, areas, catalogue))

@@ -62,6 +62,11 @@ LATER_WORDS = re.compile(
     r"\b(later|tomorrow|tonight|another time|some other time)\b|"
     r"\b(don'?t|do not|not|no need to|without) (start|begin|starting|beginning)\b"
 )
+# A sentence that is itself a request to begin now ("Start with me the full routine"): a "tonight"
+# in another sentence of the message ("Tonight I have half an hour free.") doesn't put it off.
+STARTS_NOW = re.compile(
+    r"^(please |ok |okay |so |now |right,? )?(start|begin|let'?s (start|begin|do|go))\b"
+)
 # Intents the classifier may give a routine request it misread ("begin daly rutine").
 MISREAD_ROUTINE_INTENTS = (
     "out_of_scope", "ask_mistakes", "ask_modification", "ask_muscles", "ask_benefits",
@@ -679,6 +684,12 @@ class Dialogue:
             # "is lying on my tummy propped on my forearms okay when my back aches?": whether that
             # stretch suits, not the general advice
             r.named, r.intent = [r.described.value], "ask_suitability"
+        misread_fit = r.intent in ("ask_mistakes", "ask_benefits", "ask_muscles")
+        if misread_fit and unsure and len(r.named) == 1 and ASKS_IF_IT_SUITS.search(lowered):
+            if r.tags or r.conditions:
+                # "is the chair thoracic twist ok to do at my desk in the office?", half read as
+                # a question about its mistakes: whether it suits there
+                r.intent = "ask_suitability"
         return None
 
     def _routine(self, r: _Reading, context: Context) -> Reply | None:
@@ -729,7 +740,10 @@ class Dialogue:
         if not (sure or (asks_routine and r.intent in ROUTINE_INTENTS)):
             return None
         routine = choose_routine(text, self.catalogue, self.matcher)
-        later = LATER_WORDS.search(lowered)
+        later = LATER_WORDS.search(lowered) and not any(
+            STARTS_NOW.search(s.strip()) and not LATER_WORDS.search(s)
+            for s in re.split(r"[.!?\n]+", lowered)
+        )
         if sure:  # "for later" never starts one, whatever the classifier says
             asking = r.intent == "show_routine" or later
         else:
@@ -899,7 +913,12 @@ class Dialogue:
             topic = context.pending_topic or "ask_howto"
         stretches = r.named
         if not stretches and self.matcher.ambiguous(r.text):
-            return self._no_stretch(topic, r.text, lowered, r.conditions, context)
+            # "the twist on a chair for upper back, where you drop the elbow behind": the one
+            # twist that fits the place, the body part and the description said with it
+            one = self._narrowed(self.matcher.ambiguous(r.text), r)
+            if not one:
+                return self._no_stretch(topic, r.text, lowered, r.conditions, context)
+            stretches = [one]
         if not stretches and context.stretch and topic in STRETCH_TOPICS:
             generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
             # "too intense for my back, something gentler?" changes the stretch being talked about
@@ -946,6 +965,25 @@ class Dialogue:
         return self.with_disclaimer(new_context, messages)
 
     # -- pieces ------------------------------------------------------------------------------------
+    def _narrowed(self, ids: List[str], r: _Reading) -> str | None:
+        """The one of `ids` (stretches a head word like "twist" fits) that the body parts and the
+        place said fit, or, of those, the one the message describes clearly best; else None."""
+        if not (r.areas or r.tags):
+            return None
+        fitting = [
+            s
+            for s in ids
+            if set(r.areas) <= set(self.catalogue.stretch(s).areas)
+            and set(r.tags) <= set(self.catalogue.stretch(s).tags)
+        ]
+        if len(fitting) == 1:
+            return fitting[0]
+        # (among the few that fit the place and the body part, a looser description a tenth
+        # ahead is enough: "where you hold the other knee and drop the elbow behind")
+        if not fitting:
+            return None
+        return self.matcher.best_described(r.text, fitting, margin=1.1, least=0.45)
+
     def _in_domain(self, lowered: str) -> bool:
         """Stretching vocabulary, forgiving a typo ("streches", "begginers")."""
         if self._domain.search(lowered):

@@ -496,6 +496,22 @@ class Matcher:
                 return [ranked[0][0], ranked[1][0]]
         return []
 
+    def best_described(
+        self,
+        text: str,
+        among: Sequence[str],
+        margin: float = 1.25,
+        least: float = settings.DESCRIPTION_MIN_OVERLAP,
+    ) -> str | None:
+        """Of a few stretches, the one the text describes clearly best (at least `least`, and
+        `margin` times the next's score), or None."""
+        ranked = [(s, score) for s, score in self._describe_ranking(text)[0] if s in among]
+        if not ranked or ranked[0][1] < least:
+            return None
+        if len(ranked) > 1 and ranked[0][1] < ranked[1][1] * margin:
+            return None
+        return ranked[0][0]
+
     def _describe_part(self, text: str) -> Found | None:
         ranked, said, said_weight = self._describe_ranking(text)
         if not ranked or ranked[0][1] < settings.DESCRIPTION_MIN_OVERLAP:

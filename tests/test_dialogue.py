@@ -1219,3 +1219,57 @@ def test_a_posture_request_half_read_as_out_of_scope_gets_stretches(dialogue):
     assert text.startswith("For posture, try:"), text
     sure = Turn("what's the best phone for posture photos", "out_of_scope", 0.9)
     assert "outside what I can help with" in dialogue.respond(sure, Context()).messages[0]
+
+
+def test_a_start_request_is_not_put_off_by_tonight_in_another_sentence(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "Tonight I have half hour free. Start with me the big full routine",
+            "start_routine",
+            0.97,
+        ),
+        Context(),
+    )
+    assert reply.routine is not None and reply.routine.id == "comprehensive"
+    assert reply.start
+    later = dialogue.respond(
+        Turn("show me the full routine, I'll start it tonight", "start_routine", 0.97), Context()
+    )
+    assert not later.start
+
+
+def test_a_twist_placed_and_described_is_the_one_twist_that_fits(dialogue):
+    text, context = say(
+        dialogue,
+        "the twist on a chair for upper back, where you hold the other knee and drop the elbow "
+        "behind. how exactly?",
+        "ask_howto",
+        confidence=0.99,
+    )
+    assert context.stretch == "seated_thoracic_twist", text
+    assert "1. Sit upright on a stable chair" in text
+    unsure, _ = say(dialogue, "how do I do the twist?", "ask_howto")
+    assert unsure.startswith("Which stretch would you like to learn?"), unsure
+
+
+def test_is_a_named_stretch_ok_at_the_desk_half_read_as_mistakes_is_whether_it_suits(dialogue):
+    text, _ = say(
+        dialogue,
+        "is the chair thoracic twist ok to do at my desk in the office? my coworkers will think "
+        "I'm crazy haha",
+        "ask_mistakes",
+        confidence=0.55,
+    )
+    assert text.startswith("Yes: Seated Thoracic Twist suits desk breaks"), text
+
+
+def test_tighter_on_one_side_and_uncomfy_gets_ease_off_not_the_steps(dialogue):
+    text, _ = say(
+        dialogue,
+        "knee roll over on my right side feels way tighter than the left and kinda uncomfy, "
+        "should i just push it more?",
+        "ask_modification",
+        confidence=0.51,
+    )
+    assert text.startswith("A mild pull or gentle tension in Lying Knee Roll Over is normal"), text
+    assert "rather than pushing further" in text

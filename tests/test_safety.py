@@ -257,6 +257,8 @@ def test_working_nights_is_not_pain_at_night(checker):
         ("my foot is tinglin all the time now", "leg_nerve"),
         ("i cant control my bladdr anymore", "bladder_bowel"),
         ("I've lost about 6kg without trying and my back has ached for a month", "weight_loss"),
+        ("I lose 7 kilo in 2 month without diet and my back is hurting", "weight_loss"),
+        ("lost a lot of weight without dieting, back aches at night", "weight_loss"),
     ],
 )
 def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, text, flag):
@@ -268,6 +270,8 @@ def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, 
     [
         "how to do chils pose plz",  # a slip from "child's", not "chills"
         "I want to lose 5kg, which stretches help?",
+        "I lost 3 kg on my diet, is stretching still worth it?",
+        "i lost 2kg on purpose and now stretch daily",
         "what shud i wear for the streches",
     ],
 )
