@@ -1235,10 +1235,25 @@ class Dialogue:
 
     def _advice_for(self, label: str, text: str) -> str:
         """A topic's advice, and a second subject's when the question names one beside it."""
-        other = self._second_subject(text, label)
+        other = self._second_subject(text, label) or self._second_question(text, label)
         if other:
             return self._advice_topic(label) + "\n\n" + self._advice_topic(other)
         return self._advice_topic(label)
+
+    def _second_question(self, text: str, label: str) -> str | None:
+        """Another advice topic asked in a question of its own beside the one answered ("I feel a
+        mild pull, is that how it's meant to feel? and how long do I hold it"): each question is
+        read by itself, and one near another topic gets that topic too."""
+        parts = [p for p in re.split(r"\?+", text) if len(p.split()) >= 3]
+        if len(parts) < 2:
+            return None
+        for part in parts:
+            match = self._advice_match(
+                self.understanding.interpret(part), NO_STRETCH_ADVICE_MIN_SCORE
+            )
+            if match and match.label != label:
+                return match.label
+        return None
 
     def _second_subject(self, text: str, label: str) -> str | None:
         """Another advice topic named right beside the one answered, joined by "or"/"and"/"vs"

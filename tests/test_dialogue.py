@@ -1273,3 +1273,16 @@ def test_tighter_on_one_side_and_uncomfy_gets_ease_off_not_the_steps(dialogue):
     )
     assert text.startswith("A mild pull or gentle tension in Lying Knee Roll Over is normal"), text
     assert "rather than pushing further" in text
+
+
+def test_two_questions_in_one_message_get_both_answers(dialogue):
+    text, _ = say(
+        dialogue,
+        "when i stretch i feel a mild pull, is that how its meant to feel? and how long do i "
+        "hold it",
+        "general_advice",
+        confidence=0.99,
+    )
+    assert "15 to 60 seconds" in text and "mild pull or tension while stretching is normal" in text
+    one, _ = say(dialogue, "how long do i hold a stretch?", "general_advice", confidence=0.99)
+    assert "15 to 60 seconds" in one and "is normal" not in one
