@@ -49,7 +49,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # code half an hour later; set 16 (fresh15), by two more, by that session's code an hour in; set 17
 # (fresh16), by two more, by the code of 2026-12-03's sixth session's start; set 18 (fresh17), by
 # two more, by that session's code 45 minutes in; set 19 (fresh18), by two more, by the code of
-# 2026-12-04's session start; set 20 (fresh19), by two more, by that session's code 30 minutes in.
+# 2026-12-04's session start; set 20 (fresh19), by two more, by that session's code 30 minutes in;
+# set 21 (fresh20), by two more, by that session's code an hour in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -57,7 +58,7 @@ SPLITS = (
     "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
     "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final", "fresh16-dev", "fresh16-final",
     "fresh17-dev", "fresh17-final", "fresh18-dev", "fresh18-final", "fresh19-dev",
-    "fresh19-final",
+    "fresh19-final", "fresh20-dev", "fresh20-final",
 )  # fmt: skip
 
 
@@ -279,6 +280,8 @@ FIRST_CONTACT = {
     "chat fresh18-final": "114/120 (95.0%); 10/10; false 0/110",
     "chat fresh19-dev": "132/140 (94.3%); 9/10; false 0/130 (2026-12-04, 30 minutes in)",
     "chat fresh19-final": "107/120 (89.2%); 9/10; false 1/110",
+    "chat fresh20-dev": "127/140 (90.7%); 10/10; false 1/130 (2026-12-04, an hour in)",
+    "chat fresh20-final": "106/120 (88.3%); 10/10; false 1/110",
 }
 
 
