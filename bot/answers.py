@@ -330,6 +330,8 @@ def suitability(
     if "beginner" in conditions and stretch:
         if "beginner" in stretch.tags:
             parts.append(f"{stretch.name} is a good one for beginners: start small and build up.")
+            # someone new to it wants to know how it is done safely
+            parts.append("How to do it:\n" + numbered(stretch.steps))
         else:
             parts.append(f"Beginners can try {name} gently: use a small range and build up slowly.")
     for joint in joints:
@@ -373,6 +375,27 @@ def _about_areas(stretch: Stretch, areas: Sequence[str], catalogue: Catalogue) -
         return ""
     where = " and ".join(AREA_NAMES.get(a, a) for a in dict.fromkeys(areas))
     return f"For your {where} in {stretch.name}:\n" + bullets(lines)
+
+
+def uneven(stretch: Stretch, catalogue: Catalogue) -> str:
+    """One side tighter than the other in a named stretch: the general advice, then what this
+    stretch's own steps and tips say about the sides."""
+    topic = catalogue.advice.get("uneven_sides")
+    parts = [topic.text if topic else ""]
+    said = re.compile(r"\b(one side|other side|tighter|each side|both sides)\b")
+    lines = [
+        line
+        for line in dict.fromkeys([*stretch.tips, *stretch.mistakes])
+        if said.search(line.lower())
+    ]
+    if lines:
+        parts.append(f"In {stretch.name}:\n" + bullets(lines))
+    return "\n\n".join(p for p in parts if p)
+
+
+def where_felt(stretch: Stretch) -> str:
+    """Where a stretch should be felt, for "I feel it in X rather than Y, am I doing it right?"."""
+    return f"Where {stretch.name} should be felt: {_lower_first(stretch.targets)}"
 
 
 def stretch_pain(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = ()) -> str:

@@ -112,7 +112,18 @@ ROUTINE_INTENTS = (
 )
 HOWTO_WORDS = re.compile(
     r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
-    r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b"
+    r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
+    r"\bexplain (me|to me) (the|how)\b"
+)
+# One side tighter than the other ("my right side feels way tighter than the left").
+UNEVEN = re.compile(
+    r"\b(one|left|right) side\b[^.?!]{0,40}\b(tighter|stiffer|worse|harder)\b|"
+    r"\b(tighter|stiffer) (on|to) (the |my |one )?(left|right|one side)\b|"
+    r"\b(left|right) (is|feels|one) ([\w']+ ){0,2}(tighter|stiffer)\b"
+)
+# Where the stretch is felt, told ("I feel it deep in my bottom rather than my back").
+FEEL_IT_IN = re.compile(
+    r"\b(feel|feeling|felt) (it|this|that|the stretch)\b[^.?!]{0,30}\b(in|on)\b"
 )
 # "Why do my hips lift?", "why does my back arch?": about something going wrong, not the benefits.
 FAULT_QUESTION = re.compile(
@@ -491,6 +502,13 @@ class Dialogue:
             r.intent = "inform"
         # A description ("the one where you lie on your belly"), looked for once, when no name was.
         r.described = None if r.named else self._described(text)
+        if len(r.named) == 1 and POINTS_AT_STRETCH.search(r.lowered):
+            # "that sitting twist where one hand goes on the opposite knee and the other on the
+            # chair back": a loose name, and a description that fits another stretch fully
+            described = self._described(text)
+            if described and described.value != r.named[0] and described.score >= 0.95:
+                r.found = [f for f in r.found if f.kind != "stretch"]
+                r.named, r.described = [], described
         if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
             picked = self._pick_offered(r.lowered, context.offered)
             r.named = [picked] if picked else r.named
@@ -655,7 +673,7 @@ class Dialogue:
             # "can I do X with something to hold on to?": a way to do it, the classifier's next guess
             r.intent = "ask_modification"
         joint = {"knees", "wrists"} & set(r.needs)
-        misread = r.intent in ("ask_benefits", "ask_muscles", "ask_howto", "inform")
+        misread = r.intent in ("ask_benefits", "ask_muscles", "ask_howto", "inform", "ask_mistakes")
         if joint and r.named and misread and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE:
             # "tried child's pose and my knees were screaming, what do I do about the knees":
             # a way round the sore joint, whatever the unsure classifier guessed
@@ -859,6 +877,10 @@ class Dialogue:
         # A stretch described, then asked about ("... lying on my stomach, what is that actually
         # stretching?"), is the one asked about, whatever "stretch" words follow.
         described_only = bool(r.described) and named == [r.described.value]
+        if r.intent == "recommend" and len(named) == 1 and not (areas or tags):
+            if FIT_WORDS.search(lowered) and not ASKS_FOR_STRETCHES.search(unnamed):
+                r.intent = "ask_suitability"  # "knee roll over ok after a heavy lifting day?"
+                return None
         if r.intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
             if not for_area and (described_only or not ASKS_FOR_STRETCHES.search(unnamed)):
                 r.intent = "inform"  # "side stretch, my hips keep turning": about that stretch
@@ -951,7 +973,13 @@ class Dialogue:
             )
             for s in stretches[:3]
         ]
+        first = self.catalogue.stretch(stretches[0])
+        if len(stretches) == 1 and UNEVEN.search(lowered) and topic != "ask_suitability":
+            # "one side feels way tighter than the other, is something wrong with me?"
+            messages = [answers.uneven(first, self.catalogue)]
         lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
+        if len(stretches) == 1 and r.areas and FEEL_IT_IN.search(lowered):
+            lead = answers.where_felt(first)  # "I feel it in my bottom rather than my back"
         opening = " ".join(messages[0].split("\n")[:2]).lower()  # the answer opens with it already
         if lead and lead.split(": ")[-1].lower().rstrip(".") not in opening:
             messages[:0] = [lead]

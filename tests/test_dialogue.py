@@ -1286,3 +1286,82 @@ def test_two_questions_in_one_message_get_both_answers(dialogue):
     assert "15 to 60 seconds" in text and "mild pull or tension while stretching is normal" in text
     one, _ = say(dialogue, "how long do i hold a stretch?", "general_advice", confidence=0.99)
     assert "15 to 60 seconds" in one and "is normal" not in one
+
+
+def test_a_beginner_asking_if_a_stretch_is_safe_also_gets_how_to_do_it(dialogue):
+    text, _ = say(
+        dialogue,
+        "I am beginner, I never stretch before in my life. The lying knee roll over is safe for me?",
+        "ask_suitability",
+        confidence=0.98,
+    )
+    assert "good one for beginners" in text and "How to do it:\n1. Lie on your back" in text
+
+
+def test_knees_that_moan_in_a_stretch_get_the_knee_change_whatever_the_unsure_guess(dialogue):
+    text, _ = say(
+        dialogue,
+        "tiler for 20 years, my knees moan at me in child's pose. worth doing anyway?",
+        "ask_mistakes",
+        confidence=0.24,
+    )
+    assert text.startswith("For sore knees with Child's Pose"), text
+
+
+def test_a_named_stretch_ok_after_something_read_as_a_recommendation_is_whether_it_suits(dialogue):
+    text, context = say(
+        dialogue,
+        "knee roll over ok after a heavy lifting day? carried rads up 3 floors",
+        "recommend",
+        confidence=0.58,
+    )
+    assert text.startswith("Lying Knee Roll Over: yes, for most people"), text
+    assert context.stretch == "lying_knee_roll_over"
+
+
+def test_one_side_tighter_in_a_stretch_is_common_and_not_forced(dialogue):
+    text, _ = say(
+        dialogue,
+        "Doing the lying knee roll over and one side feels way tighter than the other, like the "
+        "knees barely go over on the left. Is something wrong with me?",
+        "ask_modification",
+        confidence=0.6,
+    )
+    assert text.startswith("It is common for one side to feel tighter"), text
+    assert "In Lying Knee Roll Over:" in text and "do not force that side harder" in text
+
+
+def test_felt_in_another_place_than_expected_says_where_it_should_be_felt(dialogue):
+    text, _ = say(
+        dialogue,
+        "During the piriformis stretch I feel it deep in my bottom rather than my back. Feels "
+        "wrong - am I doing it right?",
+        "ask_mistakes",
+        confidence=0.8,
+    )
+    assert text.startswith("Where Piriformis Stretch should be felt: the hip and buttock"), text
+
+
+@pytest.mark.parametrize(
+    "text, intent, stretch",
+    [
+        (
+            "that sitting twist where one hand goes on the opposite knee and the other on the "
+            "chair back - which muscles does it loosen?",
+            "ask_muscles",
+            "seated_thoracic_twist",
+        ),
+        (
+            "the one on your back where the knees flop over to one side - how long do I stay "
+            "over on each side?",
+            "ask_dosage",
+            "lying_knee_roll_over",
+        ),
+        ("sitting twist, which muscles does it loosen?", "ask_muscles", "seated_spinal_twist"),
+    ],
+)
+def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
+    dialogue, text, intent, stretch
+):
+    _, context = say(dialogue, text, intent)
+    assert context.stretch == stretch

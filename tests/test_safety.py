@@ -296,6 +296,29 @@ def test_pain_only_to_be_kept_away_is_not_pain_now(text, now):
     assert pain_now(text) is now
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What angle should I sharpen my chef's knife at?",
+        "I have a mild scoliosis (thoracic, monitored, no pain) if that matters, found years ago",
+        "spinal fusion years ago, no pain since, which stretches are ok?",
+    ],
+)
+def test_a_knife_or_a_condition_with_no_pain_is_no_warning_sign(checker, text):
+    assert checker.check(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ("it felt like a knife in my back when I bent down", "sharp_pain"),
+        ("no pain in the morning but it has hurt every evening for weeks", "severe_persistent"),
+    ],
+)
+def test_a_knife_like_pain_or_pain_beside_a_no_pain_still_counts(checker, text, flag):
+    assert flag in [h.flag.id for h in checker.check(text)]
+
+
 def test_an_energy_crash_is_no_hint_of_a_fall(checker):
     assert [f.id for f in checker.hinted("an energy drink that won't make me crash at 4am")] == []
     assert [f.id for f in checker.hinted("i crashed my bike and my back hurts")] == ["after_fall"]
