@@ -298,11 +298,14 @@ def suitability(
     safety = catalogue.safety
     parts: List[str] = []
     conditions = list(conditions) or ["back_pain"]
-    if stretch and not severe and set(conditions) <= EVERYDAY_CONDITIONS:
+    everyday = bool(stretch) and not severe and set(conditions) <= EVERYDAY_CONDITIONS
+    if everyday:
         parts.append(
             f"{stretch.name}: yes, for most people, as long as you keep it gentle and within a "
             "comfortable range."
         )
+        # what it is good for, so the yes says why
+        parts.append("What it does for you:\n" + bullets(stretch.benefits))
     name = stretch.name if stretch else "stretching"
     serious = {"disc", "spine_condition", "surgery"}
     if "sciatica" in conditions:
@@ -339,6 +342,8 @@ def suitability(
     if stretch and set(areas) & set(stretch.areas) - {"whole_back"}:
         # "pelvic tilts ok for a beginner? my core is very weak": what it works, the core
         parts.append(f"It works {_lower_first(stretch.targets)}")
+    if everyday and stretch.modifications.easier:
+        parts.append("To make it gentler:\n" + bullets(stretch.modifications.easier))
     if stretch and stretch.cautions and not ({"pregnancy", "older"} & set(conditions)):
         parts.append("Watch out for:\n" + bullets(stretch.cautions))
     text = "\n\n".join(dict.fromkeys(parts))

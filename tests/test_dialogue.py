@@ -1360,3 +1360,15 @@ def test_what_the_message_says_outweighs_an_unsure_guess(
 ):
     answer, _ = say(dialogue, text, intent, confidence=confidence)
     assert answer.startswith(opening), answer
+
+
+def test_a_plain_yes_on_suitability_says_what_the_stretch_does_and_how_to_go_gentler(dialogue):
+    text, _ = say(
+        dialogue,
+        "is the lying knee roll over ok with a stiff lower back?",
+        "ask_suitability",
+    )
+    assert text.startswith("Lying Knee Roll Over: yes, for most people"), text
+    assert "What it does for you:" in text and "To make it gentler:" in text
+    careful, _ = say(dialogue, "I have a herniated disc, can I do cat cow", "ask_suitability")
+    assert "yes, for most people" not in careful and "What it does for you:" not in careful
