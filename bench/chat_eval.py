@@ -50,7 +50,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # (fresh16), by two more, by the code of 2026-12-03's sixth session's start; set 18 (fresh17), by
 # two more, by that session's code 45 minutes in; set 19 (fresh18), by two more, by the code of
 # 2026-12-04's session start; set 20 (fresh19), by two more, by that session's code 30 minutes in;
-# set 21 (fresh20), by two more, by that session's code an hour in.
+# set 21 (fresh20), by two more, by that session's code an hour in; set 22 (fresh21), by two more,
+# by that session's code 75 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -58,7 +59,7 @@ SPLITS = (
     "fresh11-dev", "fresh11-final", "fresh12-dev", "fresh12-final", "fresh13-dev", "fresh13-final",
     "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final", "fresh16-dev", "fresh16-final",
     "fresh17-dev", "fresh17-final", "fresh18-dev", "fresh18-final", "fresh19-dev",
-    "fresh19-final", "fresh20-dev", "fresh20-final",
+    "fresh19-final", "fresh20-dev", "fresh20-final", "fresh21-dev", "fresh21-final",
 )  # fmt: skip
 
 
@@ -282,6 +283,8 @@ FIRST_CONTACT = {
     "chat fresh19-final": "107/120 (89.2%); 9/10; false 1/110",
     "chat fresh20-dev": "127/140 (90.7%); 10/10; false 1/130 (2026-12-04, an hour in)",
     "chat fresh20-final": "106/120 (88.3%); 10/10; false 1/110",
+    "chat fresh21-dev": "132/140 (94.3%); 10/10; false 2/130 (2026-12-04, 75 minutes in)",
+    "chat fresh21-final": "108/120 (90.0%); 10/10; false 1/110",
 }
 
 
