@@ -115,6 +115,12 @@ HOWTO_WORDS = re.compile(
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bexplain (me|to me) (the|how)\b"
 )
+# "How do I stretch the sides of my back?": how to, for the stretch that fits best.
+HOW_TO_STRETCH = re.compile(
+    r"^\W*how (do|can|should|would) (i|you|we|u) (stretch|loosen|release)\b"
+)
+# "Anything to make the knee roll over nicer?": a change in that stretch, not other stretches.
+MAKE_IT = re.compile(r"\b(anything|something|a way|any way|ways?) to make\b")
 # One side tighter than the other ("my right side feels way tighter than the left").
 UNEVEN = re.compile(
     r"\b(one|left|right) side\b[^.?!]{0,40}\b(tighter|stiffer|worse|harder)\b|"
@@ -616,12 +622,20 @@ class Dialogue:
                 r.intent, r.confidence = second
             else:  # an ache with no warning sign: stretches for it, or the general advice
                 some = r.areas or r.tags or r.conditions
+                near = self._advice_match(r.meaning, UNSURE_WARNING_ADVICE_MIN_SCORE)
                 asks_advice = (
-                    "?" in r.text
+                    near
                     and not STRETCHES_WANTED.search(lowered)
                     and not (second and second[0] == "recommend")  # "what would you suggest?"
                     and not WHAT_TO_DO.search(lowered)
-                    and self._advice_match(r.meaning, UNSURE_WARNING_ADVICE_MIN_SCORE)
+                    # a question, or a feeling told with no body area or place, very near an
+                    # advice topic ("everyone can touch their toes and I barely get past my
+                    # knees, feel like such a fail")
+                    and (
+                        "?" in r.text
+                        or not (r.areas or r.tags)
+                        and near.score >= ADVICE_RESCUE_MIN_SCORE
+                    )
                 )
                 # "...just sore and stiff. Will this go away on its own?": the advice asked for
                 r.intent = "recommend" if some and not asks_advice else "general_advice"
@@ -864,7 +878,9 @@ class Dialogue:
         if r.intent == "recommend" and r.needs and (named or context.stretch):
             # "my knees hate kneeling, any way round that?"; "my low back gets tight doing X, any
             # way to make it gentler?" (a change in X, not other stretches for the low back)
-            in_one = len(named) == 1 and not ASKS_FOR_STRETCHES.search(unnamed)
+            in_one = len(named) == 1 and (
+                not ASKS_FOR_STRETCHES.search(unnamed) or MAKE_IT.search(unnamed)
+            )
             if not (areas or tags) or in_one:
                 r.intent = "ask_modification"
         # "cat cow for lower back": "for" just before the area or situation
@@ -1223,6 +1239,11 @@ class Dialogue:
                 or self.catalogue.by_name()[:3]
             )
         messages = [answers.recommendation_text(found, areas, tags, needs if by_need else ())]
+        if HOW_TO_STRETCH.search(lowered):
+            # "how do I stretch the sides of my back standing up?": how to do the best fit, the
+            # others named after it
+            others = ", ".join(f.name for f in found[1:])
+            messages = [answers.howto(found[0])] + ([f"Other options: {others}."] if others else [])
         if "back_pain" in conditions or SEVERE_WORDS.search(lowered):
             messages.insert(0, self.catalogue.safety.check_first)
         new_context = replace(

@@ -1372,3 +1372,37 @@ def test_a_plain_yes_on_suitability_says_what_the_stretch_does_and_how_to_go_gen
     assert "What it does for you:" in text and "To make it gentler:" in text
     careful, _ = say(dialogue, "I have a herniated disc, can I do cat cow", "ask_suitability")
     assert "yes, for most people" not in careful and "What it does for you:" not in careful
+
+
+def test_how_do_i_stretch_a_part_gets_how_to_do_the_best_fit_and_names_the_others(dialogue):
+    text, context = say(
+        dialogue,
+        "how do i stretch the sides of my back standing up? at the gate, loads of people",
+        "recommend",
+        confidence=0.73,
+    )
+    assert text.startswith("Side Stretch:") and "1. Stand up straight" in text, text
+    assert "Other options: " in text and context.stretch == "side_stretch"
+    listed, _ = say(dialogue, "which stretches for the sides of my back?", "recommend")
+    assert listed.startswith("For sides of the back, try:"), listed
+
+
+def test_anything_to_make_a_named_stretch_nicer_is_a_change_in_it(dialogue):
+    text, _ = say(
+        dialogue,
+        "hotel floor is rock hard, anything to make the knee roll over nicer on my back?",
+        "recommend",
+        confidence=0.7,
+    )
+    assert text.startswith("Easier version of Lying Knee Roll Over"), text
+
+
+def test_a_feeling_near_an_advice_topic_half_read_as_a_warning_sign_gets_that_advice(dialogue):
+    text, _ = say(
+        dialogue,
+        "Everyone in my class can touch their toes and I can barely get past my knees, feel like "
+        "such a fail",
+        "red_flag",
+        confidence=0.98,
+    )
+    assert text.startswith("Don't measure yourself against anyone else"), text

@@ -272,6 +272,7 @@ def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, 
         "I want to lose 5kg, which stretches help?",
         "I lost 3 kg on my diet, is stretching still worth it?",
         "i lost 2kg on purpose and now stretch daily",
+        "what's the best protein powder for losing weight?",
         "what shud i wear for the streches",
     ],
 )
