@@ -398,6 +398,21 @@ def uneven(stretch: Stretch, catalogue: Catalogue) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def around_training(stretch: Stretch) -> str:
+    """When a stretch fits around training, from its tags ("" when it has no such tag)."""
+    uses = [
+        phrase
+        for tag, phrase in (
+            ("warm_up", "as a warm-up before training"),
+            ("cool_down", "as a cool-down after it"),
+        )
+        if tag in stretch.tags
+    ]
+    if not uses:
+        return ""
+    return f" On training days it also works {' and '.join(uses)}."
+
+
 def where_felt(stretch: Stretch) -> str:
     """Where a stretch should be felt, for "I feel it in X rather than Y, am I doing it right?"."""
     return f"Where {stretch.name} should be felt: {_lower_first(stretch.targets)}"

@@ -115,6 +115,10 @@ HOWTO_WORDS = re.compile(
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bexplain (me|to me) (the|how)\b"
 )
+# Training spoken of beside a question about a stretch ("every day or just on gym days?").
+TRAINING_WORDS = re.compile(
+    r"\b(gym|train|training|workouts?|work ?out|lifting|leg day|sessions? days?)\b"
+)
 # "How do I stretch the sides of my back?": how to, for the stretch that fits best.
 HOW_TO_STRETCH = re.compile(
     r"^\W*how (do|can|should|would) (i|you|we|u) (stretch|loosen|release)\b"
@@ -1152,10 +1156,13 @@ class Dialogue:
         if topic == "ask_benefits":
             return answers.benefits(stretch)
         if topic == "ask_dosage":
+            text = answers.dosage(stretch)
             if FREQUENCY_WORDS.search(lowered):  # "every day ok?": how often, as well as how long
                 often = self.catalogue.advice["how_often"].text.split(". ")[0].rstrip(".")
-                return f"{answers.dosage(stretch)} {often}."
-            return answers.dosage(stretch)
+                text = f"{text} {often}."
+            if TRAINING_WORDS.search(lowered):  # "every day or just on gym days?": around training
+                text += answers.around_training(stretch)
+            return text
         if topic == "ask_mistakes":
             return answers.mistakes(stretch)
         if topic == "ask_modification":

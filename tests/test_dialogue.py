@@ -1406,3 +1406,15 @@ def test_a_feeling_near_an_advice_topic_half_read_as_a_warning_sign_gets_that_ad
         confidence=0.98,
     )
     assert text.startswith("Don't measure yourself against anyone else"), text
+
+
+def test_how_often_beside_training_days_says_when_it_fits_around_training(dialogue):
+    text, _ = say(
+        dialogue,
+        "How often should I be doing kneeling back rotations? Every day or just on gym days?",
+        "ask_dosage",
+        confidence=0.95,
+    )
+    assert "On training days it also works as a warm-up before training" in text, text
+    plain, _ = say(dialogue, "how often should I do kneeling back rotations?", "ask_dosage")
+    assert "training" not in plain
