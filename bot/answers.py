@@ -130,6 +130,27 @@ def _variant_howto(stretch: Stretch, variant) -> str:
     return "\n".join(lines)
 
 
+# Words that name a stretch's main version by its position ("the seated version").
+POSITION_WORDS = {
+    "seated_chair": ("seated", "sitting", "chair"),
+    "seated_floor": ("seated", "sitting", "floor"),
+    "lying_back": ("lying", "floor"),
+    "lying_front": ("lying", "floor"),
+    "side_lying": ("lying", "side"),
+    "standing": ("standing",),
+    "all_fours": ("kneeling", "all fours", "floor"),
+    "kneeling": ("kneeling", "floor"),
+}
+
+
+def _main_version_asked(stretch: Stretch, hint: str) -> bool:
+    """ "the seated version" of a stretch done seated: its main version, asked for by position."""
+    hint = hint.lower()
+    if not re.search(r"\b(version|variation|way)\b", hint):
+        return False
+    return any(re.search(rf"\b{word}\b", hint) for word in POSITION_WORDS.get(stretch.position, ()))
+
+
 def _pick_variant(stretch: Stretch, hint: str):
     """The version asked for; the article's main one unless another is named. The stretch's own
     name is left out first ("seated spinal twist" asks for the main version, not the chair one)."""
@@ -196,6 +217,8 @@ def modification(
     variant = _pick_variant(stretch, variant_hint) if variant_hint else None
     if variant and not needs:  # "trunk rotation floor version": that version, as itself
         return _variant_howto(stretch, variant)
+    if not needs and stretch.variants and _main_version_asked(stretch, variant_hint):
+        return howto(stretch)  # "upper back trunk rotation, seated version, how": the main one
     needs = list(needs) or ["easier", "harder"]
     mods = stretch.modifications
     parts: List[str] = []

@@ -643,6 +643,8 @@ class Dialogue:
                 )
                 # "...just sore and stiff. Will this go away on its own?": the advice asked for
                 r.intent = "recommend" if some and not asks_advice else "general_advice"
+                if asks_advice:  # an advice topic this near vouches that it is about stretching
+                    r.confidence = max(r.confidence, DOMAIN_GUARD_MAX_CONFIDENCE)
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         second = r.runners_up[0][0] if r.runners_up else None
         if r.intent == "out_of_scope" and unsure and (r.areas or r.tags) and second == "recommend":

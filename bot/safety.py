@@ -159,7 +159,8 @@ PAIN_QUESTION = re.compile(
 
 # Milder discomfort felt in a stretch ("aches a bit", "a slight pulling", "feels pinchy").
 DISCOMFORT = re.compile(
-    r"\b(aches?|aching|achy|sore|tender|pinchy|strain(ing)?|uncomfortable|uncomfy|discomfort|awkward|"
+    r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(ing)?|uncomfortable|uncomfy|"
+    r"discomfort|awkward|"
     r"bothers?|bothering)\b|"
     r"\b(a|slight|some|little|strong) (pull|pulling|tug|tugging)\b|\bpulling (feeling|sensation)"
 )

@@ -65,28 +65,35 @@ pytestmark = pytest.mark.server
 # 1/110) joined, unchanged since; set 1 149/170, set 5 108/120, set 6 91/100, set 9 115/122, set 14
 # 116/122, the others as above. Set 20's final part misses one red flag at first contact and now:
 # not looked at, its floor allows that one miss (README).
+# Later again (the code of commit after cbd2213, with the set 23 dev changes): set 22 (fresh21, first
+# met 75 minutes in: 108/120, false 1/110) and set 23 (fresh22, first met 95 minutes in: 113/120,
+# false 1/110) joined; measured then: set 1 150/170 (conversations 49/54), set 5 109/120, set 6
+# 92/100, set 10 121/128, set 12 114/122, set 13 117/122, set 16 116/122, set 21 107/120, set 22
+# 108/120, set 23 112/120, the others as above. Every floor one case below its count.
 FLOORS = {
-    "final": {"right": 148, "turns": 48, "false_alarms": 3},
+    "final": {"right": 149, "turns": 48, "false_alarms": 3},
     "fresh-final": {"right": 103, "false_alarms": 1},
     "fresh2-final": {"right": 91, "false_alarms": 0},
     "fresh3-final": {"right": 108, "false_alarms": 0},
-    "fresh4-final": {"right": 107, "false_alarms": 1},
-    "fresh5-final": {"right": 90, "false_alarms": 0},
+    "fresh4-final": {"right": 108, "false_alarms": 1},
+    "fresh5-final": {"right": 91, "false_alarms": 0},
     "fresh6-final": {"right": 96, "false_alarms": 3},
     "fresh7-final": {"right": 76, "false_alarms": 2},
     "fresh8-final": {"right": 114, "false_alarms": 0},
-    "fresh9-final": {"right": 119, "false_alarms": 3},
+    "fresh9-final": {"right": 120, "false_alarms": 3},
     "fresh10-final": {"right": 117, "false_alarms": 0},
-    "fresh11-final": {"right": 112, "false_alarms": 0},
-    "fresh12-final": {"right": 115, "false_alarms": 1},
+    "fresh11-final": {"right": 113, "false_alarms": 0},
+    "fresh12-final": {"right": 116, "false_alarms": 1},
     "fresh13-final": {"right": 115, "false_alarms": 1},
     "fresh14-final": {"right": 115, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh15-final": {"right": 116, "false_alarms": 0},
+    "fresh15-final": {"right": 115, "false_alarms": 0},
     "fresh16-final": {"right": 114, "false_alarms": 3},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
     "fresh18-final": {"right": 113, "false_alarms": 0},
     "fresh19-final": {"right": 106, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh20-final": {"right": 105, "false_alarms": 1},
+    "fresh20-final": {"right": 106, "false_alarms": 1},
+    "fresh21-final": {"right": 107, "false_alarms": 1},
+    "fresh22-final": {"right": 111, "false_alarms": 1},
 }
 
 

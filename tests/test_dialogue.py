@@ -1418,3 +1418,22 @@ def test_how_often_beside_training_days_says_when_it_fits_around_training(dialog
     assert "On training days it also works as a warm-up before training" in text, text
     plain, _ = say(dialogue, "how often should I do kneeling back rotations?", "ask_dosage")
     assert "training" not in plain
+
+
+def test_the_main_version_asked_for_by_its_position_gets_its_steps(dialogue):
+    text, _ = say(dialogue, "upper back trunk rotation, seated version, how", "ask_modification")
+    assert text.startswith("Upper Back Trunk Rotation: A seated twist"), text
+    assert "1. " in text and "Harder version" not in text
+    other, _ = say(dialogue, "upper back trunk rotation side-lying version", "ask_modification")
+    assert "Side-lying version" in other.split("\n")[0], other
+
+
+def test_a_pinch_in_a_named_stretch_is_discomfort_to_ease_off(dialogue):
+    text, _ = say(
+        dialogue,
+        "When I push up in the sphinx pose my low back feel pinched, not terrible but not nice. "
+        "What I should do?",
+        "ask_howto",
+    )
+    assert text.startswith("A mild pull or gentle tension in Sphinx Pose is normal"), text
+    assert "stop and ask a health professional" in text

@@ -259,6 +259,7 @@ def test_working_nights_is_not_pain_at_night(checker):
         ("I've lost about 6kg without trying and my back has ached for a month", "weight_loss"),
         ("I lose 7 kilo in 2 month without diet and my back is hurting", "weight_loss"),
         ("lost a lot of weight without dieting, back aches at night", "weight_loss"),
+        ("pins n needles in both feet and low back pain after lifting the pram", "leg_nerve"),
     ],
 )
 def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, text, flag):
