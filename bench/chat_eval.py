@@ -51,7 +51,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # two more, by that session's code 45 minutes in; set 19 (fresh18), by two more, by the code of
 # 2026-12-04's session start; set 20 (fresh19), by two more, by that session's code 30 minutes in;
 # set 21 (fresh20), by two more, by that session's code an hour in; set 22 (fresh21), by two more,
-# by that session's code 75 minutes in; set 23 (fresh22), by two more, 95 minutes in.
+# by that session's code 75 minutes in; set 23 (fresh22), by two more, 95 minutes in; set 24
+# (fresh23), by two more, 105 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -60,7 +61,7 @@ SPLITS = (
     "fresh14-dev", "fresh14-final", "fresh15-dev", "fresh15-final", "fresh16-dev", "fresh16-final",
     "fresh17-dev", "fresh17-final", "fresh18-dev", "fresh18-final", "fresh19-dev",
     "fresh19-final", "fresh20-dev", "fresh20-final", "fresh21-dev", "fresh21-final",
-    "fresh22-dev", "fresh22-final",
+    "fresh22-dev", "fresh22-final", "fresh23-dev", "fresh23-final",
 )  # fmt: skip
 
 
@@ -288,6 +289,8 @@ FIRST_CONTACT = {
     "chat fresh21-final": "108/120 (90.0%); 10/10; false 1/110",
     "chat fresh22-dev": "132/140 (94.3%); 9/10; false 0/130 (2026-12-04, 95 minutes in)",
     "chat fresh22-final": "113/120 (94.2%); 10/10; false 1/110",
+    "chat fresh23-dev": "133/140 (95.0%); 9/10; false 0/130 (2026-12-04, 105 minutes in)",
+    "chat fresh23-final": "111/120 (92.5%); 10/10; false 1/110",
 }
 
 
