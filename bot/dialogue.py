@@ -996,6 +996,9 @@ class Dialogue:
             for s in stretches[:3]
         ]
         first = self.catalogue.stretch(stretches[0])
+        if re.search(r"\bbounc\w*", lowered) and "bouncing" in self.catalogue.advice:
+            # "is it bad if i bounce a bit in the piriformis stretch to get deeper?"
+            messages[:0] = [self._advice_topic("bouncing")]
         if len(stretches) == 1 and UNEVEN.search(lowered) and topic != "ask_suitability":
             # "one side feels way tighter than the other, is something wrong with me?"
             messages = [answers.uneven(first, self.catalogue)]

@@ -1437,3 +1437,22 @@ def test_a_pinch_in_a_named_stretch_is_discomfort_to_ease_off(dialogue):
     )
     assert text.startswith("A mild pull or gentle tension in Sphinx Pose is normal"), text
     assert "stop and ask a health professional" in text
+
+
+def test_bouncing_in_a_named_stretch_gets_the_bouncing_advice_first(dialogue):
+    text, _ = say(
+        dialogue,
+        "is it bad if i bounce a bit in the piriformis strech to get deeper?",
+        "ask_modification",
+    )
+    assert text.startswith(dialogue.catalogue.advice["bouncing"].text.split(".")[0]), text
+
+
+def test_kneeling_that_feels_awkward_in_a_stretch_gets_the_knee_change(dialogue):
+    text, _ = say(
+        dialogue,
+        "Had knee surgery two years ago, fully healed, but kneeling still feels a bit awkward in "
+        "child's pose. Any adjustment I can make?",
+        "ask_modification",
+    )
+    assert "towel" in text, text

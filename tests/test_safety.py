@@ -260,6 +260,10 @@ def test_working_nights_is_not_pain_at_night(checker):
         ("I lose 7 kilo in 2 month without diet and my back is hurting", "weight_loss"),
         ("lost a lot of weight without dieting, back aches at night", "weight_loss"),
         ("pins n needles in both feet and low back pain after lifting the pram", "leg_nerve"),
+        (
+            "since this back thing started i sometimes cant hold it in when i need the loo",
+            "bladder_bowel",
+        ),
     ],
 )
 def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, text, flag):
@@ -274,6 +278,8 @@ def test_a_misspelt_symptom_or_an_amount_written_together_still_counts(checker, 
         "I lost 3 kg on my diet, is stretching still worth it?",
         "i lost 2kg on purpose and now stretch daily",
         "what's the best protein powder for losing weight?",
+        "i cant hold it in childs pose for 2 minutes",
+        "need the loo halfway through the routine, can I pause",
         "what shud i wear for the streches",
     ],
 )
