@@ -70,6 +70,8 @@ pytestmark = pytest.mark.server
 # false 1/110) joined; measured then: set 1 150/170 (conversations 49/54), set 5 109/120, set 6
 # 92/100, set 10 121/128, set 12 114/122, set 13 117/122, set 16 116/122, set 21 107/120, set 22
 # 108/120, set 23 112/120, the others as above. Every floor one case below its count.
+# Then (the code of commit afa4a48): set 24 (fresh23, first met 105 minutes in: 111/120, false
+# 1/110) joined; set 19 115/120 and set 20 108/120, the others as above.
 FLOORS = {
     "final": {"right": 149, "turns": 48, "false_alarms": 3},
     "fresh-final": {"right": 103, "false_alarms": 1},
@@ -89,11 +91,12 @@ FLOORS = {
     "fresh15-final": {"right": 115, "false_alarms": 0},
     "fresh16-final": {"right": 114, "false_alarms": 3},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
-    "fresh18-final": {"right": 113, "false_alarms": 0},
-    "fresh19-final": {"right": 106, "false_alarms": 1, "red_flags_missed": 1},
+    "fresh18-final": {"right": 114, "false_alarms": 0},
+    "fresh19-final": {"right": 107, "false_alarms": 1, "red_flags_missed": 1},
     "fresh20-final": {"right": 106, "false_alarms": 1},
     "fresh21-final": {"right": 107, "false_alarms": 1},
     "fresh22-final": {"right": 111, "false_alarms": 1},
+    "fresh23-final": {"right": 110, "false_alarms": 1},
 }
 
 
