@@ -387,6 +387,11 @@ POSITION_NAMES = {
 }
 
 
+def _lines_saying(lines: Sequence[str], said: re.Pattern) -> List[str]:
+    """The content lines (each once) in which `said` occurs."""
+    return [line for line in dict.fromkeys(lines) if said.search(line.lower())]
+
+
 def _about_areas(stretch: Stretch, areas: Sequence[str], catalogue: Catalogue) -> str:
     """The lines of a stretch's steps, tips and mistakes that speak of the parts of the body the
     user felt it in ("I feel it straining my neck"), as one bullet list, or ""."""
@@ -394,11 +399,7 @@ def _about_areas(stretch: Stretch, areas: Sequence[str], catalogue: Catalogue) -
     if not phrases:
         return ""
     said = re.compile(r"\b(" + "|".join(re.escape(p) for p in phrases) + r")\b")
-    lines = [
-        line
-        for line in dict.fromkeys([*stretch.steps, *stretch.tips, *stretch.mistakes])
-        if said.search(line.lower())
-    ]
+    lines = _lines_saying([*stretch.steps, *stretch.tips, *stretch.mistakes], said)
     if not lines:
         return ""
     where = " and ".join(AREA_NAMES.get(a, a) for a in dict.fromkeys(areas))
@@ -411,11 +412,7 @@ def uneven(stretch: Stretch, catalogue: Catalogue) -> str:
     topic = catalogue.advice.get("uneven_sides")
     parts = [topic.text if topic else ""]
     said = re.compile(r"\b(one side|other side|tighter|each side|both sides)\b")
-    lines = [
-        line
-        for line in dict.fromkeys([*stretch.tips, *stretch.mistakes])
-        if said.search(line.lower())
-    ]
+    lines = _lines_saying([*stretch.tips, *stretch.mistakes], said)
     if lines:
         parts.append(f"In {stretch.name}:\n" + bullets(lines))
     return "\n\n".join(p for p in parts if p)
@@ -460,9 +457,7 @@ def stretch_pain(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = 
     return "\n\n".join(p for p in parts if p)
 
 
-def stretch_discomfort(
-    stretch: Stretch, catalogue: Catalogue | None = None, areas: Sequence[str] = ()
-) -> str:
+def stretch_discomfort(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = ()) -> str:
     """Mild discomfort felt in a named stretch: what is normal, what its content says about the
     part of the body it is felt in, and how to ease off in this one."""
     parts = [
@@ -470,8 +465,7 @@ def stretch_discomfort(
         "pinches, ease off rather than pushing further: use a smaller range, hold it for less "
         "time, breathe slowly, and check your position against the steps."
     ]
-    if catalogue is not None:
-        parts.append(_about_areas(stretch, areas, catalogue))
+    parts.append(_about_areas(stretch, areas, catalogue))
     if stretch.modifications.easier:
         parts.append("A gentler way to do it:\n" + bullets(stretch.modifications.easier))
     if stretch.mistakes:

@@ -956,10 +956,11 @@ class Dialogue:
         if topic is None:  # inform / affirm: a stretch name, possibly answering our question
             topic = context.pending_topic or "ask_howto"
         stretches = r.named
-        if not stretches and self.matcher.ambiguous(r.text):
+        heads = [] if stretches else self.matcher.ambiguous(r.text)
+        if heads:
             # "the twist on a chair for upper back, where you drop the elbow behind": the one
             # twist that fits the place, the body part and the description said with it
-            one = self._narrowed(self.matcher.ambiguous(r.text), r)
+            one = self._narrowed(heads, r)
             if not one:
                 return self._no_stretch(topic, r.text, lowered, r.conditions, context)
             stretches = [one]
