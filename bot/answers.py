@@ -508,6 +508,11 @@ def compare(stretches: Sequence[Stretch]) -> str:
             f"{stretch.name}: {_first_sentence(stretch.summary)} Done "
             f"{POSITION_NAMES.get(stretch.position, stretch.position)}, {how}. It works "
             f"{_lower_first(_first_sentence(stretch.targets))} {dose_text(stretch)}"
+            + (
+                f" Good for: {'; '.join(_lower_first(b.rstrip('.')) for b in stretch.benefits[:2])}."
+                if stretch.benefits
+                else ""
+            )
         )
     positions = {s.position for s in stretches}
     if len(positions) == 1 and all(len(s.steps) > 1 for s in stretches):

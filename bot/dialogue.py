@@ -14,7 +14,7 @@ from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.letters import body
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
-from bot.safety import SafetyChecker, checker_for, default_checker, discomfort_now, pain_now
+from bot.safety import SafetyChecker, checker_for, default_checker, discomfort_now, pain_told
 from bot.understanding import Meaning, Understanding, default_understanding, keyword_hits
 
 # Intents a message about discomfort felt in a stretch may be read as ("my shoulder aches a bit in
@@ -237,6 +237,11 @@ WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
     r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(wat|wht|wot) (should|can|could) (i|we) (do|stretch|try)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
+# Which stretch serves a place or a time ("which stretch is for the side of the back?"), even
+# when the classifier read it as a question about one stretch.
+WHICH_STRETCH = re.compile(
+    r"\b(which|what) (stretch|exercise|move|pose)(es|s)? (is|are|would be)\b"
+)
 # An ache told with a question near an advice topic, which the classifier half read as a warning
 # sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
 UNSURE_WARNING_ADVICE_MIN_SCORE = 0.6
@@ -270,7 +275,7 @@ ASKS_IF_IT_SUITS = re.compile(
 CHANGES = ("easier", "harder")
 # A question about what a stretch does for you, however often it is done.
 BENEFIT_WORDS = re.compile(
-    r"\b(benefits?|advantages?|good for|do for me|what (do|will|would) i get)\b"
+    r"\b(benefits?|advantages?|good for|do for me|what (do|will|would) i get|supposed to (do|help))\b"
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
@@ -545,7 +550,7 @@ class Dialogue:
         # Pain felt in a named stretch: stop, then how to go gentler in that stretch (this reply
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
-        if in_stretch and pain_now(text) and intent != "ask_suitability" and not joint:
+        if in_stretch and pain_told(text) and intent != "ask_suitability" and not joint:
             if any(flag.level != "stop" for flag in self._hints(r)):
                 # Pain in a stretch with a hint of a warning sign ("since then it runs down my
                 # leg"): the warning signs and seeing a professional first. A hint of sharp pain
@@ -924,7 +929,8 @@ class Dialogue:
         if r.intent == "general_advice":
             if named and not GENERIC_WORDS.search(lowered):
                 how_much = re.search(r"\bhow (long|often|many)\b", lowered)
-                r.intent = "ask_dosage" if how_much else "ask_howto"
+                benefit = BENEFIT_WORDS.search(lowered)  # "what is it supposed to do for me?"
+                r.intent = "ask_dosage" if how_much else "ask_benefits" if benefit else "ask_howto"
             else:
                 return self.with_disclaimer(context, [self._advice(text, r.meaning)])
         return None
@@ -971,11 +977,14 @@ class Dialogue:
             if not generic or (topic == "ask_modification" and r.needs):
                 stretches = [context.stretch]
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
-        if not stretches and unsure and (r.areas or r.tags) and not context.stretch:
+        if not stretches and (r.areas or r.tags) and not context.stretch:
             second = r.runners_up[0][0] if r.runners_up else None
-            if second == "recommend" or WHAT_TO_DO.search(lowered):
+            if WHICH_STRETCH.search(lowered) or (
+                unsure and (second == "recommend" or WHAT_TO_DO.search(lowered))
+            ):
                 # "shoulders rounding forward from my phone. What should I be doing?", "for the
-                # back of ribs which exercise": stretches for it, the unsure guess aside
+                # back of ribs which exercise": stretches for it, the unsure guess aside; "which
+                # stretch is for the side of the back?": stretches for it, whatever the guess
                 return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
         if not stretches:
             advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)

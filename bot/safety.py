@@ -184,6 +184,19 @@ def pain_now(text: str) -> bool:
     return bool(PAIN.search(lowered)) and not PAIN_QUESTION.search(lowered)
 
 
+# Pain said not to be there: "just normal tightness, nothing painful", "it doesn't hurt".
+PAIN_DENIED = re.compile(
+    r"\b(nothing|not|no|never|zero|without|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t) "
+    r"(\w+ )?(painful|pain|hurts?|hurting)\b|\bpain[- ]free\b"
+)
+
+
+def pain_told(text: str) -> bool:
+    """Pain told of in a question: `pain_now` less the pain a message says is not there. (A routine
+    still stops on `pain_now`: said mid-hold, "not painful ... but" is no time to weigh words.)"""
+    return pain_now(PAIN_DENIED.sub(" ", (text or "").lower()))
+
+
 @lru_cache(maxsize=1)
 def default_checker() -> SafetyChecker:
     return checker_for(default_catalogue())

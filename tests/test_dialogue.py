@@ -473,6 +473,9 @@ def test_two_described_stretches_are_compared(dialogue):
         first.startswith("Child's Pose: A restful kneeling") and "\n\nCat-Cow: A flowing" in first
     )
     assert "Done kneeling" in first and "Done on hands and knees" in first
+    # what each is for ("which one is more for relaxing?"), from each stretch's benefits
+    assert "Good for: gives the whole back a gentle stretch" in first
+    assert "Good for: makes the whole spine more flexible" in first
 
 
 @pytest.mark.parametrize(
@@ -1365,6 +1368,25 @@ def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
             "red_flag",
             0.98,
             "Don't measure yourself against anyone else",
+        ),
+        (  # which stretch serves a place, read as a question about one stretch: stretches for it
+            "which exercise is good for the sides of my torso?",
+            "ask_muscles",
+            0.86,
+            "For sides of the back, try:",
+        ),
+        (  # what a named stretch is "supposed to do", read as general advice: its benefits
+            "tight shoulders from the laptop, nothing painful. what is the seated thoracic twist "
+            "supposed to do for me?",
+            "general_advice",
+            0.7,
+            "Why do Seated Thoracic Twist",
+        ),
+        (  # something put under the knees is a prop: the easier version
+            "can I put something under my knees in the lying knee roll over?",
+            "ask_modification",
+            0.99,
+            "Easier version of Lying Knee Roll Over",
         ),
     ],
 )

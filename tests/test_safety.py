@@ -305,11 +305,30 @@ def test_pain_only_to_be_kept_away_is_not_pain_now(text, now):
 
 
 @pytest.mark.parametrize(
+    "text, told, now",
+    [
+        ("just normal tightness, nothing painful, what does cat cow do?", False, True),
+        ("it doesn't hurt but my hip feels tight in the piriformis stretch", False, True),
+        ("not painful, just stiff in sphinx", False, True),
+        ("it's not the stretch, my back hurts in child's pose", True, True),
+        ("no pain at first, then it hurts when I twist", True, True),
+    ],
+)
+def test_pain_said_not_to_be_there_is_not_told_but_still_stops_a_routine(text, told, now):
+    """A question answers the pain it tells of; a routine stops on any pain word (`pain_now`)."""
+    from bot.safety import pain_now, pain_told
+
+    assert (pain_told(text), pain_now(text)) == (told, now)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "What angle should I sharpen my chef's knife at?",
         "I have a mild scoliosis (thoracic, monitored, no pain) if that matters, found years ago",
         "spinal fusion years ago, no pain since, which stretches are ok?",
+        "I'm wiped out after a long shift, is child's pose a good idea before bed?",
+        "feeling totally wiped out today, a gentle stretch for my back?",
     ],
 )
 def test_a_knife_or_a_condition_with_no_pain_is_no_warning_sign(checker, text):
@@ -321,6 +340,7 @@ def test_a_knife_or_a_condition_with_no_pain_is_no_warning_sign(checker, text):
     [
         ("it felt like a knife in my back when I bent down", "sharp_pain"),
         ("no pain in the morning but it has hurt every evening for weeks", "severe_persistent"),
+        ("I wiped out on my bike yesterday and now my back is sore", "after_fall"),
     ],
 )
 def test_a_knife_like_pain_or_pain_beside_a_no_pain_still_counts(checker, text, flag):
