@@ -237,6 +237,9 @@ WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
     r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(wat|wht|wot) (should|can|could) (i|we) (do|stretch|try)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
+# A question typed without its question mark ("am I doing something wrong or is my body just
+# broken lol").
+ASKED_WITHOUT_MARK = re.compile(r"(^|[.!,;] *)(am i|is (it|my|this|that)|should i|do i|can i)\b")
 # Which stretch serves a place or a time ("which stretch is for the side of the back?"), even
 # when the classifier read it as a question about one stretch.
 WHICH_STRETCH = re.compile(
@@ -918,11 +921,16 @@ class Dialogue:
             body = answers.fit(stretch, areas, tags, self.catalogue)
             new_context = replace(context, stretch=stretch.id, pending_topic=None)
             return self.with_disclaimer(new_context, [body])
-        nothing_to_go_on = not (named or areas or tags or r.conditions or r.needs)
+        # (a knee or a wrist said in passing, "I can barely get past my knees", is nothing to go on)
+        joints = {"knees", "wrists"}
+        conditions = set(r.conditions) - joints
+        nothing_to_go_on = not (named or areas or tags or conditions or set(r.needs) - joints)
         advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
-        if r.intent == "recommend" and nothing_to_go_on and advice and "?" in text:
+        asked = "?" in text or ASKED_WITHOUT_MARK.search(lowered)
+        if r.intent == "recommend" and nothing_to_go_on and advice and asked:
             # "when during my night shift should I stretch?": no area or situation to recommend
             # for, and a question near an advice topic: the advice, not "where do you feel it?"
+            # (asked with no question mark too: "... am I doing something wrong lol")
             return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
         if r.intent == "recommend" or (r.intent == "inform" and not named and (areas or tags)):
             return self._recommend(areas, tags, r.conditions, context, lowered, r.needs)
@@ -979,9 +987,8 @@ class Dialogue:
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         if not stretches and (r.areas or r.tags) and not context.stretch:
             second = r.runners_up[0][0] if r.runners_up else None
-            if WHICH_STRETCH.search(lowered) or (
-                unsure and (second == "recommend" or WHAT_TO_DO.search(lowered))
-            ):
+            wanted = WHICH_STRETCH.search(lowered) or STRETCHES_WANTED.search(lowered)
+            if wanted or (unsure and (second == "recommend" or WHAT_TO_DO.search(lowered))):
                 # "shoulders rounding forward from my phone. What should I be doing?", "for the
                 # back of ribs which exercise": stretches for it, the unsure guess aside; "which
                 # stretch is for the side of the back?": stretches for it, whatever the guess

@@ -1388,6 +1388,18 @@ def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
             0.99,
             "Easier version of Lying Knee Roll Over",
         ),
+        (  # stretches asked for a place, read as a muscles question: stretches for it
+            "sides feel tight after the long hike, any good stretches?",
+            "ask_muscles",
+            0.8,
+            "For sides of the back",
+        ),
+        (  # comparing oneself, asked without a question mark, a knee named in passing: advice
+            "my sister can touch the floor easily and I barely get past my knees. am I doing something wrong lol",
+            "recommend",
+            0.6,
+            "Don't measure yourself against anyone else",
+        ),
     ],
 )
 def test_what_the_message_says_outweighs_an_unsure_guess(
