@@ -174,6 +174,11 @@ SECOND_SUBJECT_MAX_GAP = 0.12  # ...and not much further from it than the first
 # A recommendation question that uses this many of an advice topic's keywords (a phrase counts two)
 # is about that topic (set on the dev parts of the blind sets).
 KEYWORDS_NAMING_A_TOPIC = 3
+# ...and a question with no stretch in it, the classifier unsure, that names an advice topic's
+# subject in two of its own keywords (or one phrase) takes that topic from this similarity up
+# ("ice or heat back").
+KEYWORDS_NAMING_A_SUBJECT = 2
+NAMED_ADVICE_MIN_SCORE = 0.6
 # An unsure warning sign is read as the classifier's next guess from this confidence up (set on the
 # dev parts of the blind sets).
 RUNNER_UP_MIN_CONFIDENCE = 0.3
@@ -995,6 +1000,9 @@ class Dialogue:
                 return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
         if not stretches:
             advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+            near = self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
+            if not advice and near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT):
+                advice = near  # "ice or heat back": two of the topic's own words, a little further
             if advice and unsure and not context.stretch and not (r.areas or r.tags):
                 # "when's the best time to stretch, before the shift or after?" read, unsure, as
                 # a how-to with no stretch in it: the advice it is near, not "which stretch?"
@@ -1206,6 +1214,9 @@ class Dialogue:
             body = answers.suitability(None, conditions, self.catalogue)
             return self.with_disclaimer(context, [body])
         general = GENERAL_FOR_TOPIC.get(topic)
+        near = self._advice_match(self.understanding.interpret(text), NAMED_ADVICE_MIN_SCORE)
+        if general and near and self._spelled_out_in(text, near, KEYWORDS_NAMING_A_SUBJECT):
+            general = near.label  # "the right way to lift stuff off the tail lift": lifting
         if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
             if topic == "ask_dosage" and re.search(
                 r"\bhow often|times a (day|week)|every day|daily\b", lowered
@@ -1363,10 +1374,13 @@ class Dialogue:
                         return b[2]
         return None
 
-    def _spelled_out(self, r: _Reading, match) -> bool:
+    def _spelled_out(self, r: _Reading, match, least: int = KEYWORDS_NAMING_A_TOPIC) -> bool:
+        return self._spelled_out_in(r.text, match, least)
+
+    def _spelled_out_in(self, text: str, match, least: int = KEYWORDS_NAMING_A_TOPIC) -> bool:
         """Whether the message names the advice topic in its own keywords, several times over."""
-        hits = keyword_hits(r.text, {match.label: self.understanding.topic_keywords[match.label]})
-        return hits.get(match.label, 0) >= KEYWORDS_NAMING_A_TOPIC
+        hits = keyword_hits(text, {match.label: self.understanding.topic_keywords[match.label]})
+        return hits.get(match.label, 0) >= least
 
     def _advice_match(self, meaning: Meaning, at_least: float = 0.0):
         match = self.understanding.topic_found(meaning.topic)

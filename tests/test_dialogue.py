@@ -646,6 +646,21 @@ def test_sitting_on_the_floor_is_the_main_version_not_the_chair_one(dialogue):
     assert "chair version:" not in answer.lower() and "cross it over" in answer.lower()
 
 
+@pytest.mark.parametrize(
+    "text, version",
+    [
+        ("seated spinal twsit instructions", None),  # the name misspelt: still the main one
+        ("seated spinal twsit on a chair, how?", "chair version:"),
+    ],
+)
+def test_a_misspelt_name_that_starts_with_a_position_asks_for_no_version(dialogue, text, version):
+    answer, _ = say(dialogue, text, "ask_howto")
+    if version:
+        assert answer.startswith("Seated Spinal Twist, chair version:"), answer
+    else:
+        assert "chair version:" not in answer.lower() and "cross it over" in answer.lower()
+
+
 def test_sharp_pain_in_a_stretch_stops_it_and_eases_off_in_that_stretch(dialogue):
     text = "a sharp pinch in my low back in the knee roll over, keep going?"
     reply = dialogue.respond(Turn(text, "red_flag", 0.8))
@@ -1399,6 +1414,12 @@ def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
             "recommend",
             0.6,
             "Don't measure yourself against anyone else",
+        ),
+        (  # a search-box query naming an advice topic's subject, read unsure: that advice
+            "heat or ice for back??",
+            "inform",
+            0.48,
+            "Cold and heat do different jobs",
         ),
     ],
 )
