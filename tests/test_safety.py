@@ -350,3 +350,10 @@ def test_a_knife_like_pain_or_pain_beside_a_no_pain_still_counts(checker, text, 
 def test_an_energy_crash_is_no_hint_of_a_fall(checker):
     assert [f.id for f in checker.hinted("an energy drink that won't make me crash at 4am")] == []
     assert [f.id for f in checker.hinted("i crashed my bike and my back hurts")] == ["after_fall"]
+
+
+def test_a_trip_down_there_is_no_hint_of_a_body_part(checker):
+    trip = "any truck stops with showers near Lyon? doing a run down there next week"
+    assert [f.id for f in checker.hinted(trip)] == []
+    assert "saddle_numbness" in [f.id for f in checker.hinted("it goes numb down there")]
+    assert "radiating_pain" in [f.id for f in checker.hinted("the pain runs down my leg")]
