@@ -72,9 +72,13 @@ pytestmark = pytest.mark.server
 # 108/120, set 23 112/120, the others as above. Every floor one case below its count.
 # Then (the code of commit afa4a48): set 24 (fresh23, first met 105 minutes in: 111/120, false
 # 1/110) joined; set 19 115/120 and set 20 108/120, the others as above.
+# Then (the code of commit 0f098ce, 2026-12-04's next session): set 25 (fresh24, first met at that
+# session's start: 111/120, false 0/110) and set 26 (fresh25, first met 25 minutes in: 112/120,
+# false 0/110) joined; every floor set again one case below that code's count, the false red-flag
+# replies at its count (26 of 2860 over all 26 final parts).
 FLOORS = {
     "final": {"right": 149, "turns": 48, "false_alarms": 3},
-    "fresh-final": {"right": 103, "false_alarms": 1},
+    "fresh-final": {"right": 104, "false_alarms": 1},
     "fresh2-final": {"right": 91, "false_alarms": 0},
     "fresh3-final": {"right": 108, "false_alarms": 0},
     "fresh4-final": {"right": 108, "false_alarms": 1},
@@ -93,10 +97,12 @@ FLOORS = {
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
     "fresh18-final": {"right": 114, "false_alarms": 0},
     "fresh19-final": {"right": 107, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh20-final": {"right": 106, "false_alarms": 1},
+    "fresh20-final": {"right": 108, "false_alarms": 0},
     "fresh21-final": {"right": 107, "false_alarms": 1},
     "fresh22-final": {"right": 111, "false_alarms": 1},
-    "fresh23-final": {"right": 110, "false_alarms": 1},
+    "fresh23-final": {"right": 112, "false_alarms": 0},
+    "fresh24-final": {"right": 110, "false_alarms": 0},
+    "fresh25-final": {"right": 111, "false_alarms": 0},
 }
 
 
