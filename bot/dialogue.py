@@ -113,7 +113,8 @@ ROUTINE_INTENTS = (
 HOWTO_WORDS = re.compile(
     r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
-    r"\bexplain (me|to me) (the|how)\b"
+    r"\bexplain (me|to me) (the|how)\b|"
+    r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)"
 )
 # Training spoken of beside a question about a stretch ("every day or just on gym days?").
 TRAINING_WORDS = re.compile(
@@ -139,8 +140,9 @@ FEEL_IT_IN = re.compile(
 FAULT_QUESTION = re.compile(
     r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b|"
     r"\bmy \w+ (keeps?|kept) \w+ing\b.*\b(does (that|it|this) matter|is (that|it|this) (ok|okay|a problem|"
-    r"bad|wrong))\b"
-)  # "why do my hips lift?", "my knees keep coming apart, does that matter?"
+    r"bad|wrong))\b|\bdoes (that|it|this) matter\b"
+)  # "why do my hips lift?", "my knees keep coming apart, does that matter?", "she sort of twists
+# round as she leans, does that matter"
 # A modification question with no need named still asks for a change in these words ("any other
 # way to do it?"); without them it asks how to do it ("sitting on the floor, do I look back?").
 CHANGE_WORDS = re.compile(
@@ -221,7 +223,7 @@ POINTS_AT_STRETCH = re.compile(
 )
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
-    r"\b(differen\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
+    r"\b(differ\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
     r"rather|instead|between|same (thing |stretch |one |move |exercise )?as|similar|alike)\b"
 )
 # Where one side of a comparison ends and the other begins.
@@ -245,6 +247,9 @@ WHAT_TO_DO = re.compile(
 # A question typed without its question mark ("am I doing something wrong or is my body just
 # broken lol").
 ASKED_WITHOUT_MARK = re.compile(r"(^|[.!,;] *)(am i|is (it|my|this|that)|should i|do i|can i)\b")
+# A question about "a stretch" with no word of stretching, backs or a stretch in it is out of scope,
+# however sure the classifier, from this many words of four letters or more.
+OUT_OF_SCOPE_MIN_WORDS = 4
 # Which stretch serves a place or a time ("which stretch is for the side of the back?"), even
 # when the classifier read it as a question about one stretch.
 WHICH_STRETCH = re.compile(
@@ -288,10 +293,11 @@ BENEFIT_WORDS = re.compile(
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
     r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
-    r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|exercises|moves)\b"
+    r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|streches|strechs|stretchs|exercises|"
+    r"excercises|moves)\b"
 )
 ASKS_FOR_STRETCHES = re.compile(
-    r"\b((?<!that )(?<!this )(?<!it )stretch\w*|exercis\w*|routines?|moves?|poses?|something|"
+    r"\b((?<!that )(?<!this )(?<!it )stre?t?ch\w*|exercis\w*|routines?|moves?|poses?|something|"
     r"anything|what (can|should) i do)\b"
 )  # ("what does that stretch?" asks about one)
 
@@ -671,6 +677,12 @@ class Dialogue:
                 context.stretch or REFERS_BACK.search(lowered)
             )
             if not (follow_up and r.intent in STRETCH_TOPICS) and not r.described:
+                r.intent = "out_of_scope"
+        elif r.intent in STRETCH_TOPICS and out and not (context.stretch or r.described):
+            # "how do I bleed a radiator that's cold at the top?", sure to be a how-to: nothing of
+            # stretching or backs in it, and words enough to tell (not "what are the steps?")
+            words = re.findall(r"[a-z']{4,}", lowered)
+            if len(words) >= OUT_OF_SCOPE_MIN_WORDS:
                 r.intent = "out_of_scope"
         follows = (
             context.stretch and not r.named and not r.described and r.intent in FOLLOW_UP_INTENTS

@@ -159,7 +159,7 @@ PAIN_QUESTION = re.compile(
 
 # Milder discomfort felt in a stretch ("aches a bit", "a slight pulling", "feels pinchy").
 DISCOMFORT = re.compile(
-    r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(ing)?|uncomfortable|uncomfy|"
+    r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(s|ing)?|uncomfortable|uncomfy|"
     r"discomfort|awkward|"
     r"bothers?|bothering)\b|"
     r"\b(a|slight|some|little|strong) (pull|pulling|tug|tugging)\b|\bpulling (feeling|sensation)"

@@ -1421,6 +1421,36 @@ def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
             0.48,
             "Cold and heat do different jobs",
         ),
+        (  # a how-to with nothing of stretching or backs in it: out of scope, however sure
+            "quick one, how do I bleed a radiator that's cold at the top?",
+            "ask_howto",
+            0.9,
+            "Sorry, that's outside what I can help with",
+        ),
+        (  # "how to make the X" in other words asks how to do it
+            "please how to make the pelvic tilt exercise? my father is 80, the doctor say is good",
+            "ask_suitability",
+            0.6,
+            "Pelvic Tilts:",
+        ),
+        (  # a fault described, "does that matter?", read as a muscles question: the mistakes
+            "my husband twists round when he does the side stretch, does that matter",
+            "ask_muscles",
+            0.88,
+            "Side Stretch: Keep both hips pointing straight ahead so they do not twist.",
+        ),
+        (  # stretches asked for with a typo, beside a topic's own words: stretches for it
+            "rounded shoulders and bad posture from my desk job, which streches help",
+            "recommend",
+            0.98,
+            "For shoulders and posture and desk breaks, try:",
+        ),
+        (  # how two named stretches differ, read as a muscles question: compared
+            "how does cat cow differ from the kneeling back rotation?",
+            "ask_muscles",
+            0.75,
+            "Cat-Cow: A flowing move",
+        ),
     ],
 )
 def test_what_the_message_says_outweighs_an_unsure_guess(
