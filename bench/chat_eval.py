@@ -54,7 +54,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # by that session's code 75 minutes in; set 23 (fresh22), by two more, 95 minutes in; set 24
 # (fresh23), by two more, 105 minutes in; set 25 (fresh24), by two more, by the code of that day's
 # next session's start; set 26 (fresh25), by two more, by that session's code 25 minutes in;
-# set 27 (fresh26), by two more, by that session's code an hour in.
+# set 27 (fresh26), by two more, by that session's code an hour in; set 28 (fresh27), by two more,
+# 90 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -64,7 +65,7 @@ SPLITS = (
     "fresh17-dev", "fresh17-final", "fresh18-dev", "fresh18-final", "fresh19-dev",
     "fresh19-final", "fresh20-dev", "fresh20-final", "fresh21-dev", "fresh21-final",
     "fresh22-dev", "fresh22-final", "fresh23-dev", "fresh23-final", "fresh24-dev", "fresh24-final",
-    "fresh25-dev", "fresh25-final", "fresh26-dev", "fresh26-final",
+    "fresh25-dev", "fresh25-final", "fresh26-dev", "fresh26-final", "fresh27-dev", "fresh27-final",
 )  # fmt: skip
 
 
@@ -300,6 +301,8 @@ FIRST_CONTACT = {
     "chat fresh25-final": "112/120 (93.3%); 10/10; false 0/110",
     "chat fresh26-dev": "130/140 (92.9%); 10/10; false 1/130 (2026-12-04, an hour in)",
     "chat fresh26-final": "105/120 (87.5%); 10/10; false 0/110",
+    "chat fresh27-dev": "130/140 (92.9%); 10/10; false 2/130 (2026-12-04, 90 minutes in)",
+    "chat fresh27-final": "115/120 (95.8%); 10/10; false 0/110",
 }
 
 
