@@ -531,9 +531,11 @@ class Dialogue:
             r.intent = "inform"
         # A description ("the one where you lie on your belly"), looked for once, when no name was.
         r.described = None if r.named else self._described(text)
-        if len(r.named) == 1 and POINTS_AT_STRETCH.search(r.lowered):
+        fuzzy = any(f.kind == "stretch" and f.how == "fuzzy" for f in r.found)
+        if len(r.named) == 1 and (POINTS_AT_STRETCH.search(r.lowered) or fuzzy):
             # "that sitting twist where one hand goes on the opposite knee and the other on the
-            # chair back": a loose name, and a description that fits another stretch fully
+            # chair back": a loose name, and a description that fits another stretch fully (or a
+            # name only guessed at: "a proper stretch" is no "prayer stretch")
             described = self._described(text)
             if described and described.value != r.named[0] and described.score >= 0.95:
                 r.found = [f for f in r.found if f.kind != "stretch"]

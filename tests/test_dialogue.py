@@ -1445,6 +1445,14 @@ def test_a_description_that_fits_one_stretch_fully_outweighs_a_loose_name(
             0.98,
             "For shoulders and posture and desk breaks, try:",
         ),
+        (  # a name only guessed at ("a proper stretch" for "prayer stretch") and a description
+            # that fits another stretch fully: the description
+            "lying on my back with one ankle on the other knee, pulling the legs in, is that a "
+            "proper stretch?",
+            "ask_howto",
+            0.95,
+            "Piriformis Stretch",
+        ),
         (  # how two named stretches differ, read as a muscles question: compared
             "how does cat cow differ from the kneeling back rotation?",
             "ask_muscles",

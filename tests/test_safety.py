@@ -330,6 +330,8 @@ def test_pain_said_not_to_be_there_is_not_told_but_still_stops_a_routine(text, t
         "I'm wiped out after a long shift, is child's pose a good idea before bed?",
         "feeling totally wiped out today, a gentle stretch for my back?",
         "3am and still awake, lying in bed, back a bit stiff (no pain), which stretch?",
+        "old rugby injury in my knee from a long time ago, it's healed now. is cat cow ok?",
+        "in child pose I cannot sit down on my heels, what can I do?",
     ],
 )
 def test_a_knife_or_a_condition_with_no_pain_is_no_warning_sign(checker, text):
