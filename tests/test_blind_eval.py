@@ -76,6 +76,9 @@ pytestmark = pytest.mark.server
 # session's start: 111/120, false 0/110) and set 26 (fresh25, first met 25 minutes in: 112/120,
 # false 0/110) joined; every floor set again one case below that code's count, the false red-flag
 # replies at its count (26 of 2860 over all 26 final parts).
+# Later that session (the code of commit 0798b54): set 27 (fresh26, first met an hour in: 105/120,
+# false 0/110) and set 28 (fresh27, first met 90 minutes in: 115/120, false 0/110) joined; floors
+# set again the same way (25 false red-flag replies of 3080 over all 28 final parts).
 FLOORS = {
     "final": {"right": 149, "turns": 48, "false_alarms": 3},
     "fresh-final": {"right": 104, "false_alarms": 1},
@@ -88,7 +91,7 @@ FLOORS = {
     "fresh8-final": {"right": 114, "false_alarms": 0},
     "fresh9-final": {"right": 120, "false_alarms": 3},
     "fresh10-final": {"right": 117, "false_alarms": 0},
-    "fresh11-final": {"right": 113, "false_alarms": 0},
+    "fresh11-final": {"right": 114, "false_alarms": 0},
     "fresh12-final": {"right": 116, "false_alarms": 1},
     "fresh13-final": {"right": 115, "false_alarms": 1},
     "fresh14-final": {"right": 115, "false_alarms": 1, "red_flags_missed": 1},
@@ -96,13 +99,15 @@ FLOORS = {
     "fresh16-final": {"right": 114, "false_alarms": 3},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
     "fresh18-final": {"right": 114, "false_alarms": 0},
-    "fresh19-final": {"right": 107, "false_alarms": 1, "red_flags_missed": 1},
+    "fresh19-final": {"right": 109, "false_alarms": 0, "red_flags_missed": 1},
     "fresh20-final": {"right": 108, "false_alarms": 0},
     "fresh21-final": {"right": 107, "false_alarms": 1},
     "fresh22-final": {"right": 111, "false_alarms": 1},
     "fresh23-final": {"right": 112, "false_alarms": 0},
-    "fresh24-final": {"right": 110, "false_alarms": 0},
+    "fresh24-final": {"right": 111, "false_alarms": 0},
     "fresh25-final": {"right": 111, "false_alarms": 0},
+    "fresh26-final": {"right": 104, "false_alarms": 0},
+    "fresh27-final": {"right": 114, "false_alarms": 0},
 }
 
 
