@@ -158,10 +158,8 @@ def _pick_variant(stretch: Stretch, hint: str):
     on_floor = "floor" in hint  # before the names go: "the sitting on the floor twist"
     for name in sorted([stretch.name, *stretch.aliases], key=len, reverse=True):
         hint = hint.replace(name.lower().replace("-", " "), " ")
-    for name in [
-        stretch.name,
-        *stretch.aliases,
-    ]:  # its start, the rest misspelt: "seated spinal twsit"
+    # ...and a name's first two words, the rest misspelt ("seated spinal twsit")
+    for name in [stretch.name, *stretch.aliases]:
         start = " ".join(name.lower().replace("-", " ").split()[:2])
         if len(start.split()) == 2:
             hint = re.sub(rf"\b{re.escape(start)}\b", " ", hint)

@@ -995,7 +995,7 @@ class Dialogue:
             # twist that fits the place, the body part and the description said with it
             one = self._narrowed(heads, r)
             if not one:
-                return self._no_stretch(topic, r.text, lowered, r.conditions, context)
+                return self._no_stretch(topic, r, context)
             stretches = [one]
         if not stretches and context.stretch and topic in STRETCH_TOPICS:
             generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
@@ -1014,14 +1014,14 @@ class Dialogue:
                 return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
         if not stretches:
             advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
-            near = self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
+            near = advice or self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
             if not advice and near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT):
                 advice = near  # "ice or heat back": two of the topic's own words, a little further
             if advice and unsure and not context.stretch and not (r.areas or r.tags):
                 # "when's the best time to stretch, before the shift or after?" read, unsure, as
                 # a how-to with no stretch in it: the advice it is near, not "which stretch?"
                 return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
-            return self._no_stretch(topic, r.text, lowered, r.conditions, context)
+            return self._no_stretch(topic, r, context)
         messages = [
             self._about(
                 self.catalogue.stretch(s),
@@ -1223,13 +1223,14 @@ class Dialogue:
             return answers.suitability(stretch, conditions, self.catalogue, severe, areas)
         return answers.howto(stretch, lowered)
 
-    def _no_stretch(self, topic, text, lowered, conditions, context) -> Reply:
+    def _no_stretch(self, topic, r: _Reading, context) -> Reply:
+        text, lowered, conditions = r.text, r.lowered, r.conditions
         if topic == "ask_suitability":
             body = answers.suitability(None, conditions, self.catalogue)
             return self.with_disclaimer(context, [body])
         general = GENERAL_FOR_TOPIC.get(topic)
-        near = self._advice_match(self.understanding.interpret(text), NAMED_ADVICE_MIN_SCORE)
-        if general and near and self._spelled_out_in(text, near, KEYWORDS_NAMING_A_SUBJECT):
+        near = self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
+        if general and near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT):
             general = near.label  # "the right way to lift stuff off the tail lift": lifting
         if general and (GENERIC_WORDS.search(lowered) or not REFERS_BACK.search(lowered)):
             if topic == "ask_dosage" and re.search(
@@ -1389,11 +1390,8 @@ class Dialogue:
         return None
 
     def _spelled_out(self, r: _Reading, match, least: int = KEYWORDS_NAMING_A_TOPIC) -> bool:
-        return self._spelled_out_in(r.text, match, least)
-
-    def _spelled_out_in(self, text: str, match, least: int = KEYWORDS_NAMING_A_TOPIC) -> bool:
         """Whether the message names the advice topic in its own keywords, several times over."""
-        hits = keyword_hits(text, {match.label: self.understanding.topic_keywords[match.label]})
+        hits = keyword_hits(r.text, {match.label: self.understanding.topic_keywords[match.label]})
         return hits.get(match.label, 0) >= least
 
     def _advice_match(self, meaning: Meaning, at_least: float = 0.0):

@@ -186,7 +186,7 @@ def pain_now(text: str) -> bool:
 
 # Pain said not to be there: "just normal tightness, nothing painful", "it doesn't hurt".
 PAIN_DENIED = re.compile(
-    r"\b(nothing|not|no|never|zero|without|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t) "
+    r"\b(nothing|not|no|never|zero|isn'?t|wasn'?t|aren'?t|doesn'?t|don'?t|didn'?t) "
     r"(\w+ )?(painful|pain|hurts?|hurting)\b|\bpain[- ]free\b"
 )
 
