@@ -39,6 +39,7 @@ TAG_NAMES = {
 # Needs that rule positions out, as a recommendation's heading says them.
 NEED_NAMES = {
     "in_bed": "doing in bed",
+    "lying_down": "doing lying down",
     "knees": "going easy on your knees",
     "wrists": "going easy on your wrists",
 }
@@ -70,8 +71,9 @@ def _amount(seconds: float) -> Tuple[float, str]:
 
 
 def _seconds(values) -> str:
-    """As people say it: "30 to 60 seconds", "30 seconds to 2 minutes", "1 to 2 minutes"."""
-    if values[1] <= 60 and values[0] != values[1]:
+    """As people say it: "15 to 45 seconds", "30 seconds to 1 minute", "30 seconds to 2 minutes",
+    "1 to 2 minutes"."""
+    if values[1] < 60 and values[0] != values[1]:
         return _span(values, "seconds")
     (low, low_unit), (high, high_unit) = _amount(values[0]), _amount(values[1])
     if values[0] == values[1]:
@@ -460,6 +462,15 @@ def stretch_pain(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = 
         "If the same stretch hurts every time, leave it out and ask a health professional about it."
     )
     return "\n\n".join(p for p in parts if p)
+
+
+def gently(stretch: Stretch) -> str:
+    """A word on going gently, said before the steps to someone whose back is sore."""
+    return (
+        f"With a sore back, go into {stretch.name} slowly and only as far as is comfortable: a "
+        "mild pull is fine, pain is not. Stop if it hurts, and see a health professional if the "
+        "pain keeps coming back."
+    )
 
 
 def stretch_discomfort(stretch: Stretch, catalogue: Catalogue, areas: Sequence[str] = ()) -> str:

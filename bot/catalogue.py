@@ -185,6 +185,14 @@ class Routine(_Model):
     )
 
 
+def _compiles(cls, value):
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"bad regular expression {value!r}: {exc}") from None
+    return value
+
+
 class RedFlag(_Model):
     id: Text
     level: Literal["emergency", "urgent", "stop"]
@@ -200,13 +208,7 @@ class RedFlag(_Model):
     # nights and want a stretch before I sleep" hints at nothing).
     cues_need: Text | None = None
 
-    @validator("patterns", "unless", "cues", each_item=True)
-    def _compiles(cls, value):
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"bad regular expression {value!r}: {exc}") from None
-        return value
+    _regexes = validator("patterns", "unless", "cues", each_item=True, allow_reuse=True)(_compiles)
 
 
 class Safety(_Model):
@@ -238,6 +240,12 @@ class AdviceTopic(_Model):
     # How people ask for this topic, in many voices: they teach the understanding step (retrieval
     # by meaning), so a new phrasing is a content change.
     questions: List[Text] = []
+    # Ways of telling the subject that no single keyword or example question catches ("my gf can
+    # touch her toes and I can barely reach my knees"): regular expressions over the lowered text.
+    # A message matching one, with no stretch in it, gets this topic.
+    signs: List[Text] = []
+
+    _regexes = validator("signs", each_item=True, allow_reuse=True)(_compiles)
 
 
 class Advice(_Model):

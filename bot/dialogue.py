@@ -110,6 +110,18 @@ ROUTINE_INTENTS = (
     "help",
     "affirm",
 )
+# Pain said to be felt in the stretch itself ("it hurts when I arch", "a pinch every time I
+# twist"), as against a sore back the message mentions beside a request for the steps.
+PAIN_IN_IT = re.compile(
+    r"\b(when|while|whenever|during|every time|each time) (i|i'm|im|doing|in|holding)\b.{0,40}"
+    r"\b(hurt\w*|pain\w*|pinch\w*|aches?|aching|sore|twinge)|"
+    r"\b(hurt\w*|pain\w*|pinch\w*|aches?|aching|sore|twinge)\b.{0,40}"
+    r"\b(when|while|whenever|during|every time|each time) (i|i'm|im|doing|in|holding)\b|"
+    r"\b(it|this|that) (hurts|is painful|pinches|aches)\b"
+)
+HOW_LONG = re.compile(
+    r"\bhow long (should|do|can|must|to|is|am)\b|\bhow many (seconds|secs|minutes|mins|reps|times)\b"
+)
 HOWTO_WORDS = re.compile(
     r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
@@ -442,6 +454,12 @@ class Dialogue:
         self._domain = re.compile(
             r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")(s|es|ed|d|ing|ness|ly)?\b"
         )
+        # Advice topics told by their signs (content/advice.yml `signs`)
+        self._advice_signs = [
+            (topic.id, re.compile("|".join(f"(?:{sign})" for sign in topic.signs)))
+            for topic in self.catalogue.advice.values()
+            if topic.signs
+        ]
         # Each stretch's own words (how it is described and done): said about a described stretch,
         # they tell its position, not a need to change it nor a warning sign.
         self._own_words = {
@@ -566,12 +584,23 @@ class Dialogue:
         # Pain felt in a named stretch: stop, then how to go gentler in that stretch (this reply
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
-        if in_stretch and pain_told(text) and intent != "ask_suitability" and not joint:
-            if any(flag.level != "stop" for flag in self._hints(r)):
-                # Pain in a stretch with a hint of a warning sign ("since then it runs down my
-                # leg"): the warning signs and seeing a professional first. A hint of sharp pain
-                # ("a sharp pinch") is what the stop-and-ease-off answer below is for.
-                return self._caution([in_stretch], r.areas, r.tags, context)
+        hints = self._hints(r)
+        told = in_stretch and pain_told(text) and intent != "ask_suitability" and not joint
+        if told and any(flag.level != "stop" for flag in hints):
+            # Pain in a stretch with a hint of a warning sign ("since then it runs down my leg"):
+            # the warning signs and seeing a professional first. A hint of sharp pain ("a sharp
+            # pinch") is what the stop-and-ease-off answer below is for.
+            return self._caution([in_stretch], r.areas, r.tags, context)
+        steps = intent == "ask_howto" and HOWTO_WORDS.search(r.lowered)
+        sore = told or (in_stretch and discomfort_now(text))
+        if sore and steps and not hints and not PAIN_IN_IT.search(r.lowered):
+            # "my back's been a bit achy: walk me through child's pose step by step": the steps
+            # asked for, after a word on going gently (the pain is not said to be felt in it)
+            stretch = self.catalogue.stretch(in_stretch)
+            new_context = replace(context, stretch=in_stretch, pending_topic=None)
+            note = answers.gently(stretch)
+            return self.with_disclaimer(new_context, [note, answers.howto(stretch, r.lowered)])
+        if told:
             stretch = self.catalogue.stretch(in_stretch)
             new_context = replace(context, stretch=in_stretch, pending_topic=None)
             reply = self.with_disclaimer(
@@ -581,7 +610,6 @@ class Dialogue:
             return reply
         mild = in_stretch and discomfort_now(text) and not joint and intent in PAIN_TOPICS
         sure = intent == "red_flag" and r.confidence >= RED_FLAG_SURE
-        hints = self._hints(r)
         if mild and not sure and not hints:
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
             stretch = self.catalogue.stretch(in_stretch)
@@ -680,6 +708,11 @@ class Dialogue:
             )
             if not (follow_up and r.intent in STRETCH_TOPICS) and not r.described:
                 r.intent = "out_of_scope"
+        # (only "easy" or "simple" said of something else: "an easy recipe for chicken soup")
+        loose = all(f.kind == "tag" and f.value == "beginner" for f in r.found)
+        out_but_easy = loose and not self._in_domain(lowered) and not near_advice
+        if r.intent == "recommend" and out_but_easy and not (context.stretch or r.described):
+            r.intent = "out_of_scope" if len(re.findall(r"[a-z']{4,}", lowered)) >= 4 else r.intent
         elif r.intent in STRETCH_TOPICS and out and not (context.stretch or r.described):
             # "how do I bleed a radiator that's cold at the top?", sure to be a how-to: nothing of
             # stretching or backs in it, and words enough to tell (not "what are the steps?")
@@ -859,6 +892,9 @@ class Dialogue:
         """A question the advice answers better than the classifier's guess; out of scope; the
         list of stretches; "no"."""
         text, lowered, intent = r.text, r.lowered, r.intent
+        signed = None if r.in_stretch else self._advice_signed(lowered)
+        if signed:  # "my gf can touch her toes n i can barely reach my knees": comparing oneself
+            return self.with_disclaimer(context, [self._advice_for(signed, r.text)])
         rescue = None if r.in_stretch else self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         # A stretch question that may follow up on one ("what are the benefits", "how long do I
         # hold it") stays with the stretch or asks which; only a question that can't be that is
@@ -976,6 +1012,9 @@ class Dialogue:
             intent = "ask_dosage"  # "is it ok to do it every day?"
         if intent in ("ask_benefits", "ask_muscles") and FAULT_QUESTION.search(lowered):
             intent = "ask_mistakes"  # "why do my hips lift in sphinx?" asks about a fault
+        second = r.runners_up[0][0] if r.runners_up else None
+        if intent == "ask_mistakes" and second == "ask_dosage" and HOW_LONG.search(lowered):
+            intent = "ask_dosage"  # "how long should I stay in it? I dozed off in it, is that bad"
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
             # "my midwife said pelvic tilts are fine: how exactly do I do them?"
             intent = "ask_howto"
@@ -1005,7 +1044,6 @@ class Dialogue:
                 stretches = [context.stretch]
         unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
         if not stretches and (r.areas or r.tags) and not context.stretch:
-            second = r.runners_up[0][0] if r.runners_up else None
             wanted = WHICH_STRETCH.search(lowered) or STRETCHES_WANTED.search(lowered)
             if wanted or (unsure and (second == "recommend" or WHAT_TO_DO.search(lowered))):
                 # "shoulders rounding forward from my phone. What should I be doing?", "for the
@@ -1266,7 +1304,7 @@ class Dialogue:
             return self.with_disclaimer(replace(context, pending_topic=None), [body])
         if not areas and ("back_pain" in conditions or "stiffness" in conditions):
             areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
-        if "in_bed" in needs:  # a bed is no floor: the lying stretches, not the chair ones
+        if {"in_bed", "lying_down"} & set(needs):  # the lying stretches, not the chair ones
             tags = [t for t in tags if t not in ("no_floor", "chair", "desk")]
         spares = self.catalogue.vocabulary.spare_positions
         by_need = (
@@ -1336,6 +1374,10 @@ class Dialogue:
             hits = keyword_hits(text, self.understanding.topic_keywords)
             label = max(hits, key=hits.get) if hits else "safety_guidelines"
         return self._advice_for(label, text)
+
+    def _advice_signed(self, lowered: str) -> str | None:
+        """The advice topic one of whose signs the message shows, if any."""
+        return next((label for label, signs in self._advice_signs if signs.search(lowered)), None)
 
     def _advice_for(self, label: str, text: str) -> str:
         """A topic's advice, and a second subject's when the question names one beside it."""

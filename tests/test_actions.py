@@ -66,7 +66,7 @@ def tracker(text, intent, slots=None, confidence=0.9, sender="test", channel="so
             "sphinx",
             "inform",
             {"pending_topic": "ask_dosage", "disclaimer_shown": True},
-            "Sphinx Pose: Hold for 30 to 60 seconds",
+            "Sphinx Pose: Hold for 30 seconds to 1 minute",
             [SlotSet("stretch", "sphinx_pose"), SlotSet("pending_topic", None)],
         ),
         (

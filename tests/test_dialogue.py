@@ -1541,3 +1541,88 @@ def test_kneeling_that_feels_awkward_in_a_stretch_gets_the_knee_change(dialogue)
         "ask_modification",
     )
     assert "towel" in text, text
+
+
+def test_the_steps_asked_with_a_sore_back_are_given_after_a_word_on_going_gently(dialogue):
+    text, context = say(
+        dialogue,
+        "my back's been a bit achy since Sunday, could you walk me through child's pose step by "
+        "step?",
+        "ask_howto",
+    )
+    assert "go into Child's Pose slowly" in text
+    assert "1. " in text and "Stop the stretch now" not in text
+    assert context.stretch == "childs_pose"
+    # Pain felt in the stretch itself still gets the stop-and-ease-off answer
+    text, _ = say(dialogue, "how do I do child's pose, it hurts when I sit back", "ask_howto")
+    assert "Stop the stretch now" in text and "1. " not in text
+
+
+def test_how_long_with_a_worry_beside_it_is_answered_with_the_time(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "how long should i stay in child's pose? i dozed off in it last night, is that bad",
+            "ask_mistakes",
+            0.54,
+            runners_up=(("ask_dosage", 0.45),),
+        )
+    )
+    assert reply.messages[0].startswith("Child's Pose: Hold for 30 seconds to 2 minutes")
+
+
+def test_a_minute_is_said_as_a_minute(dialogue):
+    text, _ = say(dialogue, "how long to hold sphinx", "ask_dosage")
+    assert "Hold for 30 seconds to 1 minute" in text
+
+
+def test_stretches_done_lying_down_leave_out_the_other_positions(dialogue):
+    text, _ = say(dialogue, "which back stretches can I do lying down instead?", "recommend")
+    assert "For doing lying down" in text and "Knee-to-Chest" in text
+    assert "Cat-Cow" not in text and "Side Stretch" not in text
+
+
+def test_easy_said_of_something_else_is_out_of_scope(dialogue):
+    text, _ = say(
+        dialogue,
+        "whats a good easy recipe for chicken soup, feeling rough and want something comforting",
+        "recommend",
+        confidence=0.95,
+    )
+    assert "outside what I can help with" in text
+    text, _ = say(dialogue, "something easy please", "recommend", confidence=0.95)
+    assert "For beginners" in text
+
+
+@pytest.mark.parametrize(
+    "text, intent, topic_words",
+    [
+        (
+            "my gf can touch her toes n i can barely reach my knees lol am i broken",
+            "ask_modification",
+            "Compare yourself only with yourself",
+        ),
+        (
+            "My son can bend down easy and touch the floor, me I can't come near. I do something "
+            "wrong?",
+            "ask_mistakes",
+            "Compare yourself only with yourself",
+        ),
+        (
+            "what's the right way to lift stuff off the tail lift without wrecking my back",
+            "ask_mistakes",
+            "Bend at the knees",
+        ),
+    ],
+)
+def test_an_advice_topic_is_known_by_its_signs(dialogue, text, intent, topic_words):
+    reply, _ = say(dialogue, text, intent, confidence=0.7)
+    assert topic_words in reply
+
+
+def test_a_sign_of_an_advice_topic_leaves_a_named_stretch_alone(dialogue):
+    text, _ = say(
+        dialogue,
+        "my wife can do cat cow easily but i can't kneel, any way round it?",
+        "ask_modification",
+    )
+    assert "Compare yourself" not in text and "Cat-Cow" in text

@@ -47,6 +47,8 @@ def checker():
         ("I have chest pain", "other_emergency"),
         ("I finished chemo last year and my lower back aches", "cancer_history"),
         ("back sore and since yesterday i cant really control when i need to pee", "bladder_bowel"),
+        ("since my back started aching I've had trouble holding my water", "bladder_bowel"),
+        ("my dad can't pass his water and his lower back is bad", "bladder_bowel"),
     ],
 )
 def test_red_flags_are_recognised(checker, text, flag):
@@ -58,6 +60,7 @@ def test_red_flags_are_recognised(checker, text, flag):
     [
         "is this ok with back pain",
         "I fell asleep on the sofa and now my back is stiff",
+        "I can't hold my water bottle during the side stretch, is that ok?",
         "does stretching prevent injury?",
         "does losing weight help back pain",
         "I've got a slipped disc, should I avoid this",
