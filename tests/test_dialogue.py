@@ -494,8 +494,8 @@ def test_asking_whether_two_stretches_are_the_same_compares_them(dialogue, text)
 
 def test_a_description_two_stretches_fit_offers_those_two_and_a_pick_answers(dialogue):
     text = (
-        "there's a stretch where you sit on a firm chair, put one hand on the outside of the "
-        "other knee and turn round to look behind you. can you go through it step by step?"
+        "there's a stretch where you sit, put one hand on the outside of the other knee and turn "
+        "round to look behind you. can you go through it step by step?"
     )
     reply = dialogue.respond(Turn(text, "ask_howto", 0.9))
     assert reply.messages[0] == (
@@ -503,6 +503,25 @@ def test_a_description_two_stretches_fit_offers_those_two_and_a_pick_answers(dia
     )
     picked = dialogue.respond(Turn("the thoracic one", "inform", 0.8), reply.context)
     assert picked.messages[0].startswith("Seated Thoracic Twist")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there's a stretch where you sit on a firm chair, put one hand on the outside of the other "
+        "knee and turn round to look behind you. can you go through it step by step?",
+        "right so I'm sat in a chair in the clubhouse, how do I do that twist where you grab the "
+        "outside of your knee and turn to look behind you",
+    ],
+)
+def test_a_twist_described_in_a_chair_is_the_one_done_in_a_chair(dialogue, text):
+    reply = dialogue.respond(Turn(text, "ask_howto", 0.9))
+    assert reply.messages[0].startswith("Seated Thoracic Twist")
+    # ...while the sideways-on-a-chair version is still the spinal twist's
+    reply = dialogue.respond(
+        Turn("sitting sideways on a chair holding the backrest to twist, how?", "ask_howto", 0.9)
+    )
+    assert "Seated Spinal Twist" in reply.messages[0]
 
 
 def test_a_described_stretch_asked_whether_it_suits_an_area_is_answered_for_that_stretch(dialogue):
