@@ -55,7 +55,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # (fresh23), by two more, 105 minutes in; set 25 (fresh24), by two more, by the code of that day's
 # next session's start; set 26 (fresh25), by two more, by that session's code 25 minutes in;
 # set 27 (fresh26), by two more, by that session's code an hour in; set 28 (fresh27), by two more,
-# 90 minutes in; set 29 (fresh28), by two more, by the code of that day's next session's start.
+# 90 minutes in; set 29 (fresh28), by two more, by the code of that day's next session's start;
+# set 30 (fresh29), by two more, by that session's code 40 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -66,7 +67,7 @@ SPLITS = (
     "fresh19-final", "fresh20-dev", "fresh20-final", "fresh21-dev", "fresh21-final",
     "fresh22-dev", "fresh22-final", "fresh23-dev", "fresh23-final", "fresh24-dev", "fresh24-final",
     "fresh25-dev", "fresh25-final", "fresh26-dev", "fresh26-final", "fresh27-dev", "fresh27-final",
-    "fresh28-dev", "fresh28-final",
+    "fresh28-dev", "fresh28-final", "fresh29-dev", "fresh29-final",
 )  # fmt: skip
 
 
@@ -306,6 +307,8 @@ FIRST_CONTACT = {
     "chat fresh27-final": "115/120 (95.8%); 10/10; false 0/110",
     "chat fresh28-dev": "132/140 (94.3%); 9/10; false 0/130 (2026-12-04, the next session's start)",
     "chat fresh28-final": "103/120 (85.8%); 10/10; false 3/110",
+    "chat fresh29-dev": "130/140 (92.9%); 10/10; false 0/130 (2026-12-04, 40 minutes in)",
+    "chat fresh29-final": "109/120 (90.8%); 9/10; false 1/110",
 }
 
 
