@@ -256,6 +256,9 @@ def modification(
                 parts.append(text)
             else:
                 parts.append(f"I don't have a harder version of {stretch.name} to suggest.")
+    if variant and re.search(r"\b(version|variation|variant)\b", variant_hint.lower()):
+        # "too easy sitting. floor version?": the change, then the version asked for, as itself
+        parts.append(_variant_howto(stretch, variant))
     variants = [v.name for v in stretch.variants if v.name.lower() not in " ".join(parts).lower()]
     if variants and "no_floor" not in needs:
         parts.append(f"Other versions: {', '.join(variants)} (ask me how to do them).")

@@ -119,6 +119,8 @@ PAIN_IN_IT = re.compile(
     r"\b(when|while|whenever|during|every time|each time) (i|i'm|im|doing|in|holding)\b|"
     r"\b(it|this|that) (hurts|is painful|pinches|aches)\b"
 )
+# The needs a version of a stretch answers (content/stretches `modifications`)
+VERSION_NEEDS = ("easier", "harder", "knees", "wrists", "no_floor")
 HOW_LONG = re.compile(
     r"\bhow long (should|do|can|must|to|is|am)\b|\bhow many (seconds|secs|minutes|mins|reps|times)\b"
 )
@@ -922,7 +924,15 @@ class Dialogue:
         if intent == "recommend" and no_stretch_asked and named and self._spelled_out(r, named):
             # "hot water bottle or ice pack, which one for stiff muscles?": the subject is named in
             # its own words, though its example questions are not that near in meaning
-            return self.with_disclaimer(context, [self._advice_for(named.label, r.text)])
+            advice = self._advice_for(named.label, r.text)
+            if (r.areas or r.tags) and r.confidence >= DOMAIN_GUARD_MAX_CONFIDENCE:
+                # "rounded shoulders and a hunch from the monitors, what helps": the stretches
+                # for it, then the advice on it (before the note on what Stretchbot is)
+                reply = self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
+                noted = reply.messages[-1:] == [self.catalogue.safety.disclaimer]
+                reply.messages.insert(len(reply.messages) - noted, advice)
+                return reply
+            return self.with_disclaimer(context, [advice])
         if intent == "recommend" and rescue and WHETHER_TO_STRETCH.search(lowered):
             # "I'm achy after the gym, should I still stretch?": whether, not which
             return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
@@ -1025,6 +1035,10 @@ class Dialogue:
         ):
             intent = "ask_howto"  # nothing to change was named: they are asking how to do it
         topic = intent if intent in STRETCH_TOPICS else None
+        if topic is None and set(r.needs).intersection(VERSION_NEEDS) and not context.pending_topic:
+            # "can't get my backside down to my heels in child's pose, and my knees aren't great"
+            # (read as a warning sign, then as a stretch's name): a change asked for
+            topic = "ask_modification"
         if topic is None:  # inform / affirm: a stretch name, possibly answering our question
             topic = context.pending_topic or "ask_howto"
         stretches = r.named
@@ -1248,10 +1262,15 @@ class Dialogue:
         if topic == "ask_mistakes":
             return answers.mistakes(stretch)
         if topic == "ask_modification":
-            needs = [n for n in needs if n in ("easier", "harder", "knees", "wrists", "no_floor")]
-            return answers.modification(
+            needs = [n for n in needs if n in VERSION_NEEDS]
+            text = answers.modification(
                 stretch, list(dict.fromkeys(needs)), self.catalogue, lowered
             )
+            places = sorted(set(tags) & set(stretch.tags) - {"beginner"})
+            if needs == ["no_floor"] and places:
+                # "can i do the seated thoracic twist at the front desk?": yes, it suits a desk
+                return answers.fit(stretch, areas, places, self.catalogue) + "\n\n" + text
+            return text
         if topic == "ask_suitability":
             places = set(tags) - {"beginner"}  # (a beginner is answered as a condition)
             if places & set(stretch.tags) and not conditions:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, Iterable, List, Sequence, Tuple
@@ -129,8 +130,11 @@ _STRETCH_FORMS = re.compile(
 
 
 def _fold(text: str) -> str:
-    """Normalise for matching: lower case, no apostrophes, other punctuation as spaces."""
-    text = text.lower().replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    """Normalise for matching: lower case, no accents ("rotación" is "rotacion"), no apostrophes,
+    other punctuation as spaces."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "").replace("\u2018", "").replace("'", "")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = _STRETCH_FORMS.sub("stretch", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -227,7 +231,9 @@ class Matcher:
             if kind in kinds:
                 found.append(Found(kind, value, start, end, doc[start:end].text))
         if "duration" in kinds:
-            found += self._durations(doc)
+            # as written first: a spelling fix must not make a length of something else of it
+            # ("10 minute wala routine" is no "10 minute walk")
+            found += self._durations(self.nlp.make_doc(_fold(text))) or self._durations(doc)
         if "stretch" in kinds:
             taken = {i for f in found if f.kind == "stretch" for i in range(f.start, f.end)}
             found += self._fuzzy(doc, taken)
@@ -414,8 +420,9 @@ class Matcher:
         return out
 
     def ambiguous(self, text: str) -> List[str]:
-        """Stretches whose name ends with a head word said alone ("the twist"), when no name matched."""
-        words = set(_fold(text).split())
+        """Stretches whose name ends with a head word said alone ("the twist", "the twsit"), when
+        no name matched."""
+        words = set(_fold(self._speller.fix(text)).split())
         ids: List[str] = []
         for head in AMBIGUOUS_HEADS:
             if head in words or head + "s" in words:
@@ -605,7 +612,7 @@ class Matcher:
         return None
 
 
-_WORD = re.compile(r"[A-Za-z0-9'\u2019\u2018]+")
+_WORD = re.compile(r"(?:[^\W_]|['\u2019\u2018])+")  # (letters with accents too: "rotación")
 
 
 def char_span(text: str, item: Found) -> Tuple[int, int]:

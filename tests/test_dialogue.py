@@ -1645,3 +1645,49 @@ def test_a_sign_of_an_advice_topic_leaves_a_named_stretch_alone(dialogue):
         "ask_modification",
     )
     assert "Compare yourself" not in text and "Cat-Cow" in text
+
+
+def test_knees_said_beside_another_change_get_their_own_answer(dialogue):
+    text, _ = say(
+        dialogue,
+        "can't get my backside down to my heels in child's pose, and my knees aren't great either",
+        "inform",
+    )
+    assert "pillow between your bottom and your heels" in text
+    assert "rolled-up towel behind them" in text
+
+
+def test_a_pillow_under_the_knees_asks_for_the_easier_version(dialogue):
+    text, _ = say(
+        dialogue, "can i put a pilow under my knees for the knee roll over", "ask_modification"
+    )
+    assert text.startswith("Easier version of Lying Knee Roll Over")
+
+
+def test_a_version_asked_with_a_change_is_given_as_itself(dialogue):
+    text, _ = say(dialogue, "trunk rotation too easy sitting. floor version?", "ask_modification")
+    assert text.startswith("Harder version of Upper Back Trunk Rotation")
+    assert "side-lying version:\n\n1. " in text
+
+
+def test_a_stretch_asked_about_at_a_desk_says_it_suits_one(dialogue):
+    text, _ = say(
+        dialogue,
+        "can i do the seated thoracic twist at the front desk in uniform",
+        "ask_modification",
+    )
+    assert text.startswith("Yes: Seated Thoracic Twist suits desk breaks")
+    assert "1. Sit upright on a stable chair" in text
+
+
+def test_what_helps_a_posture_complaint_gets_stretches_and_the_advice(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "rounded shoulders and a hunch from staring at cctv monitors all night, what helps",
+            "recommend",
+            0.99,
+        )
+    )
+    assert reply.messages[0].startswith("For shoulders and posture, try:")
+    assert "shoulders drawn back" in reply.messages[1]
+    assert reply.messages[-1].startswith("(A quick note")

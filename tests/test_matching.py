@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import default_matcher
+from bot.matching import char_span, default_matcher
 
 
 @pytest.fixture(scope="module")
@@ -267,3 +267,18 @@ def test_misspelt_words_of_the_content_are_read_as_those_words():
 def test_a_situation_typed_with_a_slip_is_found(matcher):
     found = matcher.find("good back streches after runing?", ("tag",))
     assert [f.value for f in found] == ["cool_down"]
+
+
+def test_a_length_of_time_is_read_as_written_before_spelling_fixes(matcher):
+    # ("wala" spelt right would be "walk", and "a 10 minute walk" is no session length)
+    found = matcher.find("chalo 10 minute wala routine shuru karte hai", ("duration",))
+    assert [(f.kind, f.value) for f in found] == [("duration", "10")]
+    assert matcher.find("after a 10 minute walk", ("duration",)) == []
+
+
+def test_accents_are_folded_and_spans_stay_on_the_words(matcher):
+    text = "rotación del tronco? the cat-cow, por favor"
+    found = matcher.find(text, ("stretch",))
+    assert [f.value for f in found] == ["cat_cow"]
+    start, end = char_span(text, found[0])
+    assert text[start:end] == "cat-cow"
