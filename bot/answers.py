@@ -218,6 +218,9 @@ def mistakes(stretch: Stretch) -> str:
     return "\n\n".join(parts)
 
 
+GOING_FURTHER = re.compile(r"\b(deepen\w*|deeper|further)\b", re.IGNORECASE)
+
+
 def modification(
     stretch: Stretch, needs: Sequence[str], catalogue: Catalogue, variant_hint: str = ""
 ) -> str:
@@ -239,7 +242,9 @@ def modification(
         elif need == "no_floor":
             parts.append(_no_floor_answer(stretch, catalogue))
         elif need in ("easier", "harder"):
-            items = getattr(mods, need)
+            items = list(getattr(mods, need))
+            if need == "harder":  # its tips on going further ("deepen the twist on each exhale")
+                items += [t for t in stretch.tips if GOING_FURTHER.search(t) and t not in items]
             if items:
                 label = "Easier" if need == "easier" else "Harder"
                 parts.append(f"{label} version of {stretch.name}:\n" + bullets(items))

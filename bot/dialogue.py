@@ -124,11 +124,20 @@ VERSION_NEEDS = ("easier", "harder", "knees", "wrists", "no_floor")
 HOW_LONG = re.compile(
     r"\bhow long (should|do|can|must|to|is|am)\b|\bhow many (seconds|secs|minutes|mins|reps|times)\b"
 )
+# Everyday words for a mild ache in a part of the body
+GRUMBLES = re.compile(r"\b(grumbl\w*|niggl\w*)\b")
+# The steps of a stretch asked for outright
+STEPS_OF_IT = re.compile(
+    r"^(the )?steps\b|\bsteps (for|of|to)\b|\bhow (do|should|can) i do (it|this|that)\b|"
+    r"\bhow does (it|that|this)( one)? go\b|"
+    r"\bhow (is|'s) (it|that|this)( one)?( actually| exactly| properly)? done\b"
+)
 HOWTO_WORDS = re.compile(
     r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bexplain (me|to me) (the|how)\b|"
-    r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)"
+    r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
+    + STEPS_OF_IT.pattern
 )
 # Training spoken of beside a question about a stretch ("every day or just on gym days?").
 TRAINING_WORDS = re.compile(
@@ -154,7 +163,8 @@ FEEL_IT_IN = re.compile(
 FAULT_QUESTION = re.compile(
     r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b|"
     r"\bmy \w+ (keeps?|kept) \w+ing\b.*\b(does (that|it|this) matter|is (that|it|this) (ok|okay|a problem|"
-    r"bad|wrong))\b|\bdoes (that|it|this) matter\b"
+    r"bad|wrong))\b|\bdoes (that|it|this) matter\b|\b(watch|look) out for\b|"
+    r"\bwhat (should|do) i (avoid|be careful)"
 )  # "why do my hips lift?", "my knees keep coming apart, does that matter?", "she sort of twists
 # round as she leans, does that matter"
 # A modification question with no need named still asks for a change in these words ("any other
@@ -610,7 +620,10 @@ class Dialogue:
             )
             reply.red_flag = intent == "red_flag"
             return reply
-        mild = in_stretch and discomfort_now(text) and not joint and intent in PAIN_TOPICS
+        # ("my shoulder is grumbling when I turn up" in a stretch named; not a back "grumbling
+        # for years" beside a loose description)
+        felt = discomfort_now(text) or (r.named and GRUMBLES.search(r.lowered))
+        mild = in_stretch and felt and not joint and intent in PAIN_TOPICS
         sure = intent == "red_flag" and r.confidence >= RED_FLAG_SURE
         if mild and not sure and not hints:
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
@@ -797,6 +810,9 @@ class Dialogue:
         asked to do it, shown when asked about it."""
         text, lowered = r.text, r.lowered
         asks_routine = self._asks_for_routine(r)
+        if asks_routine and r.named and not self._names_routine(r) and STEPS_OF_IT.search(lowered):
+            # "Steps for the kneeling back rotation? Coach put it in our pre-session warm up"
+            asks_routine = None
         # The classifier tells a request to do a routine from a question about one; unsure, or
         # when it read the message as another intent, the routine words below decide.
         sure = r.intent in ROUTINE_ASKED and r.confidence >= ROUTINE_INTENT_MIN_CONFIDENCE
@@ -1025,15 +1041,19 @@ class Dialogue:
         second = r.runners_up[0][0] if r.runners_up else None
         if intent == "ask_mistakes" and second == "ask_dosage" and HOW_LONG.search(lowered):
             intent = "ask_dosage"  # "how long should I stay in it? I dozed off in it, is that bad"
+        if intent == "ask_mistakes" and STEPS_OF_IT.search(lowered):
+            intent = "ask_howto"  # "... I'd rather not look silly doing it wrong. How is it done?"
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
             # "my midwife said pelvic tilts are fine: how exactly do I do them?"
             intent = "ask_howto"
         if (
             intent == "ask_modification"
-            and not r.needs
+            and not set(r.needs).intersection(VERSION_NEEDS)
             and (HOWTO_WORDS.search(lowered) or not CHANGE_WORDS.search(lowered))
         ):
-            intent = "ask_howto"  # nothing to change was named: they are asking how to do it
+            # nothing to change was named ("lying in bed" is where, not a version): they are
+            # asking how to do it
+            intent = "ask_howto"
         topic = intent if intent in STRETCH_TOPICS else None
         if topic is None and set(r.needs).intersection(VERSION_NEEDS) and not context.pending_topic:
             # "can't get my backside down to my heels in child's pose, and my knees aren't great"

@@ -1691,3 +1691,50 @@ def test_what_helps_a_posture_complaint_gets_stretches_and_the_advice(dialogue):
     assert reply.messages[0].startswith("For shoulders and posture, try:")
     assert "shoulders drawn back" in reply.messages[1]
     assert reply.messages[-1].startswith("(A quick note")
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        (
+            "im lying in bed and my lower back is kinda stiff (no pain, just stiff). how do i do "
+            "that lying knee roll over thing?",
+            "ask_modification",
+        ),
+        ("lying knee roll over, my granddaughter does it. How does it go?", "ask_modification"),
+        (
+            "Steps for the kneeling back rotation? Coach put it in our pre-session warm up",
+            "ask_howto",
+        ),
+        ("the seated thoracic twist, how is it actually done?", "ask_mistakes"),
+    ],
+)
+def test_asked_how_a_stretch_goes_gets_its_steps(dialogue, text, intent):
+    reply = dialogue.respond(Turn(text, intent, 0.6))
+    assert "\n1. " in "\n".join(reply.messages)
+    assert not reply.routine_request
+    assert not any(m.startswith(("Easier version", "Harder version")) for m in reply.messages)
+
+
+def test_what_to_watch_out_for_in_a_stretch_is_its_mistakes(dialogue):
+    text, _ = say(
+        dialogue, "thread the needle, what should I watch out for?", "ask_muscles", confidence=0.4
+    )
+    assert text.startswith("Common mistakes with Thread the Needle")
+
+
+def test_a_grumbling_shoulder_in_a_stretch_is_discomfort_in_it(dialogue):
+    text, _ = say(
+        dialogue,
+        "doing the kneeling rotation and my shoulder is grumbling a bit when I turn up, what "
+        "should I do",
+        "recommend",
+        confidence=0.86,
+    )
+    assert text.startswith("A mild pull or gentle tension in Kneeling Back Rotation is normal")
+
+
+def test_going_deeper_gets_the_tips_on_going_further(dialogue):
+    text, _ = say(dialogue, "seated thoracic twist how to go deeper", "ask_modification")
+    assert "Harder version of Seated Thoracic Twist" in text
+    assert "deepen the twist a little on each exhale" in text
