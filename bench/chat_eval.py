@@ -56,7 +56,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # next session's start; set 26 (fresh25), by two more, by that session's code 25 minutes in;
 # set 27 (fresh26), by two more, by that session's code an hour in; set 28 (fresh27), by two more,
 # 90 minutes in; set 29 (fresh28), by two more, by the code of that day's next session's start;
-# set 30 (fresh29), by two more, by that session's code 40 minutes in.
+# set 30 (fresh29), by two more, by that session's code 40 minutes in; set 31 (fresh30), by two
+# more, 70 minutes in.
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -68,6 +69,7 @@ SPLITS = (
     "fresh22-dev", "fresh22-final", "fresh23-dev", "fresh23-final", "fresh24-dev", "fresh24-final",
     "fresh25-dev", "fresh25-final", "fresh26-dev", "fresh26-final", "fresh27-dev", "fresh27-final",
     "fresh28-dev", "fresh28-final", "fresh29-dev", "fresh29-final",
+    "fresh30-dev", "fresh30-final",
 )  # fmt: skip
 
 
@@ -309,6 +311,8 @@ FIRST_CONTACT = {
     "chat fresh28-final": "103/120 (85.8%); 10/10; false 3/110",
     "chat fresh29-dev": "130/140 (92.9%); 10/10; false 0/130 (2026-12-04, 40 minutes in)",
     "chat fresh29-final": "109/120 (90.8%); 9/10; false 1/110",
+    "chat fresh30-dev": "127/140 (90.7%); 10/10; false 0/130 (2026-12-04, 70 minutes in)",
+    "chat fresh30-final": "110/120 (91.7%); 9/10; false 1/110",
 }
 
 
