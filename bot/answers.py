@@ -511,6 +511,8 @@ def fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], catalogue: 
             f"{_lower_first(stretch.targets)}"
         ]
         lines.append("Why do it:\n" + bullets(stretch.benefits))
+        if {"chair", "desk"} & set(matches) and stretch.start:
+            lines.append(f"How it starts: {stretch.start.strip()}")  # what chair it needs
         lines.append(dose_text(stretch))
         return "\n\n".join(lines)
     others = [s for s in recommend(catalogue, list(areas), list(tags)) if s.id != stretch.id]

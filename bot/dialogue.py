@@ -124,6 +124,20 @@ VERSION_NEEDS = ("easier", "harder", "knees", "wrists", "no_floor")
 HOW_LONG = re.compile(
     r"\bhow long (should|do|can|must|to|is|am)\b|\bhow many (seconds|secs|minutes|mins|reps|times)\b"
 )
+# Words that ask what a stretch works, what it is worth, whether it is OK (said last, tersely), and
+# how to put a fault right.
+WHAT_IT_WORKS = re.compile(
+    r"\bwhat (does|do) (it|this|that|they|the [\w-]+( [\w-]+){0,4}) (work|target|hit)\b|"
+    r"\b(which|what) muscles?\b"
+)
+WORTH_IT = re.compile(r"\bworth (it|doing|the effort|trying|bothering)\b")
+OK_AT_THE_END = re.compile(r"\b(ok|okay|alright|safe)\W*$")
+FIX_IT = re.compile(
+    r"\bhow (do|can|should|would) (i|we|they) (fix|correct|stop)\b|"
+    r"\binstead of (turning|twisting|rotating|bending|moving|rounding|arching)\b"
+)
+# A request to translate something is no question about stretching, whatever words it carries.
+TRANSLATE = re.compile(r"^\W*(pl(ea)?se? |can you |could you )?(translate|translation)\b")
 # Everyday words for a mild ache in a part of the body
 GRUMBLES = re.compile(r"\b(grumbl\w*|niggl\w*)\b")
 # The steps of a stretch asked for outright
@@ -678,6 +692,9 @@ class Dialogue:
         warning sign is a question, an unsure guess with no stretching word is out of scope, words of
         the stretch being talked about follow up on it, a description names its stretch."""
         lowered = r.lowered
+        if TRANSLATE.search(lowered):  # "translate pleas 'back stretch' into polish"
+            r.intent, r.confidence = "out_of_scope", 1.0
+            return
         if r.intent == "red_flag":  # the classifier alone was not sure enough: answer the question
             r.named = r.named or ([r.described.value] if r.described else [])
             second = r.runners_up[0] if r.runners_up else None
@@ -1041,6 +1058,11 @@ class Dialogue:
         second = r.runners_up[0][0] if r.runners_up else None
         if intent == "ask_mistakes" and second == "ask_dosage" and HOW_LONG.search(lowered):
             intent = "ask_dosage"  # "how long should I stay in it? I dozed off in it, is that bad"
+        fix = intent == "ask_modification" and not set(r.needs).intersection(VERSION_NEEDS)
+        if fix and FIX_IT.search(lowered):
+            intent = (
+                "ask_mistakes"  # "they crank their necks instead of turning. How do I fix that?"
+            )
         if intent == "ask_mistakes" and STEPS_OF_IT.search(lowered):
             intent = "ask_howto"  # "... I'd rather not look silly doing it wrong. How is it done?"
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
@@ -1054,6 +1076,12 @@ class Dialogue:
             # nothing to change was named ("lying in bed" is where, not a version): they are
             # asking how to do it
             intent = "ask_howto"
+        if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):
+            intent = "ask_muscles"  # "what does the upper back trunk rotation work?"
+        if intent in ("ask_howto", "inform") and WORTH_IT.search(lowered):
+            intent = "ask_benefits"  # "chair thoracic twist worth it? bit stiff from laptop"
+        if intent in ("ask_howto", "inform") and r.named and OK_AT_THE_END.search(lowered):
+            intent = "ask_suitability"  # "broke wrist last yr, healed now. thread needle ok"
         topic = intent if intent in STRETCH_TOPICS else None
         if topic is None and set(r.needs).intersection(VERSION_NEEDS) and not context.pending_topic:
             # "can't get my backside down to my heels in child's pose, and my knees aren't great"
@@ -1448,9 +1476,9 @@ class Dialogue:
         for topic, keywords in self.understanding.topic_keywords.items():
             for keyword in keywords:
                 keyword = keyword.replace("-", " ")
-                tail = r"\w*" if len(keyword) > 4 and " " not in keyword else r"\b"
+                tail = r"\w*" if len(keyword) > 4 and " " not in keyword else r"s?\b"
                 for m in re.finditer(rf"\b{re.escape(keyword)}{tail}", lowered):
-                    spans.append((m.start(), m.end(), topic))
+                    spans.append((m.start(), m.end(), topic, " " in keyword))
         own = [s for s in spans if s[2] == label]
         scores = None
         for a in own:
@@ -1463,6 +1491,8 @@ class Dialogue:
                     gap = lowered[b[1] : a[0]]
                 else:
                     continue
+                if SUBJECT_JOIN.fullmatch(gap) and b[3]:
+                    return b[2]  # a subject named in several words ("massage or heat packs")
                 if SUBJECT_JOIN.fullmatch(gap):
                     scores = scores or self.understanding.topics.scores(text)
                     near = scores.get(label, 0.0) - SECOND_SUBJECT_MAX_GAP

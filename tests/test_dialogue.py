@@ -1738,3 +1738,43 @@ def test_going_deeper_gets_the_tips_on_going_further(dialogue):
     text, _ = say(dialogue, "seated thoracic twist how to go deeper", "ask_modification")
     assert "Harder version of Seated Thoracic Twist" in text
     assert "deepen the twist a little on each exhale" in text
+
+
+@pytest.mark.parametrize(
+    "text, intent, opening",
+    [
+        ("translate thank u to french", "thanks", "Sorry, that's outside what I can help with"),
+        (
+            "Quick anatomy question for a handout: what does the upper back trunk rotation work?",
+            "ask_howto",
+            "Upper Back Trunk Rotation works",
+        ),
+        (
+            "The chair twist where you reach across to the other knee - my office lot just crank "
+            "their necks round instead of turning properly. How do I fix that?",
+            "ask_modification",
+            "Tips for Seated Thoracic Twist",
+        ),
+        ("knee 2 chest how do u do it", "ask_howto", "Knee-to-Chest: A classic lying stretch"),
+        ("chair thoracic twist worth it? bit stiff from laptop", "ask_modification", "Why do"),
+        ("my mate way bendier than me lol", "out_of_scope", "Don't measure yourself"),
+        (
+            "painkillers before stretchin?",
+            "general_advice",
+            "Stretchbot can't advise on medication",
+        ),
+    ],
+)
+def test_what_a_short_question_asks_is_read_from_its_words(dialogue, text, intent, opening):
+    reply = dialogue.respond(Turn(text, intent, 0.7))
+    assert any(m.startswith(opening) for m in reply.messages), reply.messages
+
+
+def test_a_second_subject_named_in_several_words_is_answered_too(dialogue):
+    text, _ = say(
+        dialogue,
+        "A participant asked whether massage or heat packs help alongside stretching. What can I "
+        "tell her?",
+        "general_advice",
+    )
+    assert "massage" in text and "heat pack" in text
