@@ -49,6 +49,17 @@ def checker():
         ("back sore and since yesterday i cant really control when i need to pee", "bladder_bowel"),
         ("since my back started aching I've had trouble holding my water", "bladder_bowel"),
         ("my dad can't pass his water and his lower back is bad", "bladder_bowel"),
+        ("I've been leaking when I stand up and didn't even feel it happen", "bladder_bowel"),
+        ("getting thinner without trying and my back is sore", "weight_loss"),
+        ("took a massive hit in rugby on saturday, lower back sore ever since", "after_fall"),
+        ("my dad fell off a ladder and his back hurts", "after_fall"),
+        (
+            "my back is fine until I go to bed and then it ramps up so much I've been sleeping in "
+            "the recliner",
+            "night_pain",
+        ),
+        ("Pain in low back very very strong, I am crying from it.", "severe_persistent"),
+        ("I rest 3 days, no better, my back", "severe_persistent"),
     ],
 )
 def test_red_flags_are_recognised(checker, text, flag):
@@ -61,6 +72,13 @@ def test_red_flags_are_recognised(checker, text, flag):
         "is this ok with back pain",
         "I fell asleep on the sofa and now my back is stiff",
         "I can't hold my water bottle during the side stretch, is that ok?",
+        "cracked my phone screen when it fell off the bed lol, how do I do the knee to chest?",
+        "had a car accident as a teenager, I'm 40 now and my back has never been an issue",
+        "8 months into my weight loss journey and down 20kg! my back feels looser than ever",
+        "honestly i feel kinda numb to my workout routine, bored stiff",
+        "my toddler fell off the sofa yesterday (hes totally fine lol), my upper back is tight",
+        "I put some tingly menthol rub on my upper back after stretching",
+        "my back cracks loud when I twist, doesn't hurt at all, actually feels nice",
         "does stretching prevent injury?",
         "does losing weight help back pain",
         "I've got a slipped disc, should I avoid this",
