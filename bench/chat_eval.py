@@ -70,6 +70,9 @@ SPLITS = (
     "fresh25-dev", "fresh25-final", "fresh26-dev", "fresh26-final", "fresh27-dev", "fresh27-final",
     "fresh28-dev", "fresh28-final", "fresh29-dev", "fresh29-final",
     "fresh30-dev", "fresh30-final",
+    # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
+    # miss answered without a red-flag reply and not refused)
+    "redflags3-dev", "redflags3-final",
 )  # fmt: skip
 
 
@@ -313,6 +316,8 @@ FIRST_CONTACT = {
     "chat fresh29-final": "109/120 (90.8%); 9/10; false 1/110",
     "chat fresh30-dev": "127/140 (90.7%); 10/10; false 0/130 (2026-12-04, 70 minutes in)",
     "chat fresh30-final": "110/120 (91.7%); 9/10; false 1/110",
+    "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
+    "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }
 
 

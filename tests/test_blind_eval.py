@@ -4,8 +4,8 @@ apart from the project, from the seed articles only, before any tuning (tests/da
 The floors below guard the figures measured on 2026-12-02 and 2026-12-03 (README, BENCHMARKS.md);
 they are not the targets (>= 95% right, red flags 100%, false red-flag replies <= 1% of ordinary
 questions), which live in the bench beside the figures. Red flags are held at 100% on every part but
-set 15's and set 18's final parts (one miss each, not looked at). The final part's failures are never
-printed: only its counts, so it stays unseen.
+the final parts of sets 15, 18, 20, 30 and 31 (one miss each) and of red-flag set 3 (twelve), none
+looked at. The final part's failures are never printed: only its counts, so it stays unseen.
 """
 
 from __future__ import annotations
@@ -79,35 +79,47 @@ pytestmark = pytest.mark.server
 # Later that session (the code of commit 0798b54): set 27 (fresh26, first met an hour in: 105/120,
 # false 0/110) and set 28 (fresh27, first met 90 minutes in: 115/120, false 0/110) joined; floors
 # set again the same way (25 false red-flag replies of 3080 over all 28 final parts).
+# 2026-12-04, third session (the code of commit 633d378): set 29 (fresh28, first met by the code of
+# the session's start: 103/120, false 3/110), set 30 (fresh29, first met 40 minutes in: 109/120, red
+# flags 9/10, false 1/110) and set 31 (fresh30, first met 70 minutes in: 110/120, red flags 9/10,
+# false 1/110) joined, and the blind red-flag set 3 (redflags3, first met by d5bd7f8: its final part
+# red flags 43/55, false red-flag replies 11/60, the same now); every floor set again one case below
+# that code's count, the false red-flag replies at its count (30 of 3410 over the 31 chat final
+# parts). The final parts of sets 30 and 31 miss one red flag each, and red-flag set 3's final part
+# twelve, at first contact and now: not looked at, their floors allow those misses (README).
 FLOORS = {
-    "final": {"right": 149, "turns": 48, "false_alarms": 3},
-    "fresh-final": {"right": 104, "false_alarms": 1},
+    "final": {"right": 150, "turns": 48, "false_alarms": 3},
+    "fresh-final": {"right": 106, "false_alarms": 1},
     "fresh2-final": {"right": 91, "false_alarms": 0},
     "fresh3-final": {"right": 108, "false_alarms": 0},
-    "fresh4-final": {"right": 108, "false_alarms": 1},
-    "fresh5-final": {"right": 91, "false_alarms": 0},
-    "fresh6-final": {"right": 96, "false_alarms": 3},
-    "fresh7-final": {"right": 76, "false_alarms": 2},
+    "fresh4-final": {"right": 109, "false_alarms": 1},
+    "fresh5-final": {"right": 92, "false_alarms": 0},
+    "fresh6-final": {"right": 98, "false_alarms": 3},
+    "fresh7-final": {"right": 77, "false_alarms": 2},
     "fresh8-final": {"right": 114, "false_alarms": 0},
-    "fresh9-final": {"right": 120, "false_alarms": 3},
-    "fresh10-final": {"right": 117, "false_alarms": 0},
+    "fresh9-final": {"right": 121, "false_alarms": 3},
+    "fresh10-final": {"right": 118, "false_alarms": 0},
     "fresh11-final": {"right": 114, "false_alarms": 0},
     "fresh12-final": {"right": 116, "false_alarms": 1},
-    "fresh13-final": {"right": 115, "false_alarms": 1},
+    "fresh13-final": {"right": 116, "false_alarms": 1},
     "fresh14-final": {"right": 115, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh15-final": {"right": 115, "false_alarms": 0},
-    "fresh16-final": {"right": 114, "false_alarms": 3},
+    "fresh15-final": {"right": 116, "false_alarms": 0},
+    "fresh16-final": {"right": 115, "false_alarms": 3},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
     "fresh18-final": {"right": 114, "false_alarms": 0},
-    "fresh19-final": {"right": 109, "false_alarms": 0, "red_flags_missed": 1},
-    "fresh20-final": {"right": 108, "false_alarms": 0},
-    "fresh21-final": {"right": 107, "false_alarms": 1},
-    "fresh22-final": {"right": 111, "false_alarms": 1},
+    "fresh19-final": {"right": 110, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh20-final": {"right": 109, "false_alarms": 0},
+    "fresh21-final": {"right": 108, "false_alarms": 1},
+    "fresh22-final": {"right": 113, "false_alarms": 1},
     "fresh23-final": {"right": 112, "false_alarms": 0},
     "fresh24-final": {"right": 111, "false_alarms": 0},
-    "fresh25-final": {"right": 111, "false_alarms": 0},
-    "fresh26-final": {"right": 104, "false_alarms": 0},
-    "fresh27-final": {"right": 114, "false_alarms": 0},
+    "fresh25-final": {"right": 113, "false_alarms": 0},
+    "fresh26-final": {"right": 106, "false_alarms": 0},
+    "fresh27-final": {"right": 115, "false_alarms": 0},
+    "fresh28-final": {"right": 104, "false_alarms": 3},
+    "fresh29-final": {"right": 110, "false_alarms": 1, "red_flags_missed": 1},
+    "fresh30-final": {"right": 109, "false_alarms": 1, "red_flags_missed": 1},
+    "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
 }
 
 
