@@ -32,13 +32,16 @@ class NbestListener:
                 raise EOFError
             self.clock.now += timeout or 0.5
             return None
-        when, text, alternatives = self.script[0]
+        when, text, alternatives, *close = self.script[0]
         if when > self.clock.now + (timeout or 0.5):
             self.clock.now += timeout or 0.5
             return None
         self.script.pop(0)
         self.clock.now = max(self.clock.now, when)
-        return Heard(text, None, when - 1, when, when, 0.0, alternatives=tuple(alternatives))
+        return Heard(
+            text, None, when - 1, when, when, 0.0, alternatives=tuple(alternatives),
+            close=tuple(close[0]) if close else (),
+        )  # fmt: skip
 
 
 class Unsure:
@@ -171,6 +174,24 @@ def test_the_same_command_on_the_best_reading_is_obeyed():
 def test_pause_on_another_reading_is_still_obeyed():
     _, obeyed, said, _ = run([(1010.0, "hung on", ["hang on"])], understanding=SecondReadingOnly)
     assert obeyed == ["pause"], said
+
+
+def test_sound_and_words_agreeing_on_a_command_obey_it():
+    # "forward one" heard as "forward long" (next, but not surely), with "forward" fitted to the
+    # sound nearly as well: the two readings agree on next
+    _, obeyed, said, _ = run([(1010.0, "forward long", ["forward"], ["forward"])])
+    assert obeyed == ["next"], said
+
+
+def test_a_fitted_phrase_not_close_enough_is_only_asked_about():
+    voice, obeyed, said, _ = run([(1010.0, "forward long", ["forward"])])
+    assert obeyed == [] and voice.asked_about == ["next"], said
+
+
+def test_a_close_phrase_the_words_do_not_mean_is_not_obeyed():
+    # a question heard with "what" (say that again) fitted closely: the words mean another thing
+    _, obeyed, said, _ = run([(1010.0, "what muscle does this work", ["what"], ["what"])])
+    assert obeyed == [], said
 
 
 # The understanding step's ceiling, apart from the recognizer: the spoken dev part's written texts

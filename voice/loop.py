@@ -188,7 +188,9 @@ class VoiceSession:
         bot answers it; anything else (talk to someone in the room) is left alone. Without
         `commands` (the rest of a sentence whose start was obeyed) it is no command at all."""
         allowed = allowed_commands(self.engine) if commands else ()
-        meant = voice_meaning.interpret(self.understanding().commands, heard.hypotheses, allowed)
+        meant = voice_meaning.interpret(
+            self.understanding().commands, heard.hypotheses, allowed, heard.close
+        )
         self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
         if meant.act == "obey" and not heard.unsure:
             self.obey(self.control.command(self.engine, meant.command, self.clock()))
