@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.commands import default_commands
 from bot.control import allowed_commands
 from bot.routine import PAUSED, RUNNING, STOPPED
 from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
@@ -192,6 +193,35 @@ def test_a_close_phrase_the_words_do_not_mean_is_not_obeyed():
     # a question heard with "what" (say that again) fitted closely: the words mean another thing
     _, obeyed, said, _ = run([(1010.0, "what muscle does this work", ["what"], ["what"])])
     assert obeyed == [], said
+
+
+def test_a_command_phrase_heard_inside_words_that_mean_it_is_obeyed():
+    # "do it again" (redo) inside a sentence the understanding step reads as redo, but not surely
+    text = "i messed that up can i do it again"
+    assert meaning.inside(default_commands(), text) == ("do it again",)
+    _, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == ["redo"], said
+
+
+def test_phrases_of_two_commands_inside_one_sentence_do_not_agree():
+    # "i missed that" (say that again) and "do it again" (redo): asked back, not obeyed
+    text = "i missed that up can i do it again"
+    assert set(meaning.inside(default_commands(), text)) == {"i missed that", "do it again"}
+    voice, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == [] and len(voice.asked_about) == 1, said
+
+
+def test_short_command_words_inside_talk_are_no_agreement():
+    # only phrases of INSIDE_WORDS words or more count: "stop", "go back" in talk do not
+    assert meaning.inside(default_commands(), "the bus didn't stop for me this morning") == ()
+    assert meaning.inside(default_commands(), "i need to go back to the doctor") == ()
+    assert meaning.inside(default_commands(), "do it again") == ()  # all of it: a plain match
+
+
+def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
+    # "huh?" obeyed (say that again), then "say that again slower" at once: not said twice
+    _, obeyed, said, _ = run([(1010.0, "huh", []), (1011.5, "say that again slur", [])])
+    assert obeyed == ["repeat"], said
 
 
 # The understanding step's ceiling, apart from the recognizer: the spoken dev part's written texts
