@@ -200,6 +200,14 @@ def test_a_fitted_command_phrase_is_taken_offered_or_left_by_its_margin(
         assert heard.heard_as == "bring this"
 
 
+def test_a_second_reading_within_fit_agree_is_marked_close():
+    near = moonshine_engine.FIT_AGREE - 0.1
+    assert FIT("forward long", (("forward", "next", near),)).close == ("forward",)
+    far = moonshine_engine.FIT_AGREE + 0.1
+    heard = FIT("forward long", (("forward", "next", far),))
+    assert heard.alternatives == ("forward",) and heard.close == ()
+
+
 def test_a_phrase_fitted_to_nothing_written_is_doubted_and_a_close_rival_command_blocks_it():
     # the model wrote nothing: a phrase near enough is heard, a less sure one doubted (asked back)
     assert (

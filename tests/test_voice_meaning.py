@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.commands import default_commands
 from bot.control import allowed_commands
 from bot.routine import PAUSED, RUNNING, STOPPED
 from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
@@ -32,13 +33,16 @@ class NbestListener:
                 raise EOFError
             self.clock.now += timeout or 0.5
             return None
-        when, text, alternatives = self.script[0]
+        when, text, alternatives, *close = self.script[0]
         if when > self.clock.now + (timeout or 0.5):
             self.clock.now += timeout or 0.5
             return None
         self.script.pop(0)
         self.clock.now = max(self.clock.now, when)
-        return Heard(text, None, when - 1, when, when, 0.0, alternatives=tuple(alternatives))
+        return Heard(
+            text, None, when - 1, when, when, 0.0, alternatives=tuple(alternatives),
+            close=tuple(close[0]) if close else (),
+        )  # fmt: skip
 
 
 class Unsure:
@@ -171,6 +175,53 @@ def test_the_same_command_on_the_best_reading_is_obeyed():
 def test_pause_on_another_reading_is_still_obeyed():
     _, obeyed, said, _ = run([(1010.0, "hung on", ["hang on"])], understanding=SecondReadingOnly)
     assert obeyed == ["pause"], said
+
+
+def test_sound_and_words_agreeing_on_a_command_obey_it():
+    # "forward one" heard as "forward long" (next, but not surely), with "forward" fitted to the
+    # sound nearly as well: the two readings agree on next
+    _, obeyed, said, _ = run([(1010.0, "forward long", ["forward"], ["forward"])])
+    assert obeyed == ["next"], said
+
+
+def test_a_fitted_phrase_not_close_enough_is_only_asked_about():
+    voice, obeyed, said, _ = run([(1010.0, "forward long", ["forward"])])
+    assert obeyed == [] and voice.asked_about == ["next"], said
+
+
+def test_a_close_phrase_the_words_do_not_mean_is_not_obeyed():
+    # a question heard with "what" (say that again) fitted closely: the words mean another thing
+    _, obeyed, said, _ = run([(1010.0, "what muscle does this work", ["what"], ["what"])])
+    assert obeyed == [], said
+
+
+def test_a_command_phrase_heard_inside_words_that_mean_it_is_obeyed():
+    # "do it again" (redo) inside a sentence the understanding step reads as redo, but not surely
+    text = "i messed that up can i do it again"
+    assert meaning.inside(default_commands(), text) == ("do it again",)
+    _, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == ["redo"], said
+
+
+def test_phrases_of_two_commands_inside_one_sentence_do_not_agree():
+    # "i missed that" (say that again) and "do it again" (redo): asked back, not obeyed
+    text = "i missed that up can i do it again"
+    assert set(meaning.inside(default_commands(), text)) == {"i missed that", "do it again"}
+    voice, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == [] and len(voice.asked_about) == 1, said
+
+
+def test_short_command_words_inside_talk_are_no_agreement():
+    # only phrases of INSIDE_WORDS words or more count: "stop", "go back" in talk do not
+    assert meaning.inside(default_commands(), "the bus didn't stop for me this morning") == ()
+    assert meaning.inside(default_commands(), "i need to go back to the doctor") == ()
+    assert meaning.inside(default_commands(), "do it again") == ()  # all of it: a plain match
+
+
+def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
+    # "huh?" obeyed (say that again), then "say that again slower" at once: not said twice
+    _, obeyed, said, _ = run([(1010.0, "huh", []), (1011.5, "say that again slur", [])])
+    assert obeyed == ["repeat"], said
 
 
 # The understanding step's ceiling, apart from the recognizer: the spoken dev part's written texts

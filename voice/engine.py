@@ -22,6 +22,10 @@ class Transcript:
     # The engine's own free reading when `text` is a command phrase fitted to the audio instead
     # (Moonshine's command pass): pain or a warning sign in it still stops a routine.
     heard_as: str = ""
+    # Those of `alternatives` that are command phrases fitted to the audio nearly as well as `text`
+    # (Moonshine: within FIT_AGREE nats): when `text` itself means the same command, the sound and
+    # the meaning agree on it (voice/meaning.py).
+    close: Tuple[str, ...] = ()
 
 
 class Engine(Protocol):

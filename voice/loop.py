@@ -33,6 +33,11 @@ GOODBYE = "Goodbye. Nice stretching with you."
 NOT_BY_VOICE = "To move on, say next. After a pause, say resume."
 MIN_QUESTION_WORDS = 2  # shorter stray words (a cough heard as "the") are not sent to the bot
 ASK_WINDOW_S = 8.0  # how long "Did you say pause?" waits for a yes or no
+# Speech that begins less than this long (of listening) after the speech that gave a command is not
+# obeyed as that command again on the agreement of two unsure readings (`Meaning.agreed`): it is the
+# rest of the same request ("huh? | say that again slower": without this rule, "repeat" twice on the
+# spoken dev part, one command right fewer on speakers 0, 2, 5, 7).
+AGAIN_S = 5.0
 
 
 class VoiceSession:
@@ -66,6 +71,7 @@ class VoiceSession:
         self.bot_down = False
         self.asking: tuple[str, float] | None = None  # (command asked back about, until when)
         self.asked_about: list[str] = []
+        self.last_obeyed: tuple[str, float] | None = None  # (command, end of its speech)
 
     # -- speaking ----------------------------------------------------------------------------------
     def speak(self, messages: Iterable[str]) -> None:
@@ -130,6 +136,7 @@ class VoiceSession:
             return
         table = default_commands()
         if heard.command:
+            self.last_obeyed = (heard.command, heard.end)
             self.command(heard.command)
         elif table.match(heard.text) and not table.by_voice(heard.text) and not heard.unsure:
             self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
@@ -188,9 +195,15 @@ class VoiceSession:
         bot answers it; anything else (talk to someone in the room) is left alone. Without
         `commands` (the rest of a sentence whose start was obeyed) it is no command at all."""
         allowed = allowed_commands(self.engine) if commands else ()
-        meant = voice_meaning.interpret(self.understanding().commands, heard.hypotheses, allowed)
+        close = (*heard.close, *voice_meaning.inside(default_commands(), heard.text))
+        meant = voice_meaning.interpret(
+            self.understanding().commands, heard.hypotheses, allowed, close
+        )
         self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
+        if meant.act == "obey" and meant.agreed and self.just_obeyed(meant.command, heard):
+            return
         if meant.act == "obey" and not heard.unsure:
+            self.last_obeyed = (meant.command, heard.end)
             self.obey(self.control.command(self.engine, meant.command, self.clock()))
         elif meant.act in ("obey", "ask"):
             self.asking = (meant.command, self.clock() + ASK_WINDOW_S)
@@ -198,6 +211,11 @@ class VoiceSession:
             self.speak([voice_meaning.ask_back(meant.command)])
         elif len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
             self.ask(heard.text, quiet=meant.act != "question")
+
+    def just_obeyed(self, command: str, heard: Heard) -> bool:
+        """Whether `heard` began less than AGAIN_S after the speech that gave `command`."""
+        last = self.last_obeyed
+        return last is not None and last[0] == command and heard.start - last[1] < AGAIN_S
 
     def understanding(self):
         if self._understanding is None:

@@ -44,6 +44,7 @@ class Heard:
     # Began less than CONTINUATION_S after a command: the rest of that sentence (its start was
     # obeyed), never a command again, by table or by meaning.
     follows_command: bool = False
+    close: tuple = ()  # the alternatives fitted to the audio nearly as well (`Transcript.close`)
 
     @property
     def hypotheses(self) -> list:
@@ -289,10 +290,11 @@ class Listener:
         self._held = None
 
     def recognize(self, audio: np.ndarray, start: float, end: float, closed: float) -> Heard:
-        text, command, unsure, alternatives, compute_s, heard_as = self._decode(audio)
+        text, command, unsure, alternatives, compute_s, heard_as, close = self._decode(audio)
         return Heard(
-            text, command, start, end, closed, compute_s, unsure, None, alternatives, heard_as
-        )
+            text, command, start, end, closed, compute_s, unsure, None, alternatives, heard_as,
+            close=close,
+        )  # fmt: skip
 
     def _decode(self, audio: np.ndarray) -> tuple:
         began = time.perf_counter()
@@ -305,7 +307,7 @@ class Listener:
         if unsure:
             command = None
         compute_s = time.perf_counter() - began
-        return text, command, unsure, heard.alternatives, compute_s, heard.heard_as
+        return text, command, unsure, heard.alternatives, compute_s, heard.heard_as, heard.close
 
     def _decode_early(self, audio: np.ndarray, start: float, at: float) -> None:
         self._early = (start, at, self._decode(audio))
@@ -313,11 +315,12 @@ class Listener:
     def _heard_early(self, early: tuple, end: float, closed: float) -> Heard:
         """The early result: ready when its decoding, begun as the voice went quiet, was done
         (`compute_s` is what is left of it once the endpointer has closed the utterance)."""
-        start, at, (text, command, unsure, alternatives, compute_s, heard_as) = early
+        start, at, (text, command, unsure, alternatives, compute_s, heard_as, close) = early
         waiting = max(0.0, at + compute_s - closed)
         return Heard(
-            text, command, start, end, closed, waiting, unsure, None, alternatives, heard_as
-        )
+            text, command, start, end, closed, waiting, unsure, None, alternatives, heard_as,
+            close=close,
+        )  # fmt: skip
 
 
 def choose_engine(say: Callable[[str], None] = print, want: str = "auto"):
