@@ -740,16 +740,17 @@ class Dialogue:
             )
             if not (follow_up and r.intent in STRETCH_TOPICS) and not r.described:
                 r.intent = "out_of_scope"
-        # (only "easy" or "simple" said of something else: "an easy recipe for chicken soup")
-        loose = all(f.kind == "tag" and f.value == "beginner" for f in r.found)
-        out_but_easy = loose and not self._in_domain(lowered) and not near_advice
-        if r.intent == "recommend" and out_but_easy and not (context.stretch or r.described):
-            r.intent = "out_of_scope" if len(re.findall(r"[a-z']{4,}", lowered)) >= 4 else r.intent
-        elif r.intent in STRETCH_TOPICS and out and not (context.stretch or r.described):
+        elif not (context.stretch or r.described):
             # "how do I bleed a radiator that's cold at the top?", sure to be a how-to: nothing of
-            # stretching or backs in it, and words enough to tell (not "what are the steps?")
-            words = re.findall(r"[a-z']{4,}", lowered)
-            if len(words) >= OUT_OF_SCOPE_MIN_WORDS:
+            # stretching or backs in it, and words enough to tell (not "what are the steps?"); the
+            # same for a recommendation whose only find is "easy" said of something else ("an easy
+            # recipe for chicken soup")
+            loose = all(f.kind == "tag" and f.value == "beginner" for f in r.found)
+            out_but_easy = loose and not self._in_domain(lowered) and not near_advice
+            unrelated = (r.intent in STRETCH_TOPICS and out) or (
+                r.intent == "recommend" and out_but_easy
+            )
+            if unrelated and len(re.findall(r"[a-z']{4,}", lowered)) >= OUT_OF_SCOPE_MIN_WORDS:
                 r.intent = "out_of_scope"
         follows = (
             context.stretch and not r.named and not r.described and r.intent in FOLLOW_UP_INTENTS
@@ -1060,9 +1061,8 @@ class Dialogue:
             intent = "ask_dosage"  # "how long should I stay in it? I dozed off in it, is that bad"
         fix = intent == "ask_modification" and not set(r.needs).intersection(VERSION_NEEDS)
         if fix and FIX_IT.search(lowered):
-            intent = (
-                "ask_mistakes"  # "they crank their necks instead of turning. How do I fix that?"
-            )
+            # "they crank their necks instead of turning. How do I fix that?"
+            intent = "ask_mistakes"
         if intent == "ask_mistakes" and STEPS_OF_IT.search(lowered):
             intent = "ask_howto"  # "... I'd rather not look silly doing it wrong. How is it done?"
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
