@@ -354,11 +354,19 @@ def suitability(
         )
     if serious & set(conditions):
         parts.append(safety.check_first)
-    if "pregnancy" in conditions or "older" in conditions:
+    if "pregnancy" in conditions:
         parts.append(
             "I don't have guidance specific to that, so please ask your doctor or midwife which "
             "stretches suit you."
         )
+    if "older" in conditions:
+        parts.append(
+            "I don't have guidance specific to age. The usual rules hold at any age: go slowly, "
+            "keep it gentle and within a comfortable range, and stop if it hurts. With a health "
+            "condition or after a fall, ask a doctor first which stretches suit."
+        )
+        if stretch and stretch.modifications.easier:
+            parts.append("To make it gentler:\n" + bullets(stretch.modifications.easier))
     joints = [j for j in ("knees", "wrists") if j in conditions and stretch]
     if {"back_pain", "stiffness"} & set(conditions) or not (parts or joints):
         if stretch and stretch.back_pain:

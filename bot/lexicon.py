@@ -74,10 +74,21 @@ class Speller:
             if not near or near[0][0][0] != lowered[0]:
                 return word
             if len(near) > 1 and near[1][1] == near[0][1]:
-                return word  # two words as near: which one was meant is a guess
+                # two words as near: a letter left out ("ofen": "often", not "open") is the
+                # likelier slip; otherwise which one was meant is a guess
+                dropped = [w for w, _, _ in near if _leaves_out(lowered, w)]
+                return dropped[0] if len(dropped) == 1 else word
             return near[0][0]
 
         return _WORD.sub(one, text)
+
+
+def _leaves_out(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one or two letters left out."""
+    if not 0 < len(word) - len(typed) <= 2:
+        return False
+    letters = iter(word)
+    return all(c in letters for c in typed)
 
 
 def catalogue_words(catalogue) -> List[str]:

@@ -42,6 +42,10 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
+# Where one sentence ends and the next begins ("... never been an issue. My left leg ...").
+_SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+")
+
+
 @dataclass(frozen=True)
 class Hit:
     flag: RedFlag
@@ -94,14 +98,16 @@ class SafetyChecker:
     def check(self, text: str) -> List[Hit]:
         """Red flags described in `text`, most serious first (empty when there are none)."""
         text = self._spelt(text)
-        clean = self._unnamed(normalise(text))
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+        clean = [self._unnamed(normalise(s)) for s in sentences]
         # "no tingling, just stiff" -> "just stiff"
-        affirmed = self._unnamed(normalise(self._strip_negated(text)))
+        affirmed = [self._unnamed(normalise(self._strip_negated(s))) for s in sentences]
         hits: List[Hit] = []
         for flag, patterns, unless in self._flags:
-            subject = affirmed if flag.negatable else clean
-            if any(u.search(clean) for u in unless):
-                continue
+            # a sentence an `unless` pattern reads ("I'm numb to my routine.") is no sign of this
+            # flag; the message's other sentences still count ("My left leg has gone numb.")
+            kept = [i for i, c in enumerate(clean) if not any(u.search(c) for u in unless)]
+            subject = " ".join((affirmed if flag.negatable else clean)[i] for i in kept)
             for pattern in patterns:
                 match = pattern.search(subject)
                 if match:
@@ -114,15 +120,20 @@ class SafetyChecker:
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
         decide nothing: they back up the classifier's suspicion of a warning sign."""
         spelt = self._spelt(text)
-        clean = self._unnamed(normalise(spelt))
-        affirmed = self._unnamed(normalise(self._strip_negated(spelt)))
-        return [
-            flag
-            for flag, cues, need, unless in self._cues
-            if any(c.search(affirmed) for c in cues)
-            and need.search(affirmed)
-            and not any(u.search(clean) for u in unless)  # ("hay fever" is no hint of a fever)
-        ]
+        sentences = [s for s in _SENTENCE_END.split(spelt) if s.strip()] or [spelt]
+        clean = [self._unnamed(normalise(s)) for s in sentences]
+        affirmed = [self._unnamed(normalise(self._strip_negated(s))) for s in sentences]
+        hinted = []
+        for flag, cues, need, unless in self._cues:
+            # ("hay fever" is no hint of a fever)
+            subject = " ".join(
+                a
+                for c, a in zip(clean, affirmed, strict=True)
+                if not any(u.search(c) for u in unless)
+            )
+            if any(c.search(subject) for c in cues) and need.search(subject):
+                hinted.append(flag)
+        return hinted
 
     def signs(self, text: str) -> set:
         """The warning signs `text` tells ("told", id) or hints at ("hinted", id): a sign told in

@@ -1778,3 +1778,96 @@ def test_a_second_subject_named_in_several_words_is_answered_too(dialogue):
         "general_advice",
     )
     assert "massage" in text and "heat pack" in text
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence",
+    [
+        # a length of time and nothing of stretching: not a routine
+        ("can u help me w my calc homework its due in an hour", "out_of_scope", 0.97),
+        # "that" follows up on nothing when nothing was said before
+        ("quick one, how do I bleed a radiator that's cold at the top?", "ask_howto", 0.65),
+        # "message" is no slip of "massage"
+        (
+            "could you write a heartfelt message for my colleague's retirement card",
+            "ask_howto",
+            0.6,
+        ),
+    ],
+)
+def test_nothing_of_stretching_is_out_of_scope(dialogue, text, intent, confidence):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    assert "only cover back stretching" in answer
+    assert "routine" not in answer.split("only cover")[0].lower()
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must, must_not",
+    [
+        # a named stretch asked about a place: whether it suits there (the name's "stretch" is no
+        # general word)
+        (
+            "can i do the lean back stretch at my desk at work?",
+            "general_advice",
+            0.69,
+            ["Standing Back Extension", "desk"],
+            ["clothing"],
+        ),
+        ("standing lean back stretch how", "general_advice", 0.34, ["1. "], ["habits"]),
+        # age is a condition; its answer is not about midwives
+        (
+            "Sphinx pose looks like a backbend - is it too much for someone his age? He walks the "
+            "dog twice a day.",
+            "ask_suitability",
+            0.99,
+            ["Sphinx Pose", "gentle"],
+            ["midwife", "Hold for"],
+        ),
+        # what a described stretch stretches
+        (
+            "when I prop myself up on my forearms lying on my stomach, what is that actually "
+            "stretching?",
+            "general_advice",
+            0.63,
+            ["Sphinx Pose", "abdominals"],
+            ["Easier version"],
+        ),
+        # "does that matter?" about something done in a stretch asks about its mistakes
+        (
+            "in the side stretch I turn a bit towards the floor. Does that matter?",
+            "ask_modification",
+            0.64,
+            ["mistakes", "facing forward"],
+            ["1. "],
+        ),
+        # one stretch described, with a plain "or" inside the question: no comparison
+        (
+            "lying on my back hugging one knee into my chest... do i grab under the knee or on top "
+            "of it? and what does the other leg do",
+            "ask_howto",
+            0.86,
+            ["Knee-to-Chest", "1. "],
+            ["Upper Back Trunk Rotation"],
+        ),
+    ],
+)
+def test_what_is_asked_about_a_stretch(dialogue, text, intent, confidence, must, must_not):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
+    for fragment in must_not:
+        assert fragment.lower() not in answer.lower(), (fragment, answer)
+
+
+def test_minutes_to_fill_with_stretches_get_a_routine_shown_not_started(dialogue):
+    reply = dialogue.respond(
+        Turn(
+            "I've about ten minutes each morning before breakfast. Which back stretches should I do?",
+            "recommend",
+            0.67,
+        ),
+        Context(),
+    )
+    assert reply.routine_request and reply.routine is not None
+    assert "10 minutes" in reply.messages[0]
+    assert not reply.start

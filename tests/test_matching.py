@@ -261,7 +261,10 @@ def test_misspelt_words_of_the_content_are_read_as_those_words():
     assert speller.fix("pirifomis stretch after runing") == "piriformis stretch after running"
     # ordinary English, short words and slips as near to two words are left as they are
     assert speller.fix("my hips feel tight") == "my hips feel tight"
-    assert speller.fix("chid pose") == "chid pose"  # "child" or "chin"
+    assert speller.fix("hiks") == "hiks"  # "hips" or "hike"
+    # of two words as near, the one with a letter left out is the likelier slip ("chin" is not)
+    assert speller.fix("chid pose") == "child pose"
+    assert speller.fix("how ofen") == "how often"  # not "open"
 
 
 def test_a_situation_typed_with_a_slip_is_found(matcher):

@@ -60,6 +60,13 @@ def checker():
         ),
         ("Pain in low back very very strong, I am crying from it.", "severe_persistent"),
         ("I rest 3 days, no better, my back", "severe_persistent"),
+        # a near miss in one sentence leaves a warning sign in another one counted
+        ("I'm kind of numb to my routine. Since Monday my left leg has gone numb.", "leg_nerve"),
+        (
+            "I had a car accident as a teenager and it has never been an issue. Last week I fell "
+            "down the stairs and now my back hurts.",
+            "after_fall",
+        ),
     ],
 )
 def test_red_flags_are_recognised(checker, text, flag):
@@ -94,6 +101,8 @@ def test_red_flags_are_recognised(checker, text, flag):
         "she only naps in the carrier so I sway for an hour, my back aches, or she wakes",
         "had a c-section 4 months ago, lying on my front still feels odd, my back is so stiff",
         "I can't sit or get on the floor while holding the baby, my back aches, stretches standing?",
+        # balance while kneeling, not a leg giving way
+        "I feel a little wobbly on my knees during the kneeling back rotation, anything to steady it?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
