@@ -132,6 +132,13 @@ WHAT_IT_WORKS = re.compile(
     r"\bwhat (is|'s) (it|this|that) (actually |really |even )?(stretching|working|targeting)\b|"
     r"\b(which|what) muscles?\b"
 )
+# When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
+# up?", "inhale on the arch or the round bit").
+BREATHING_IN_IT = re.compile(
+    r"\b(when|while|as) (i|you) (breathe|inhale|exhale)\b|"
+    r"\b(inhale|exhale|breathe (in|out)|breath in|breath out) (on|during|when|with|for|at)\b|"
+    r"\bbreath\w* which way\b"
+)
 WORTH_IT = re.compile(r"\bworth (it|doing|the effort|trying|bothering)\b")
 OK_AT_THE_END = re.compile(r"\b(ok|okay|alright|safe)\W*$")
 FIX_IT = re.compile(
@@ -181,6 +188,7 @@ FAULT_QUESTION = re.compile(
     r"\bwhy (do|does|is|are|did) my\b|\bwhy (can'?t|won'?t|doesn'?t|don'?t|isn'?t) (my|i|it)\b|"
     r"\bmy \w+ (keeps?|kept) \w+ing\b.*\b(does (that|it|this) matter|is (that|it|this) (ok|okay|a problem|"
     r"bad|wrong))\b|\bdoes (that|it|this) matter\b|\b(watch|look) out for\b|"
+    r"\b(it|that|this) is (bad|wrong)\?|"
     r"\bwhat (should|do) i (avoid|be careful)"
 )  # "why do my hips lift?", "my knees keep coming apart, does that matter?", "she sort of twists
 # round as she leans, does that matter"
@@ -340,13 +348,15 @@ BENEFIT_WORDS = re.compile(
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
-    r"^\W*(stretches|exercises)\b|\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
+    r"^\W*(stretches|exercises)\b|\b(cool ?-?down|warm ?-?up)s? for\b|"
+    r"\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
     r"are there|is there|"
     r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|streches|strechs|stretchs|exercises|"
     r"excercises|moves)\b"
 )
 ASKS_FOR_STRETCHES = re.compile(
     r"\b((?<!that )(?<!this )(?<!it )stre?t?ch\w*|exercis\w*|routines?|moves?|poses?|something|"
+    r"cool ?-?downs?|warm ?-?ups?|"
     r"anything|what (can|should) i do)\b"
 )  # ("what does that stretch?" asks about one)
 
@@ -1123,6 +1133,8 @@ class Dialogue:
             # nothing to change was named ("lying in bed" is where, not a version): they are
             # asking how to do it
             intent = "ask_howto"
+        if intent in ("ask_muscles", "ask_benefits", "inform") and BREATHING_IN_IT.search(lowered):
+            intent = "ask_howto"
         if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):
             intent = "ask_muscles"  # "what does the upper back trunk rotation work?"
         if intent in ("ask_howto", "inform") and WORTH_IT.search(lowered):
@@ -1186,8 +1198,10 @@ class Dialogue:
             # "is it bad if i bounce a bit in the piriformis stretch to get deeper?"
             messages[:0] = [self._advice_topic("bouncing")]
         if len(stretches) == 1 and UNEVEN.search(lowered) and topic != "ask_suitability":
-            # "one side feels way tighter than the other, is something wrong with me?"
-            messages = [answers.uneven(first, self.catalogue)]
+            # "one side feels way tighter than the other, is something wrong with me?" (and where
+            # it should be felt, when that is asked too)
+            asked_where = messages if topic == "ask_muscles" else []
+            messages = [answers.uneven(first, self.catalogue), *asked_where]
         lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
         if len(stretches) == 1 and r.areas and FEEL_IT_IN.search(lowered):
             lead = answers.where_felt(first)  # "I feel it in my bottom rather than my back"
@@ -1448,6 +1462,8 @@ class Dialogue:
                 or self.catalogue.by_name()[:3]
             )
         messages = [answers.recommendation_text(found, areas, tags, needs if by_need else ())]
+        notes = self.catalogue.vocabulary.tag_notes
+        messages += [notes[t] for t in dict.fromkeys(tags) if t in notes]
         if HOW_TO_STRETCH.search(lowered):
             # "how do I stretch the sides of my back standing up?": how to do the best fit, the
             # others named after it

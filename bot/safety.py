@@ -171,7 +171,7 @@ PAIN_QUESTION = re.compile(
 # Milder discomfort felt in a stretch ("aches a bit", "a slight pulling", "feels pinchy").
 DISCOMFORT = re.compile(
     r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(s|ing)?|uncomfortable|uncomfy|"
-    r"discomfort|awkward|"
+    r"discomfort|awkward|(feels?|felt|feeling) not (good|right|great)|"
     r"bothers?|bothering)\b|"
     r"\b(a|slight|some|little|strong) (pull|pulling|tug|tugging)\b|\bpulling (feeling|sensation)"
 )

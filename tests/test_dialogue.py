@@ -1871,3 +1871,30 @@ def test_minutes_to_fill_with_stretches_get_a_routine_shown_not_started(dialogue
     assert reply.routine_request and reply.routine is not None
     assert "10 minutes" in reply.messages[0]
     assert not reply.start
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must",
+    [
+        # a word with the stretches for a tag (content/vocabulary.yml tag_notes)
+        (
+            "I wake up a little stiff in the back. Which stretches I can do first thing?",
+            "recommend",
+            1.0,
+            ["Cat-Cow", "begin gently"],
+        ),
+        # when to breathe in is in the steps
+        (
+            "Cat cow - when I breathe in, the back goes down or up?",
+            "ask_muscles",
+            0.87,
+            ["inhale", "1. "],
+        ),
+        # a cool-down for a body area asks for stretches
+        ("post-run cooldown for low back and hips?", "general_advice", 0.31, ["Knee Roll Over"]),
+    ],
+)
+def test_more_that_is_asked(dialogue, text, intent, confidence, must):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
