@@ -132,6 +132,8 @@ WHAT_IT_WORKS = re.compile(
     r"\bwhat (is|'s) (it|this|that) (actually |really |even )?(stretching|working|targeting)\b|"
     r"\b(which|what) muscles?\b"
 )
+# A question about the stretch just described ("... what do I do with my arms during that?").
+DURING_IT = re.compile(r"\b(during|while doing|whilst doing) (that|it|this)( one| stretch)?\b")
 # When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
 # up?", "inhale on the arch or the round bit").
 BREATHING_IN_IT = re.compile(
@@ -806,6 +808,7 @@ class Dialogue:
         about_it = (
             FIT_WORDS.search(lowered)
             or ASKS_ABOUT_DESCRIBED.search(lowered)
+            or DURING_IT.search(lowered)  # "... what do I do with my shoulders during that?"
             or not (r.areas or r.tags or r.conditions)
         )
         if r.intent == "recommend" and r.described and not r.named and about_it:
@@ -865,6 +868,8 @@ class Dialogue:
         """The routine asked for, or one put together for an area, a time or a desk: started when
         asked to do it, shown when asked about it."""
         text, lowered = r.text, r.lowered
+        if r.intent not in ROUTINE_ASKED and self._advice_signed(lowered):
+            return None  # "after 3 weeks of daily stretches I'm not as bendy as my wife": advice
         asks_routine = self._asks_for_routine(r)
         if asks_routine and r.named and not self._names_routine(r) and STEPS_OF_IT.search(lowered):
             # "Steps for the kneeling back rotation? Coach put it in our pre-session warm up"

@@ -1898,3 +1898,26 @@ def test_more_that_is_asked(dialogue, text, intent, confidence, must):
     answer, _ = say(dialogue, text, intent, confidence=confidence)
     for fragment in must:
         assert fragment.lower() in answer.lower(), (fragment, answer)
+
+
+def test_a_routine_named_in_passing_leaves_advice_signs_to_the_advice(dialogue):
+    answer, _ = say(
+        dialogue,
+        "after 3 weeks of daily stretches I'm still not very bendy compared to my wife. am I doing "
+        "something wrong?",
+        "general_advice",
+        confidence=0.74,
+    )
+    assert "your own progress" in answer
+    assert "Basic daily routine" not in answer
+
+
+def test_a_question_about_what_to_do_during_a_described_stretch_is_about_it(dialogue):
+    answer, _ = say(
+        dialogue,
+        "lying on my back, knees bent, dropping them side to side. what am I supposed to be doing "
+        "with my arms and shoulders during that?",
+        "recommend",
+        confidence=0.79,
+    )
+    assert "Lying Knee Roll Over" in answer and "shoulders anchored" in answer
