@@ -218,6 +218,49 @@ def test_short_command_words_inside_talk_are_no_agreement():
     assert meaning.inside(default_commands(), "do it again") == ()  # all of it: a plain match
 
 
+class NeighbourFirst:
+    """An understanding step that reads a garbled sentence as a neighbouring command first: its
+    phrases alone mean their own command surely."""
+
+    PHRASES = {"the one before": "previous", "huh": "repeat"}
+    FREE = {  # the free readings: {command: probability}
+        "relined to the one before": {"redo": 0.39, "previous": 0.37, "none": 0.13},
+        "i'll miss it": {"skip": 0.25, "repeat": 0.2, "none": 0.17},
+        "the one before the weekend": {"status": 0.4, "redo": 0.3, "previous": 0.2, "none": 0.1},
+    }
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            if texts[0] in NeighbourFirst.PHRASES:
+                return {NeighbourFirst.PHRASES[texts[0]]: 0.9, "none": 0.1}
+            return dict(NeighbourFirst.FREE[texts[0]])
+
+
+def test_a_long_phrase_heard_agrees_with_the_words_second_choice():
+    # "rewind to the one before" heard as "relined to the one before": the words lean to redo,
+    # previous a close second, and "the one before" (previous) is heard inside them
+    _, obeyed, said, _ = run(
+        [(1010.0, "relined to the one before", [], ["the one before"])],
+        understanding=NeighbourFirst,
+    )
+    assert obeyed == ["previous"], said
+
+
+def test_a_short_fitted_word_agrees_only_with_the_words_first_choice():
+    # "huh" (say that again) fitted to "i'll miss it", whose words mean skip first: nothing obeyed
+    _, obeyed, said, _ = run([(1010.0, "i'll miss it", [], ["huh"])], understanding=NeighbourFirst)
+    assert obeyed == [], said
+
+
+def test_a_long_phrase_the_words_place_third_is_not_obeyed():
+    _, obeyed, said, _ = run(
+        [(1010.0, "the one before the weekend", [], ["the one before"])],
+        understanding=NeighbourFirst,
+    )
+    assert "previous" not in obeyed, said
+
+
 def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
     # "huh?" obeyed (say that again), then "say that again slower" at once: not said twice
     _, obeyed, said, _ = run([(1010.0, "huh", []), (1011.5, "say that again slur", [])])
