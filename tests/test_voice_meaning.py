@@ -11,7 +11,7 @@ from bot.control import allowed_commands
 from bot.routine import PAUSED, RUNNING, STOPPED
 from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
 from voice import meaning
-from voice.loop import VoiceSession
+from voice.loop import VoiceSession, same_now
 from voice.recognizer import Heard
 
 
@@ -259,6 +259,41 @@ def test_a_long_phrase_the_words_place_third_is_not_obeyed():
         understanding=NeighbourFirst,
     )
     assert "previous" not in obeyed, said
+
+
+class SplitNextSkip:
+    """An understanding step torn between next and skip."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            return {"next": 0.35, "skip": 0.3, "none": 0.35}
+
+
+def test_commands_that_do_the_same_thing_now_are_weighed_as_one():
+    model, allowed = SplitNextSkip.commands, ("next", "skip", "pause")
+    alone = meaning.interpret(model, ["rather for the next stretch"], allowed)
+    pooled = meaning.interpret(
+        model, ["rather for the next stretch"], allowed, same=(("next", "skip"),)
+    )
+    assert alone.act == "ask"
+    assert (pooled.act, pooled.command) == ("obey", "next")
+
+
+def test_next_and_skip_are_the_same_only_while_a_stretch_is_introduced_and_running():
+    from bot.catalogue import default_catalogue
+    from bot.routine import RoutineEngine, build_phases
+
+    engine = RoutineEngine(build_phases(ROUTINE, default_catalogue(), 1.0))
+    engine.start(0.0)
+    assert engine.phase.kind == "intro" and engine.status == RUNNING
+    assert same_now(engine) == (("next", "skip"),)
+    engine.pause(1.0)
+    assert same_now(engine) == ()  # paused: "unpause" heard as "and pass" must not move on
+    engine.resume(2.0)
+    engine.next(3.0)  # into the first hold, where next is the next step and skip the next stretch
+    assert engine.phase.kind != "intro" and same_now(engine) == ()
+    assert same_now(None) == ()
 
 
 def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():

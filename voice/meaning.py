@@ -97,14 +97,21 @@ def clearly_question(text: str) -> bool:
 
 
 def interpret(
-    model, hypotheses: Sequence[str], allowed: Sequence[str], close: Sequence[str] = ()
+    model,
+    hypotheses: Sequence[str],
+    allowed: Sequence[str],
+    close: Sequence[str] = (),
+    same: Sequence[Sequence[str]] = (),
 ) -> Meaning:
     """The command the N-best `hypotheses` mean among `allowed`, and what to do about it. `close`:
     the alternatives that are command phrases fitted to the sound nearly as well as the first
-    reading (`Heard.close`)."""
+    reading (`Heard.close`). `same`: groups of commands that do the same thing in the routine's
+    state now (`voice.loop.same_now`): each group's probability is pooled onto its likeliest one."""
     text = hypotheses[0] if hypotheses else ""
     if len(text.split()) > MAX_COMMAND_WORDS:
         return Meaning(None, 1.0, "question" if clearly_question(text) else "nothing")
+    if same:
+        model = Pooled(model, same)
     probs = model.hypotheses(hypotheses, allowed) if allowed else {}
     commands = {k: v for k, v in probs.items() if k != NOT_A_COMMAND}
     if commands:
@@ -205,6 +212,25 @@ def inside(table, text: str) -> tuple:
             and table.by_voice(phrase)
         )
     )
+
+
+class Pooled:
+    """A command model whose commands of one `same` group count as one: the group's probabilities
+    summed on its likeliest member, none on the others (a sentence split between "next" and "skip"
+    while both move to the next stretch is a sure move on, not two unsure ones)."""
+
+    def __init__(self, model, same: Sequence[Sequence[str]]):
+        self.model, self.same = model, same
+
+    def hypotheses(self, texts: Sequence[str], allowed: Sequence[str]) -> dict:
+        probs = dict(self.model.hypotheses(texts, allowed))
+        for group in self.same:
+            members = [c for c in group if c in probs]
+            if len(members) > 1:
+                top = max(members, key=probs.get)
+                total = min(1.0, sum(probs[c] for c in members))
+                probs.update({c: total if c == top else 0.0 for c in members})
+        return probs
 
 
 def _top(probs) -> str | None:
