@@ -44,7 +44,9 @@ def table(catalogue):
         ("how long does the routine take", "time_left"),
         ("do it again", "redo"),
         ("where am I", "status"),
-        ("what\u2019s next?", "status"),
+        # the cue to move on in a routine (content/commands.yml), no longer status since 2026-12-05
+        ("what\u2019s next?", "next"),
+        ("what stretch is this?", "status"),
     ],
 )
 def test_commands_and_their_variants(table, text, command):

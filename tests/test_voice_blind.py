@@ -51,8 +51,11 @@ pytestmark = [
 # wrong (5), 9.3% false (5). Later that day, with long fitted phrases that share a word with the
 # free reading taken as heard (voice/moonshine_engine.py FIT_LONG_WORDS): 70.3% right (78), 5.4%
 # asked back, 4.5% wrong (5), 9.3% false (5). The floors guard that figure, less one utterance.
+# On 2026-12-05 (twelfth voice pass: "what's next" is next, long phrases agreeing with the words'
+# second choice, next and skip weighed as one while a stretch is introduced): 74.8% right (83), 4.5%
+# asked back, 2.7% wrong (3), 9.3% false (5). MIN_RIGHT guards that figure, less one utterance.
 EVERY = 2
-MIN_RIGHT = 0.693  # 77 of 111
+MIN_RIGHT = 0.738  # 82 of 111
 MAX_WRONG = 0.055  # 6 of 111
 MAX_FALSE = 0.112  # 6 of 54
 

@@ -11,7 +11,7 @@ from bot.control import allowed_commands
 from bot.routine import PAUSED, RUNNING, STOPPED
 from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
 from voice import meaning
-from voice.loop import VoiceSession
+from voice.loop import VoiceSession, same_now
 from voice.recognizer import Heard
 
 
@@ -216,6 +216,84 @@ def test_short_command_words_inside_talk_are_no_agreement():
     assert meaning.inside(default_commands(), "the bus didn't stop for me this morning") == ()
     assert meaning.inside(default_commands(), "i need to go back to the doctor") == ()
     assert meaning.inside(default_commands(), "do it again") == ()  # all of it: a plain match
+
+
+class NeighbourFirst:
+    """An understanding step that reads a garbled sentence as a neighbouring command first: its
+    phrases alone mean their own command surely."""
+
+    PHRASES = {"the one before": "previous", "huh": "repeat"}
+    FREE = {  # the free readings: {command: probability}
+        "relined to the one before": {"redo": 0.39, "previous": 0.37, "none": 0.13},
+        "i'll miss it": {"skip": 0.25, "repeat": 0.2, "none": 0.17},
+        "the one before the weekend": {"status": 0.4, "redo": 0.3, "previous": 0.2, "none": 0.1},
+    }
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            if texts[0] in NeighbourFirst.PHRASES:
+                return {NeighbourFirst.PHRASES[texts[0]]: 0.9, "none": 0.1}
+            return dict(NeighbourFirst.FREE[texts[0]])
+
+
+def test_a_long_phrase_heard_agrees_with_the_words_second_choice():
+    # "rewind to the one before" heard as "relined to the one before": the words lean to redo,
+    # previous a close second, and "the one before" (previous) is heard inside them
+    _, obeyed, said, _ = run(
+        [(1010.0, "relined to the one before", [], ["the one before"])],
+        understanding=NeighbourFirst,
+    )
+    assert obeyed == ["previous"], said
+
+
+def test_a_short_fitted_word_agrees_only_with_the_words_first_choice():
+    # "huh" (say that again) fitted to "i'll miss it", whose words mean skip first: nothing obeyed
+    _, obeyed, said, _ = run([(1010.0, "i'll miss it", [], ["huh"])], understanding=NeighbourFirst)
+    assert obeyed == [], said
+
+
+def test_a_long_phrase_the_words_place_third_is_not_obeyed():
+    _, obeyed, said, _ = run(
+        [(1010.0, "the one before the weekend", [], ["the one before"])],
+        understanding=NeighbourFirst,
+    )
+    assert "previous" not in obeyed, said
+
+
+class SplitNextSkip:
+    """An understanding step torn between next and skip."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            return {"next": 0.35, "skip": 0.3, "none": 0.35}
+
+
+def test_commands_that_do_the_same_thing_now_are_weighed_as_one():
+    model, allowed = SplitNextSkip.commands, ("next", "skip", "pause")
+    alone = meaning.interpret(model, ["rather for the next stretch"], allowed)
+    pooled = meaning.interpret(
+        model, ["rather for the next stretch"], allowed, same=(("next", "skip"),)
+    )
+    assert alone.act == "ask"
+    assert (pooled.act, pooled.command) == ("obey", "next")
+
+
+def test_next_and_skip_are_the_same_only_while_a_stretch_is_introduced_and_running():
+    from bot.catalogue import default_catalogue
+    from bot.routine import RoutineEngine, build_phases
+
+    engine = RoutineEngine(build_phases(ROUTINE, default_catalogue(), 1.0))
+    engine.start(0.0)
+    assert engine.phase.kind == "intro" and engine.status == RUNNING
+    assert same_now(engine) == (("next", "skip"),)
+    engine.pause(1.0)
+    assert same_now(engine) == ()  # paused: "unpause" heard as "and pass" must not move on
+    engine.resume(2.0)
+    engine.next(3.0)  # into the first hold, where next is the next step and skip the next stretch
+    assert engine.phase.kind != "intro" and same_now(engine) == ()
+    assert same_now(None) == ()
 
 
 def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
