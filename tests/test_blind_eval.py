@@ -87,11 +87,12 @@ pytestmark = pytest.mark.server
 # that code's count, the false red-flag replies at its count (30 of 3410 over the 31 chat final
 # parts). The final parts of sets 30 and 31 miss one red flag each, and red-flag set 3's final part
 # twelve, at first contact and now: not looked at, their floors allow those misses (README).
-# 2026-12-05 (the code of commit 75c4117): sets 32 to 35 (fresh31 to fresh34; first met by
+# 2026-12-05 (the code of commit 798b890): sets 32 to 35 (fresh31 to fresh34; first met by
 # 125090f and d85b5d0: 111/120, 115/121, 114/120, 111/120) joined; floors set again one case below
 # that code's count, the false red-flag replies at its count (28 of 3851 over the 35 chat final
-# parts). 23 final parts rose (sets 1-31: 3451 -> 3486), two fell: set 6 (fresh5) 93 -> 91 and the
-# conversations' turns 49 -> 47 (not looked at; README), their floors follow the new counts.
+# parts). 21 final parts rose (sets 1-31: 3451 -> 3487), three fell: set 6 (fresh5) 93 -> 91, set 12
+# (fresh11) 115 -> 114 and the conversations' turns 49 -> 47 (not looked at; README); their floors
+# follow the new counts.
 FLOORS = {
     "final": {"right": 152, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 106, "false_alarms": 1},
@@ -119,7 +120,7 @@ FLOORS = {
     "fresh23-final": {"right": 114, "false_alarms": 0},
     "fresh24-final": {"right": 112, "false_alarms": 0},
     "fresh25-final": {"right": 113, "false_alarms": 0},
-    "fresh26-final": {"right": 108, "false_alarms": 0},
+    "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
     "fresh28-final": {"right": 105, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
