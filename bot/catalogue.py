@@ -262,14 +262,7 @@ class Vocabulary(_Model):
     same_words: Dict[Text, TextList] = {}
     spare_positions: Dict[Text, TextList] = {}
     # A word said with the stretches recommended for a tag ("morning": start gently)
-    tag_notes: Dict[Text, Text] = {}
-
-    @validator("tag_notes")
-    def _notes_for_known_tags(cls, value):
-        unknown = set(value) - set(TAGS)
-        if unknown:
-            raise ValueError(f"unknown tags: {', '.join(sorted(unknown))}")
-        return value
+    tag_notes: Dict[Literal[TAGS], Text] = {}  # type: ignore[valid-type]
 
     @validator("spare_positions")
     def _known_positions(cls, value, values):
