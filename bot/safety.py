@@ -46,6 +46,15 @@ def normalise(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+")
 
 
+def _kept(clean: List[str], subject: List[str], unless: Sequence[Pattern]) -> str:
+    """`subject`'s sentences but those an `unless` pattern reads in `clean` ("I'm numb to my
+    routine."): no sign of that flag there, while the other sentences still count ("My left leg
+    has gone numb.")."""
+    return " ".join(
+        s for c, s in zip(clean, subject, strict=True) if not any(u.search(c) for u in unless)
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     flag: RedFlag
@@ -97,17 +106,10 @@ class SafetyChecker:
 
     def check(self, text: str) -> List[Hit]:
         """Red flags described in `text`, most serious first (empty when there are none)."""
-        text = self._spelt(text)
-        sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
-        clean = [self._unnamed(normalise(s)) for s in sentences]
-        # "no tingling, just stiff" -> "just stiff"
-        affirmed = [self._unnamed(normalise(self._strip_negated(s))) for s in sentences]
+        clean, affirmed = self._sentences(text)
         hits: List[Hit] = []
         for flag, patterns, unless in self._flags:
-            # a sentence an `unless` pattern reads ("I'm numb to my routine.") is no sign of this
-            # flag; the message's other sentences still count ("My left leg has gone numb.")
-            kept = [i for i, c in enumerate(clean) if not any(u.search(c) for u in unless)]
-            subject = " ".join((affirmed if flag.negatable else clean)[i] for i in kept)
+            subject = _kept(clean, affirmed if flag.negatable else clean, unless)
             for pattern in patterns:
                 match = pattern.search(subject)
                 if match:
@@ -119,18 +121,10 @@ class SafetyChecker:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they
         decide nothing: they back up the classifier's suspicion of a warning sign."""
-        spelt = self._spelt(text)
-        sentences = [s for s in _SENTENCE_END.split(spelt) if s.strip()] or [spelt]
-        clean = [self._unnamed(normalise(s)) for s in sentences]
-        affirmed = [self._unnamed(normalise(self._strip_negated(s))) for s in sentences]
+        clean, affirmed = self._sentences(text)
         hinted = []
         for flag, cues, need, unless in self._cues:
-            # ("hay fever" is no hint of a fever)
-            subject = " ".join(
-                a
-                for c, a in zip(clean, affirmed, strict=True)
-                if not any(u.search(c) for u in unless)
-            )
+            subject = _kept(clean, affirmed, unless)  # ("hay fever" is no hint of a fever)
             if any(c.search(subject) for c in cues) and need.search(subject):
                 hinted.append(flag)
         return hinted
@@ -140,6 +134,15 @@ class SafetyChecker:
         a text and only hinted at in a part of it is lost in the part."""
         told = {("told", hit.flag.id) for hit in self.check(text)}
         return told | {("hinted", flag.id) for flag in self.hinted(text)}
+
+    def _sentences(self, text: str) -> Tuple[List[str], List[str]]:
+        """`text`'s sentences, spelt right and normalised, as written and without what a negation
+        covers ("no tingling, just stiff" -> "just stiff")."""
+        spelt = self._spelt(text)
+        sentences = [s for s in _SENTENCE_END.split(spelt) if s.strip()] or [spelt]
+        clean = [self._unnamed(normalise(s)) for s in sentences]
+        affirmed = [self._unnamed(normalise(self._strip_negated(s))) for s in sentences]
+        return clean, affirmed
 
     def _spelt(self, text: str) -> str:
         """`text` with misspelt symptom words written right (bot/lexicon.py `Speller`), never a

@@ -25,14 +25,14 @@ ASK = 0.35
 # of the dev part has 10 words): only an exact table phrase is obeyed, nothing is asked back.
 MAX_COMMAND_WORDS = 12
 # A command the free reading means at least this much (more than any other command), with a phrase of
-# it fitted to the sound nearly as well (`_agree`, moonshine_engine.FIT_AGREE), is obeyed rather than
+# it fitted to the sound nearly as well (`_agreed`, moonshine_engine.FIT_AGREE), is obeyed rather than
 # asked back about. Set on the spoken dev part: speakers 0, 2, 5, 7 75.7 / 4.4 / 2.7 / 6.9 -> 76.0 /
 # 4.1 / 2.7 / 6.9 (right / asked back / wrong / false), the other six 75.0 / 5.9 / 2.9 / 3.7 -> 75.5 /
 # 5.4 / 2.9 / 3.7; background talk 0 false commands as before. 0.05 gave the same, 0.3 lost both
 # gained on the other six ("carrying young" for "carry on", "cancel the water cough" for "cancel").
 AGREE = 0.15
 # A command phrase of this many words or more heard whole inside a longer utterance (`inside`) agrees
-# with the command the utterance means, as a close fitted phrase does (`_agree`); shorter ones are
+# with the command the utterance means, as a close fitted phrase does (`_agreed`); shorter ones are
 # found in talk ("go back" in "i need to go back to the doctor", "stop" in "the bus didn't stop").
 # On the spoken dev part (with loop.AGAIN_S): speakers 0, 2, 5, 7 76.0 / 4.1 / 2.7 / 6.9 -> 76.4 /
 # 3.7 / 2.7 / 6.9 (right / asked back / wrong / false), the other six 75.5 / 5.4 / 2.9 / 3.7 -> 76.6 /
@@ -80,7 +80,7 @@ class Meaning:
     command: str | None  # the command meant (obey or ask about it), or None
     confidence: float
     act: str  # "obey", "ask", "question" or "nothing"
-    agreed: bool = False  # obeyed on the agreement of two readings (`_agree`), not on one sure one
+    agreed: bool = False  # obeyed on the agreement of two readings (`_agreed`), not on one sure one
 
 
 def clean(text: str) -> str:
@@ -120,9 +120,11 @@ def interpret(
             return Meaning(best, p, "obey")
         if p >= OBEY and _first_reading(model, hypotheses, allowed, best) >= OBEY:
             return Meaning(best, p, "obey")
-        if p >= ASK and _agree(model, hypotheses, allowed, close, best):
+        if p >= ASK and _agreed(model, hypotheses, allowed, close, 1) == best:
             return Meaning(best, p, "obey", agreed=True)
-        sound = _agree_long(model, hypotheses, allowed, close)
+        # a long phrase agrees at AGREE_LONG_RANK, however unsure the readings are together
+        long = any(len(phrase.split()) >= INSIDE_WORDS for phrase in close)
+        sound = _agreed(model, hypotheses, allowed, close, AGREE_LONG_RANK) if long else None
         if sound is not None:
             return Meaning(sound, commands.get(sound, 0.0), "obey", agreed=True)
         if p >= ASK:
@@ -167,30 +169,17 @@ def _first_reading(model, hypotheses: Sequence[str], allowed: Sequence[str], com
     return model.hypotheses(list(hypotheses[:1]), allowed).get(command, 0.0)
 
 
-def _agree(
-    model, hypotheses: Sequence[str], allowed: Sequence[str], close: Sequence[str], command: str
-) -> bool:
-    """Whether the sound and the words agree on `command`: a command phrase of it fitted to the
-    audio nearly as well as the free reading (`close`), and the free reading itself meaning
-    `command` more than any other command, at AGREE or more ("forward long" with "forward" fitted,
-    "carrying young" with "carry on"). Two separate readings of one utterance, the acoustic and
-    the meaning of the words heard, rarely agree on the same command by chance."""
-    if not close or not hypotheses:
-        return False
-    if {_top(model.hypotheses([phrase], allowed)) for phrase in close} != {command}:
-        return False  # none of them, or phrases of different commands ("i missed that", repeat,
-        # and "do it again", redo, in "i missed that up can i do it again")
-    first = model.hypotheses(list(hypotheses[:1]), allowed)
-    return _top(first) == command and first[command] >= AGREE
-
-
-def _agree_long(
-    model, hypotheses: Sequence[str], allowed: Sequence[str], close: Sequence[str]
+def _agreed(
+    model, hypotheses: Sequence[str], allowed: Sequence[str], close: Sequence[str], rank: int
 ) -> str | None:
-    """The command a close phrase of INSIDE_WORDS words or more agrees on with the words (see
-    AGREE_LONG_RANK), or None: every close phrase means that one command, and the free reading means
-    it at AGREE or more, among its AGREE_LONG_RANK likeliest commands."""
-    if not hypotheses or not any(len(phrase.split()) >= INSIDE_WORDS for phrase in close):
+    """The command the sound and the words agree on, or None: every phrase of `close` (command
+    phrases fitted to the audio nearly as well as the free reading, or heard inside it) means that
+    one command, and the free reading itself means it at AGREE or more, among its `rank` likeliest
+    commands ("forward long" with "forward" fitted, "carrying young" with "carry on"). Two separate
+    readings of one utterance, the acoustic and the meaning of the words heard, rarely agree on the
+    same command by chance; phrases of different commands agree on nothing ("i missed that",
+    repeat, and "do it again", redo, in "i missed that up can i do it again")."""
+    if not close or not hypotheses:
         return None
     tops = {_top(model.hypotheses([phrase], allowed)) for phrase in close}
     if len(tops) != 1 or None in tops:
@@ -198,7 +187,7 @@ def _agree_long(
     command = tops.pop()
     first = model.hypotheses(list(hypotheses[:1]), allowed)
     ranked = sorted((k for k in first if k != NOT_A_COMMAND), key=lambda k: -first[k])
-    return command if command in ranked[:AGREE_LONG_RANK] and first[command] >= AGREE else None
+    return command if command in ranked[:rank] and first[command] >= AGREE else None
 
 
 def inside(table, text: str) -> tuple:
