@@ -274,7 +274,13 @@ def _joint_answer(stretch, joint, items, loaded, catalogue) -> str:
     if items:
         return f"For sore {joint} with {stretch.name}:\n" + bullets(items)
     if not loaded:
-        return f"{stretch.name} doesn't put your weight on your {joint}, so it should be gentle on those joints."
+        on = ""
+        if joint == "wrists" and any("forearm" in step.lower() for step in stretch.steps):
+            on = " (your forearms take it)"  # "is sphinx ok since the weight's on the forearms?"
+        return (
+            f"{stretch.name} doesn't put your weight on your {joint}{on}, so it should be gentle "
+            "on those joints."
+        )
     spares = [
         s.name
         for s in alternatives(stretch, catalogue)
@@ -441,9 +447,8 @@ def uneven(stretch: Stretch, catalogue: Catalogue) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def around_training(stretch: Stretch) -> str:
-    """When a stretch fits around training, from its tags ("" when it has no such tag)."""
-    uses = [
+def _training_uses(stretch: Stretch) -> List[str]:
+    return [
         phrase
         for tag, phrase in (
             ("warm_up", "as a warm-up before training"),
@@ -451,9 +456,18 @@ def around_training(stretch: Stretch) -> str:
         )
         if tag in stretch.tags
     ]
-    if not uses:
-        return ""
-    return f" On training days it also works {' and '.join(uses)}."
+
+
+def around_training(stretch: Stretch) -> str:
+    """When a stretch fits around training, from its tags ("" when it has no such tag)."""
+    uses = _training_uses(stretch)
+    return f" On training days it also works {' and '.join(uses)}." if uses else ""
+
+
+def when_training(stretch: Stretch) -> str:
+    """Before or after training, asked of one stretch ("" when its tags don't say)."""
+    uses = _training_uses(stretch)
+    return f"{stretch.name} works {' and '.join(uses)}." if uses else ""
 
 
 def where_felt(stretch: Stretch) -> str:

@@ -166,6 +166,19 @@ HOWTO_WORDS = re.compile(
     + STEPS_OF_IT.pattern
 )
 # Training spoken of beside a question about a stretch ("every day or just on gym days?").
+# The section of the spine an area of the back is ("the lower back" is the lumbar spine).
+SPINE_SECTION_OF_AREA = {
+    "neck": "spine_cervical",
+    "upper_back": "spine_thoracic",
+    "mid_back": "spine_thoracic",
+    "lower_back": "spine_lumbar",
+}
+# Asked whether a stretch goes before or after training ("before my workout or after?").
+BEFORE_OR_AFTER = re.compile(
+    r"\bbefore (or|and) after\b|\bafter (or|and) before\b|"
+    r"\b(before|after) (my |a |the |your )?(workout|training|gym|run|runs|exercise|session|sport|game|"
+    r"match|lifting|swim|ride|class)\b[^.?!]{0,20}\b(or|and) (after|before)\b"
+)
 TRAINING_WORDS = re.compile(
     r"\b(gym|train|training|workouts?|work ?out|lifting|leg day|sessions? days?)\b"
 )
@@ -286,7 +299,8 @@ PAIR_SPLITS = [
     re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
     for words in (
         r"vs\.?|versus|compared (?:to|with)|better than|"
-        r"(?:the )?same (?:thing |stretch |one |move )?as|different (?:from|to|than)",
+        r"(?:the )?same (?:thing |stretch |one |move )?as|different (?:from|to|than)|"
+        r"(?:in|and|while|whereas|but) the other(?: one)?",  # "in one ..., in the other ..."
         "or",
         "and",
     )
@@ -311,7 +325,10 @@ OUT_OF_SCOPE_MIN_WORDS = 4
 # Which stretch serves a place or a time ("which stretch is for the side of the back?"), even
 # when the classifier read it as a question about one stretch.
 WHICH_STRETCH = re.compile(
-    r"\b(which|what) (stretch|exercise|move|pose)(es|s)? (is|are|would be)\b"
+    r"\b(which|what) (stretch|exercise|move|pose)(es|s)? (is|are|would be|hits?|targets?|works?|"
+    r"gets?|reach(es)?|helps?|stretch(es)?|loosens?|opens?|should|would|could|can|will|do)\b|"
+    r"\b(what'?s|what is|is there|any) a (\w+ )?(stretch|exercise|move) (for|to|that|i|you|he|she|"
+    r"they|we|my|his|her)\b"
 )
 # An ache told with a question near an advice topic, which the classifier half read as a warning
 # sign, gets that advice rather than stretches from this score up (set on the blind dev parts).
@@ -739,6 +756,15 @@ class Dialogue:
                 # its next guess, when it nearly made that one ("who won the World Cup?" read 0.51
                 # warning sign, 0.48 out of scope)
                 r.intent, r.confidence = second
+            elif (
+                not r.found
+                and not self._in_domain(lowered)
+                and not self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
+                and _words_enough(lowered)
+            ):
+                # "know any decent truck stops near Lyon with showers?" half read as a warning
+                # sign: nothing of backs, bodies or stretching in it
+                r.intent, r.confidence = "out_of_scope", 1.0
             else:  # an ache with no warning sign: stretches for it, or the general advice
                 some = r.areas or r.tags or r.conditions
                 near = self._advice_match(r.meaning, UNSURE_WARNING_ADVICE_MIN_SCORE)
@@ -887,7 +913,7 @@ class Dialogue:
                 r.intent = "recommend"
             sure = False
         only_time = asks_routine == "minutes" and not self._in_domain(lowered)
-        if only_time and r.intent == "out_of_scope" and r.confidence >= ROUTINE_WORDS_OVERRULE_MAX:
+        if only_time and r.intent == "out_of_scope" and r.confidence >= DOMAIN_GUARD_MAX_CONFIDENCE:
             # "can u help me w my calc homework its due in an hour": a length of time and nothing
             # of stretching, sure to be out of scope
             asks_routine = None
@@ -1208,6 +1234,13 @@ class Dialogue:
             asked_where = messages if topic == "ask_muscles" else []
             messages = [answers.uneven(first, self.catalogue), *asked_where]
         lead = self._detail(stretches[0], r.meaning, lowered) if topic in DETAIL_TOPICS else None
+        when = answers.when_training(first) if len(stretches) == 1 else ""
+        if when and BEFORE_OR_AFTER.search(lowered):
+            # "kneeling back rotation - before my workout or after? or both": when it fits
+            if topic == "ask_howto" and not HOWTO_WORDS.search(lowered):
+                messages = [when + " " + answers.dosage(first)]
+            else:
+                messages[:0] = [when]
         if len(stretches) == 1 and r.areas and FEEL_IT_IN.search(lowered):
             lead = answers.where_felt(first)  # "I feel it in my bottom rather than my back"
         opening = " ".join(messages[0].split("\n")[:2]).lower()  # the answer opens with it already
@@ -1383,6 +1416,11 @@ class Dialogue:
                 stretch, list(dict.fromkeys(needs)), self.catalogue, lowered
             )
             places = sorted(set(tags) & set(stretch.tags) - {"beginner"})
+            joints = bool(needs) and set(needs) <= {"knees", "wrists"}
+            if joints and HOWTO_WORDS.search(lowered) and not CHANGE_WORDS.search(lowered):
+                # "how do I do it properly? a bit of arthritis in my fingers": the steps, then
+                # what it asks of those joints
+                return answers.howto(stretch, lowered) + "\n\n" + text
             if needs == ["no_floor"] and places:
                 # "can i do the seated thoracic twist at the front desk?": yes, it suits a desk
                 return answers.fit(stretch, areas, places, self.catalogue) + "\n\n" + text
@@ -1518,6 +1556,24 @@ class Dialogue:
 
     def _advice_for(self, label: str, text: str) -> str:
         """A topic's advice, and a second subject's when the question names one beside it."""
+        if label.startswith("spine_") and "back_anatomy" in self.catalogue.advice:
+            # "how many vertebrae in the lower back vs the upper/mid back": the sections side by
+            # side, as the overview gives them
+            sections = {
+                SPINE_SECTION_OF_AREA.get(f.value) for f in self.matcher.find(text, ("area",))
+            }
+            sections |= set(
+                keyword_hits(
+                    text,
+                    {
+                        t: k
+                        for t, k in self.understanding.topic_keywords.items()
+                        if t.startswith("spine_")
+                    },
+                )
+            )
+            if len(sections - {None}) >= 2:
+                return self._advice_topic("back_anatomy")
         other = self._second_subject(text, label) or self._second_question(text, label)
         if other:
             return self._advice_topic(label) + "\n\n" + self._advice_topic(other)

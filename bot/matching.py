@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 import jellyfish
@@ -51,6 +52,12 @@ SOUND_MIN_KEY = 5
 SOUND_MAX_WORDS = 5
 # Added to a description's score for each word it shares with only one stretch's names.
 NAME_WORD_BONUS = 0.3
+# Positions, as a description's words (content/vocabulary.yml same_words make "on hands and knees"
+# "all fours"): a stretch none of whose descriptions has a position said scores this much less.
+POSITION_LEMMAS = frozenset({"four", "sit", "lie", "stand", "kneel"})
+POSITION_MISMATCH = 0.8
+# Added for each further two words said one after the other as in the phrase.
+PAIR_BONUS = 0.15
 # Where a question about a described stretch begins: a separator, then a question word.
 QUESTION_TAIL = re.compile(
     r"\s*[,;:?!-]+\s*(?=(?:how|what|which|is|are|does|do|should|can|could|will|when|where|why)\b)",
@@ -82,6 +89,8 @@ STATED_POSITION_SHARE = 0.65
 
 
 # What the matcher finds in a message (Rasa's entities of the same names).
+# Words said between a routine's name and "routine" ("the short back routine").
+ROUTINE_OF = ("back", "stretch", "stretching", "back stretch", "back stretching")
 ENTITY_KINDS = ("stretch", "area", "tag", "condition", "need", "routine", "duration")
 # A length of time ("10 minutes", "ten min", "half an hour", "5min"); its value is in minutes.
 NUMBER_WORDS = {
@@ -173,7 +182,15 @@ class Matcher:
         for stretch in catalogue.stretches.values():
             self._add("stretch", stretch.id, [stretch.name, *stretch.aliases])
         for routine in catalogue.routines.values():
-            self._add("routine", routine.id, [routine.name, *routine.aliases])
+            names = [_fold(n) for n in (routine.name, *routine.aliases)]
+            # "the short back routine", "a daily stretching routine": a name with what it is of
+            said_of = [
+                f"{head} {what} routine"
+                for head, last in (n.rsplit(" ", 1) for n in names if " " in n)
+                if last == "routine"
+                for what in ROUTINE_OF
+            ]
+            self._add("routine", routine.id, dict.fromkeys([*names, *said_of]))
         vocab = catalogue.vocabulary
         for kind, table in (
             ("area", vocab.areas),
@@ -446,9 +463,12 @@ class Matcher:
 
     def _build_descriptions(self):
         phrases: List[Tuple[str, frozenset]] = []
+        self._phrase_pairs: List[frozenset] = []  # each phrase's words said one after the other
         for stretch in self.catalogue.stretches.values():
             for phrase in [*stretch.describe, stretch.start]:
-                phrases.append((stretch.id, frozenset(self._lemmas(phrase))))
+                lemmas = self._lemmas(phrase)
+                phrases.append((stretch.id, frozenset(lemmas)))
+                self._phrase_pairs.append(frozenset(pairwise(lemmas)))
         frequency: Dict[str, int] = {}
         for _, lemmas in phrases:
             for lemma in lemmas:
@@ -556,15 +576,17 @@ class Matcher:
     def _describe_ranking(self, text: str):
         """(stretch, score) best first for a description, the lemmas said and their weight."""
         phrases, idf, name_words = self._describe
-        said = set(self._lemmas(text))
+        in_order = self._lemmas(text)
+        said = set(in_order)
         if len(said) < 2:
             return [], said, 0.0
+        said_pairs = set(pairwise(in_order))
         said_weight = sum(idf.get(lemma, self._max_idf) for lemma in said)
         best: Dict[str, float] = {}
         for lemma in said:
             if lemma in name_words:
                 best[name_words[lemma]] = best.get(name_words[lemma], 0.0) + NAME_WORD_BONUS
-        for stretch_id, lemmas in phrases:
+        for (stretch_id, lemmas), pairs in zip(phrases, self._phrase_pairs, strict=True):
             common = said & lemmas
             if len(common) < 2 or len([w for w in common if idf[w] >= MIN_TELLING_IDF]) < 2:
                 continue  # "foam rolling for the back" shares only "roll" and "back"
@@ -575,7 +597,15 @@ class Matcher:
                 SAID_COVERAGE_WEIGHT * weight / said_weight,
             )
             bonus = sum(NAME_WORD_BONUS for lemma in said if name_words.get(lemma) == stretch_id)
+            # words said in the phrase's order, a chain of three or more ("with my hand behind my
+            # head", not "behind me ... my head"; two words side by side are common to many)
+            bonus += PAIR_BONUS * max(0, len(said_pairs & pairs) - 1)
             best[stretch_id] = max(best.get(stretch_id, 0.0), score + bonus)
+        for stretch_id in best:
+            # a position said that none of its descriptions has ("on hands and knees ... a hand
+            # behind your head" is not the seated one)
+            missing = said & POSITION_LEMMAS - self._described_words.get(stretch_id, set())
+            best[stretch_id] *= POSITION_MISMATCH ** len(missing)
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
         return ranked, said, said_weight
 

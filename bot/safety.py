@@ -173,8 +173,9 @@ PAIN_QUESTION = re.compile(
 
 # Milder discomfort felt in a stretch ("aches a bit", "a slight pulling", "feels pinchy").
 DISCOMFORT = re.compile(
-    r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(s|ing)?|uncomfortable|uncomfy|"
-    r"discomfort|awkward|(feels?|felt|feeling) not (good|right|great)|"
+    r"\b(aches?|aching|achy|sore|tender|pinchy|pinch(ed|es|ing)?|strain(s|ed|ing)?|uncomfortable|uncomfy|"
+    r"discomfort|awkward|(feels?|felt|feeling) not (good|right|great|nice|ok|okay)|"
+    r"(doesn'?t|does not|didn'?t) feel (good|right|great|nice|ok|okay)|(is|are) not happy|(isn'?t|aren'?t) happy|"
     r"bothers?|bothering)\b|"
     r"\b(a|slight|some|little|strong) (pull|pulling|tug|tugging)\b|\bpulling (feeling|sensation)"
 )

@@ -494,8 +494,8 @@ def test_asking_whether_two_stretches_are_the_same_compares_them(dialogue, text)
 
 def test_a_description_two_stretches_fit_offers_those_two_and_a_pick_answers(dialogue):
     text = (
-        "there's a stretch where you sit, put one hand on the outside of the other knee and turn "
-        "round to look behind you. can you go through it step by step?"
+        "there's a stretch where you sit, put a hand on the other knee and turn round to look "
+        "behind you. can you go through it step by step?"
     )
     reply = dialogue.respond(Turn(text, "ask_howto", 0.9))
     assert reply.messages[0] == (
@@ -780,9 +780,13 @@ def test_an_unsure_warning_sign_is_read_as_the_classifiers_next_guess(dialogue):
     text = "random one, which country won the 2018 World Cup? we have a bet on"
     turn = Turn(text, "red_flag", 0.51, runners_up=(("out_of_scope", 0.48),))
     assert "outside what I can help with" in dialogue.respond(turn).messages[0]
-    # ...but not when its next guess was far off: then the question is answered as before
-    turn = Turn(text, "red_flag", 0.8, runners_up=(("out_of_scope", 0.1),))
+    # ...but not when its next guess was far off: then a question about an ache is answered
+    ache = "my back has been a bit achy since the weekend, what's that about?"
+    turn = Turn(ache, "red_flag", 0.8, runners_up=(("out_of_scope", 0.1),))
     assert "outside what I can help with" not in dialogue.respond(turn).messages[0]
+    # (and one with nothing of backs, bodies or stretching in it is out of scope all the same)
+    turn = Turn(text, "red_flag", 0.8, runners_up=(("out_of_scope", 0.1),))
+    assert "outside what I can help with" in dialogue.respond(turn).messages[0]
 
 
 def test_a_question_about_back_stretches_in_general_spelled_loosely_gets_the_advice(dialogue):
@@ -1753,7 +1757,7 @@ def test_going_deeper_gets_the_tips_on_going_further(dialogue):
             "The chair twist where you reach across to the other knee - my office lot just crank "
             "their necks round instead of turning properly. How do I fix that?",
             "ask_modification",
-            "Tips for Seated Thoracic Twist",
+            "Common mistakes with Seated Thoracic Twist",
         ),
         ("knee 2 chest how do u do it", "ask_howto", "Knee-to-Chest: A classic lying stretch"),
         ("chair thoracic twist worth it? bit stiff from laptop", "ask_modification", "Why do"),
@@ -1921,3 +1925,114 @@ def test_a_question_about_what_to_do_during_a_described_stretch_is_about_it(dial
         confidence=0.79,
     )
     assert "Lying Knee Roll Over" in answer and "shoulders anchored" in answer
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must, must_not",
+    [
+        # "not nice", "strained": discomfort in the stretch named
+        (
+            "kneeling back rotaion, my sholder feels not nice when i turn up",
+            "inform",
+            0.6,
+            ["smaller range"],
+            ["1. Start"],
+        ),
+        # the steps asked for, then what the stretch asks of the joint mentioned
+        (
+            "the one on hands and knees where you hump your back up like a cross cat then let your "
+            "tummy sag down - how do i do it properly? got a bit of arthritis in my fingers",
+            "ask_modification",
+            0.73,
+            ["inhale", "weight on your wrists"],
+            [],
+        ),
+        # a stretch said with what fits in it, for a body area
+        (
+            "what stretch hits the sides of the back, like obliques and lats",
+            "ask_muscles",
+            0.74,
+            ["Side Stretch"],
+            ["Cervical"],
+        ),
+        # before or after training, from the stretch's tags
+        (
+            "kneeling back rotation - before my workout or after? or both",
+            "inform",
+            0.21,
+            ["warm-up before training", "cool-down after"],
+            [],
+        ),
+        # two sections of the spine asked side by side
+        (
+            "how many vertebrae are in the lower back vs the upper/mid back",
+            "general_advice",
+            0.9,
+            ["five", "twelve"],
+            [],
+        ),
+        # a number 4 with the legs is the figure four
+        (
+            "the stretch where you lie and put one foot on the other knee like a number 4 and pull "
+            "the leg - how exactly it goes?",
+            "ask_howto",
+            0.8,
+            ["Piriformis Stretch", "ankle"],
+            [],
+        ),
+        # where the weight goes instead
+        (
+            "I broke my wrist last year, it's totally healed now. is sphinx ok since the weight's on "
+            "the forearms?",
+            "ask_suitability",
+            0.99,
+            ["forearms"],
+            [],
+        ),
+    ],
+)
+def test_what_else_is_asked_of_a_stretch(dialogue, text, intent, confidence, must, must_not):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
+    for fragment in must_not:
+        assert fragment.lower() not in answer.lower(), (fragment, answer)
+
+
+def test_a_routine_named_with_what_it_is_of_is_that_routine(dialogue):
+    reply = dialogue.respond(
+        Turn("lets do the short back routine together", "start_routine", 0.99), Context()
+    )
+    assert reply.routine is not None and reply.routine.id == "basic_daily" and reply.start
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence",
+    [
+        # half read as a warning sign, with nothing of backs or stretching in it
+        (
+            "know any decent truck stops near Lyon with showers and secure parking? doing a run "
+            "down there next week",
+            "red_flag",
+            0.87,
+        ),
+        # a length of time and nothing else of stretching, out of scope to the classifier
+        ("what's a good veggie lunch I can actually eat in a 20 min break?", "out_of_scope", 0.84),
+    ],
+)
+def test_nothing_of_stretching_stays_out_of_scope(dialogue, text, intent, confidence):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    assert "only cover back stretching" in answer
+    assert "Stretch 1 of" not in answer and "Child's Pose" not in answer
+
+
+def test_two_described_as_in_one_and_in_the_other_are_compared(dialogue):
+    answer, _ = say(
+        dialogue,
+        "two on the leaflet are both on hands and knees. in one the hand goes behind your head, in "
+        "the other your arm slides under your body. which is which and whats the difference",
+        "ask_howto",
+        confidence=0.98,
+    )
+    assert "Kneeling Back Rotation" in answer and "Thread the Needle" in answer
+    assert "what differs" in answer

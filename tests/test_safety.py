@@ -103,6 +103,11 @@ def test_red_flags_are_recognised(checker, text, flag):
         "I can't sit or get on the floor while holding the baby, my back aches, stretches standing?",
         # balance while kneeling, not a leg giving way
         "I feel a little wobbly on my knees during the kneeling back rotation, anything to steady it?",
+        # when something happened, not how long pain has lasted; a person's weight, not heavy legs
+        "In the child pose my knees are not happy, they ache when I sit back. I had knee replaced "
+        "5 years ago, all healed. What I can do?",
+        "Getting down onto the floor is a real palaver for me (heavy, and a knee replacement, long "
+        "healed). Which back stretches can I do standing?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
@@ -391,3 +396,17 @@ def test_a_trip_down_there_is_no_hint_of_a_body_part(checker):
     assert [f.id for f in checker.hinted(trip)] == []
     assert "saddle_numbness" in [f.id for f in checker.hinted("it goes numb down there")]
     assert "radiating_pain" in [f.id for f in checker.hinted("the pain runs down my leg")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I hurt my back 2 years ago and it still aches",
+        "my cross pain is very strong and every day it is more worse. child pose is ok?",
+        "my back pain gets worse day by day",
+        "my legs feel heavy and dead",
+        "my knee keeps giving way on the stairs",
+    ],
+)
+def test_pain_since_long_ago_worse_by_the_day_and_heavy_legs_still_count(checker, text):
+    assert checker.check(text), text
