@@ -59,7 +59,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # set 30 (fresh29), by two more, by that session's code 40 minutes in; set 31 (fresh30), by two
 # more, 70 minutes in; sets 32 and 33 (fresh31, fresh32), by four more, by the code of the next
 # session's start (2026-12-05); sets 34 and 35 (fresh33, fresh34), by four more, an hour in; sets 36
-# and 37 (fresh35, fresh36), by four more, by the code of that day's next session's start (182c398).
+# and 37 (fresh35, fresh36), by four more, by the code of that day's next session's start (182c398);
+# sets 38 and 39 (fresh37, fresh38), by four more, by that session's code 50 minutes in (509210d).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -74,6 +75,7 @@ SPLITS = (
     "fresh30-dev", "fresh30-final", "fresh31-dev", "fresh31-final", "fresh32-dev", "fresh32-final",
     "fresh33-dev", "fresh33-final", "fresh34-dev", "fresh34-final",
     "fresh35-dev", "fresh35-final", "fresh36-dev", "fresh36-final",
+    "fresh37-dev", "fresh37-final", "fresh38-dev", "fresh38-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -332,6 +334,10 @@ FIRST_CONTACT = {
     "chat fresh35-final": "117/120 (97.5%); 10/10; false 0/110",
     "chat fresh36-dev": "135/140 (96.4%); 9/10; false 0/130 (2026-12-05, next session's start, 182c398)",
     "chat fresh36-final": "113/120 (94.2%); 9/10; false 0/110",
+    "chat fresh37-dev": "130/140 (92.9%); 9/10; false 0/130 (2026-12-05, 50 minutes in, 509210d)",
+    "chat fresh37-final": "111/120 (92.5%); 10/10; false 0/110",
+    "chat fresh38-dev": "131/140 (93.6%); 10/10; false 4/130 (2026-12-05, 50 minutes in, 509210d)",
+    "chat fresh38-final": "111/120 (92.5%); 10/10; false 1/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }
