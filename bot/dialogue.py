@@ -158,7 +158,7 @@ STEPS_OF_IT = re.compile(
     r"\bhow (is|'s) (it|that|this)( one)?( actually| exactly| properly)? done\b"
 )
 HOWTO_WORDS = re.compile(
-    r"\bhow (exactly )?(do|should|can|would) (i|you|u|we) (actually |really |properly )?"
+    r"\b(how|hw|hwo) (exactly )?(do|should|can|would) (i|you|u|we) (actually |really |properly )?"
     r"(do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bexplain (me|to me) (the|how)\b|"
@@ -294,13 +294,20 @@ COMPARE_WORDS = re.compile(
     r"\b(differ\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
     r"rather|instead|between|same (thing |stretch |one |move |exercise )?as|similar|alike)\b"
 )
+# Words of a name that only say a position and a kind of move ("sitting twist"): a description
+# said with it tells more.
+LOOSE_NAME_WORDS = frozenset(
+    "seated sitting sat floor chair kneeling lying standing twist twists stretch rotation".split()
+)
 # Where one side of a comparison ends and the other begins.
 PAIR_SPLITS = [
     re.compile(rf"\b(?:{words})\b", re.IGNORECASE)
     for words in (
         r"vs\.?|versus|compared (?:to|with)|better than|"
         r"(?:the )?same (?:thing |stretch |one |move )?as|different (?:from|to|than)|"
-        r"(?:in|and|while|whereas|but) the other(?: one)?",  # "in one ..., in the other ..."
+        # "in one ..., in (the) other ...", "one ..., and another one ..."
+        r"(?:in|while|whereas|but) (?:the )?other(?! words)(?: one)?|and the other(?: one)?|"
+        r"and another(?: one)?",
         "or",
         "and",
     )
@@ -355,6 +362,16 @@ BESIDES_STRETCHING = re.compile(
     r"\b(besides|apart from|other than|as well as|on top of|beyond|except|instead of) stretch\w*"
 )
 # "Is the one where ... a good thing to do at my desk?": whether a stretch suits.
+# The floor said to be no trouble ("floor is fine", "I can get down on the floor").
+FLOOR_FINE = re.compile(
+    r"\b(the )?floor (is|'s|would be|will be) (fine|ok|okay|no problem|good)\b|"
+    r"\bcan (get|go) (down )?(on|onto|to) the floor\b|\bdon'?t mind (the|getting on the) floor\b"
+)
+# "is the ... one too advanced for me?": whether it suits, not a version of it.
+TOO_MUCH_FOR_ME = re.compile(
+    r"(^|[.!?]\s*)(is|are|would|will|isn'?t)\b[^.!?]*\btoo (advanced|hard|difficult|much|intense|strenuous|"
+    r"demanding) for (me|a beginner|beginners|someone|him|her|my)\b"
+)
 ASKS_IF_IT_SUITS = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(good|ok|okay|safe|fine|suitable|alright|"
     r"all right)\b"
@@ -374,10 +391,10 @@ STRETCHES_WANTED = re.compile(
     r"excercises|moves)\b"
 )
 ASKS_FOR_STRETCHES = re.compile(
-    r"\b((?<!that )(?<!this )(?<!it )stre?t?ch\w*|exercis\w*|routines?|moves?|poses?|something|"
-    r"cool ?-?downs?|warm ?-?ups?|"
-    r"anything|what (can|should) i do)\b"
-)  # ("what does that stretch?" asks about one)
+    r"\b((?<!that )(?<!this )(?<!it )stre?t?ch\w*|exercis\w*|routines?|moves?|poses?|"
+    r"(something|anything)(?! (is |was )?wrong)|cool ?-?downs?|warm ?-?ups?|"
+    r"what (can|should) i do)\b"
+)  # ("what does that stretch?" asks about one; "am I doing something wrong?" asks about it)
 
 
 @dataclass(frozen=True)
@@ -627,12 +644,24 @@ class Dialogue:
         # A description ("the one where you lie on your belly"), looked for once, when no name was.
         r.described = None if r.named else self._described(text)
         fuzzy = any(f.kind == "stretch" and f.how == "fuzzy" for f in r.found)
-        if len(r.named) == 1 and (POINTS_AT_STRETCH.search(r.lowered) or fuzzy):
+        # a name that is only a position and a kind of move ("sitting twist", "floor twist")
+        loose = any(
+            f.kind == "stretch" and set(_words(f.text)) <= LOOSE_NAME_WORDS for f in r.found
+        )
+        if len(r.named) == 1 and (POINTS_AT_STRETCH.search(r.lowered) or fuzzy or loose):
             # "that sitting twist where one hand goes on the opposite knee and the other on the
             # chair back": a loose name, and a description that fits another stretch fully (or a
-            # name only guessed at: "a proper stretch" is no "prayer stretch")
+            # name only guessed at: "a proper stretch" is no "prayer stretch"); a name that is
+            # only a position and a move, and a description that clearly fits another
             described = self._described(text)
-            if described and described.value != r.named[0] and described.score >= 0.95:
+            other = described and described.value != r.named[0]
+            clearly = other and (
+                described.score >= 0.95
+                or loose
+                and self.matcher.best_described(text, [r.named[0], described.value])
+                == described.value
+            )
+            if clearly:
                 r.found = [f for f in r.found if f.kind != "stretch"]
                 r.named, r.described = [], described
         if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
@@ -650,6 +679,14 @@ class Dialogue:
                 )
                 or f.value in CHANGES
                 or not set(_words(f.text)) <= own
+            ]
+        if FLOOR_FINE.search(r.lowered):
+            # "... in n out of the car seat. what stretches? floor is fine": the seat is where
+            # the back got stiff, not where to stretch
+            r.found = [
+                f
+                for f in r.found
+                if not (f.kind in ("tag", "need") and f.value in ("chair", "no_floor"))
             ]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
@@ -1164,6 +1201,10 @@ class Dialogue:
             # nothing to change was named ("lying in bed" is where, not a version): they are
             # asking how to do it
             intent = "ask_howto"
+        if intent in ("ask_modification", "ask_howto", "inform") and TOO_MUCH_FOR_ME.search(
+            lowered
+        ):
+            intent = "ask_suitability"  # "is the hands-and-knees one ... too advanced for me?"
         if intent in ("ask_muscles", "ask_benefits", "inform") and BREATHING_IN_IT.search(lowered):
             intent = "ask_howto"
         if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):

@@ -208,10 +208,10 @@ class Matcher:
         self._max_idf = max(self._describe[1].values())
         # each stretch's description words taken together (a tie-break between close phrases)
         self._described_words: Dict[str, set] = {}
-        for stretch_id, lemmas in self._describe[0]:
-            self._described_words.setdefault(stretch_id, set()).update(
-                lemmas
-            )  # weight of a word no description has
+        self._described_pairs: Dict[str, set] = {}
+        for (stretch_id, lemmas), pairs in zip(self._describe[0], self._phrase_pairs, strict=True):
+            self._described_words.setdefault(stretch_id, set()).update(lemmas)
+            self._described_pairs.setdefault(stretch_id, set()).update(pairs)
         # Stretch names long enough to forgive typos in, grouped by their number of words.
         table: Dict[int, Tuple[List[str], List[str], List[int]]] = {}
         for phrase, value in self._names.get("stretch", []):
@@ -510,7 +510,8 @@ class Matcher:
         head = QUESTION_TAIL.split(text, maxsplit=1)[0]
         inner, clause = THE_ONE.search(text), WHERE_CLAUSE.search(text)
         first = FIRST_CLAUSE.split(text, maxsplit=1)[0]
-        parts = (head, inner.group(1) if inner else "", clause.group(1) if clause else "", first)
+        # the part marked as the description first ("the one where you ..."), then the rest
+        parts = (inner.group(1) if inner else "", clause.group(1) if clause else "", head, first)
         for part in parts:
             if not found and part.strip() and part != text:
                 found = self._describe_part(part)
@@ -639,6 +640,19 @@ class Matcher:
             # "on the floor ... in front" fits one Sphinx phrase best, yet all that was said fits
             # Child's Pose's phrases taken together
             return Found("stretch", second_id, 0, 0, text, "description", second)
+        # Still close: the one whose descriptions have more of what was said in its order
+        # ("sitting twist with hand behind head": "hand behind my head" is the trunk rotation's;
+        # the chair twist only reaches "behind me" and turns "my head")
+        said_pairs = set(pairwise(self._lemmas(text)))
+
+        def in_order(stretch_id: str) -> float:  # (a pair weighs as its commoner word)
+            pairs = said_pairs & self._described_pairs[stretch_id]
+            return sum(min(idf.get(a, 0.0), idf.get(b, 0.0)) for a, b in pairs)
+
+        if len(said_pairs & self._described_pairs[top_id]) >= 2 and in_order(top_id) > in_order(
+            second_id
+        ):
+            return Found("stretch", top_id, 0, 0, text, "description", top)
         return None
 
 

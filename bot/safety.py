@@ -32,6 +32,13 @@ _CONTRACTIONS = {
     "im": "i'm",
     "ive": "i've",
     "cannot": "can't",
+    # lengths of time as typed in a hurry ("6 wks", "3 mths")
+    "wks": "weeks",
+    "wk": "week",
+    "mths": "months",
+    "mos": "months",
+    "yrs": "years",
+    "yr": "year",
 }
 
 

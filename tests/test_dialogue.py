@@ -2036,3 +2036,63 @@ def test_two_described_as_in_one_and_in_the_other_are_compared(dialogue):
     )
     assert "Kneeling Back Rotation" in answer and "Thread the Needle" in answer
     assert "what differs" in answer
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must, must_not",
+    [
+        # a name that is only a position and a move, and a description that fits another
+        (
+            "Sitting twist with hand behind head - which errors I should not make?",
+            "ask_mistakes",
+            0.9,
+            ["Upper Back Trunk Rotation"],
+            ["Seated Spinal Twist"],
+        ),
+        # whether it suits, not its harder version
+        (
+            "I'm really out of shape and never exercise. Is the hands-and-knees one where you "
+            "rotate your elbow up to the ceiling too advanced for me?",
+            "ask_modification",
+            0.54,
+            ["Kneeling Back Rotation: yes, for most people"],
+            ["Harder version"],
+        ),
+        # the car seat is where the back got stiff; the floor is fine
+        (
+            "lower back stiff from lifting toddler in n out of the car seat like 20x a day. what "
+            "stretches? floor is fine",
+            "recommend",
+            0.9,
+            ["Knee-to-Chest"],
+            ["in a chair"],
+        ),
+        # "am I doing something wrong?" asks about the stretch named, not for other stretches
+        (
+            "My shoulder gets achy during the kneeling back rotation. I carry a 12kg toddler on "
+            "that side a lot. Am I doing something wrong?",
+            "recommend",
+            0.8,
+            ["Kneeling Back Rotation", "ease off"],
+            ["For shoulders, try"],
+        ),
+        ("hw do i do knee to chest stretch properly??", "ask_suitability", 0.6, ["1. Lie"], []),
+        # one described, "and another one" described
+        (
+            "theres a twist sitting on the floor legs out w one knee crossed over, and another one "
+            "sitting on a chair grabbing the other knee. which is which?",
+            "ask_howto",
+            0.9,
+            ["Seated Spinal Twist", "Seated Thoracic Twist"],
+            [],
+        ),
+    ],
+)
+def test_what_a_described_or_loosely_named_stretch_asks(
+    dialogue, text, intent, confidence, must, must_not
+):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
+    for fragment in must_not:
+        assert fragment.lower() not in answer.lower(), (fragment, answer)

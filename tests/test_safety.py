@@ -108,6 +108,12 @@ def test_red_flags_are_recognised(checker, text, flag):
         "5 years ago, all healed. What I can do?",
         "Getting down onto the floor is a real palaver for me (heavy, and a knee replacement, long "
         "healed). Which back stretches can I do standing?",
+        # the knee roll over's own movement; night feeds; knees long "not so good"
+        "how do you do the one where you lie on your back with knees bent and let them fall over "
+        "to one side and then the other?",
+        "any stretch that's good right before bed to help me wind down? Night feeds are killing me",
+        "Child pose is hurting a little in my knees, they are not so good since many years. What "
+        "can I change?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
@@ -406,7 +412,16 @@ def test_a_trip_down_there_is_no_hint_of_a_body_part(checker):
         "my back pain gets worse day by day",
         "my legs feel heavy and dead",
         "my knee keeps giving way on the stairs",
+        "stretched daily 6 wks, low back pain not better at all. hold longer?",
     ],
 )
 def test_pain_since_long_ago_worse_by_the_day_and_heavy_legs_still_count(checker, text):
     assert checker.check(text), text
+
+
+def test_a_weight_carried_is_no_hint_of_weight_lost(checker):
+    text = "My shoulder gets achy in the kneeling back rotation. I carry a 12kg toddler a lot."
+    assert checker.hinted(text) == []
+    assert [f.id for f in checker.hinted("I've lost 6kg without trying, back aches")] == [
+        "weight_loss"
+    ]
