@@ -114,6 +114,7 @@ def test_red_flags_are_recognised(checker, text, flag):
         "any stretch that's good right before bed to help me wind down? Night feeds are killing me",
         "Child pose is hurting a little in my knees, they are not so good since many years. What "
         "can I change?",
+        "I wake up pretty stiff most mornings, nothing painful, just tight. is it ok to stretch?",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
@@ -413,6 +414,7 @@ def test_a_trip_down_there_is_no_hint_of_a_body_part(checker):
         "my legs feel heavy and dead",
         "my knee keeps giving way on the stairs",
         "stretched daily 6 wks, low back pain not better at all. hold longer?",
+        "I have also had some difficulty controlling my bladder, which is rather embarrassing.",
     ],
 )
 def test_pain_since_long_ago_worse_by_the_day_and_heavy_legs_still_count(checker, text):
