@@ -261,6 +261,56 @@ def test_a_long_phrase_the_words_place_third_is_not_obeyed():
     assert "previous" not in obeyed, said
 
 
+class GarbledWords:
+    """An understanding step for which a garbled reading means no command; its phrases alone mean
+    their own command surely."""
+
+    PHRASES = {"move on": "next", "what": "repeat", "how long is left": "time_left"}
+    FREE = {  # the free readings: {command: probability}
+        "blue dawn": {"none": 0.6, "status": 0.25, "redo": 0.15},
+        "which muscle is it": {"status": 0.5, "none": 0.4, "next": 0.1},
+    }
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            first = texts[0]
+            if first in GarbledWords.PHRASES:
+                return {GarbledWords.PHRASES[first]: 0.9, "none": 0.1}
+            return dict(GarbledWords.FREE[first])
+
+
+def test_a_close_phrase_of_several_words_is_obeyed_when_the_words_mean_no_command():
+    # "move on" heard as "blue dawn" (no command), with "move on" fitted to the sound nearly as well
+    _, obeyed, said, _ = run(
+        [(1010.0, "blue dawn", ["move on"], ["move on"])], understanding=GarbledWords
+    )
+    assert obeyed == ["next"], said
+
+
+def test_a_close_single_word_is_not_obeyed_alone():
+    # a single word ("what") fits many a murmur: never obeyed on the sound alone
+    _, obeyed, said, _ = run(
+        [(1010.0, "blue dawn", ["what"], ["what"])], understanding=GarbledWords
+    )
+    assert obeyed == [], said
+
+
+def test_a_close_phrase_is_not_obeyed_alone_against_words_that_mean_another_command():
+    _, obeyed, said, _ = run(
+        [(1010.0, "which muscle is it", ["move on"], ["move on"])], understanding=GarbledWords
+    )
+    assert "next" not in obeyed, said
+
+
+def test_a_phrase_heard_inside_the_words_is_no_sound_of_its_own():
+    # only phrases fitted to the sound (among the readings) count alone, not ones found in the words
+    model, allowed = GarbledWords.commands, ("next", "repeat", "time_left")
+    alone = meaning.interpret(model, ["blue dawn"], allowed, close=["move on"])
+    fitted = meaning.interpret(model, ["blue dawn", "move on"], allowed, close=["move on"])
+    assert alone.act != "obey" and (fitted.act, fitted.command) == ("obey", "next")
+
+
 class SplitNextSkip:
     """An understanding step torn between next and skip."""
 
