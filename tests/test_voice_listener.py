@@ -172,3 +172,28 @@ def test_the_sure_command_rule_leaves_stop_and_long_talk_to_the_full_wait():
     assert not sure(said("let's call it a day"))  # a stop waits for the end of the sentence
     assert not sure(said("I was telling my sister about the holiday we had last summer"))
     assert not sure(said(""))
+
+
+def test_a_command_followed_at_once_by_more_speech_is_judged_with_it(tmp_path):
+    # "next | week i'll try the longer routine" with 0.15 s between: the endpointer ends an utterance
+    # after "next" (before COMMAND_CONTINUATION_S, "next" was obeyed then), but the voice comes back
+    # before COMMAND_CONTINUATION_S: one sentence, heard whole, no command
+    first, second = words(tmp_path, "next"), words(tmp_path, "week i'll try the longer routine")
+    pause = np.zeros(int(0.15 * RATE), dtype="<i2")
+    whole_s = (len(first) + len(pause) + len(second)) / RATE
+    engine = ScriptedEngine("next", "next week i'll try the longer routine", whole_s)
+    heard = heard_all(Listener(wav(tmp_path, first, pause, second), engine))
+    assert [(h.text, h.command) for h in heard] == [("next week i'll try the longer routine", None)]
+
+
+@pytest.mark.parametrize("text", ["next", "pause"])
+def test_a_command_alone_waits_a_moment_for_more_but_pause_is_handed_on_at_once(tmp_path, text):
+    from voice.recognizer import COMMAND_CONTINUATION_S
+
+    engine = CountingEngine(text)
+    (heard,) = heard_all(Listener(wav(tmp_path, words(tmp_path, text)), engine))
+    assert heard.command == text
+    if text == "pause":
+        assert heard.ready_at == heard.closed
+    else:
+        assert COMMAND_CONTINUATION_S <= heard.ready_at - heard.end < COMMAND_CONTINUATION_S + 0.05
