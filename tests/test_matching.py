@@ -201,11 +201,32 @@ def test_a_length_of_time_is_a_session_length_only_when_it_can_be_one(text, minu
             "head and rotate? want something harder",
             "upper_back_trunk_rotation",
         ),
+        # words in the order of one of its descriptions: "hand behind my head", said sitting
+        (
+            "when i do the twist sitting with my hand behind my head my neck feels strained what "
+            "am i doing wrong",
+            "upper_back_trunk_rotation",
+        ),
+        (
+            "sitting cross-legged with one hand behind my head, elbow out wide, twisting toward "
+            "that side with my other hand on my knee - how long per side?",
+            "upper_back_trunk_rotation",
+        ),
+        # the same hand behind the head, on hands and knees: not the seated one
+        ("the hands-and-knees twist with a hand behind your head", "kneeling_back_rotation"),
+        # a number 4 made with the legs is the figure four
+        (
+            "the stretch where you lie and put one foot on the other knee like a number 4 and pull "
+            "the leg",
+            "piriformis_stretch",
+        ),
     ],
 )
-def test_a_description_inside_the_one_or_a_where_clause_is_found(matcher, text, expected):
+def test_a_description_inside_the_one_or_a_where_clause_or_in_order_is_found(
+    matcher, text, expected
+):
     found = matcher.describe(text)
-    assert found is not None and found.value == expected
+    assert found is not None and found.value == expected, found
 
 
 def test_the_words_around_the_one_are_no_description_by_themselves(matcher):
@@ -285,32 +306,3 @@ def test_accents_are_folded_and_spans_stay_on_the_words(matcher):
     assert [f.value for f in found] == ["cat_cow"]
     start, end = char_span(text, found[0])
     assert text[start:end] == "cat-cow"
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        # words in the order of one of its descriptions: "hand behind my head", said sitting
-        (
-            "when i do the twist sitting with my hand behind my head my neck feels strained what "
-            "am i doing wrong",
-            "upper_back_trunk_rotation",
-        ),
-        (
-            "sitting cross-legged with one hand behind my head, elbow out wide, twisting toward "
-            "that side with my other hand on my knee - how long per side?",
-            "upper_back_trunk_rotation",
-        ),
-        # the same hand behind the head, on hands and knees: not the seated one
-        ("the hands-and-knees twist with a hand behind your head", "kneeling_back_rotation"),
-        # a number 4 made with the legs is the figure four
-        (
-            "the stretch where you lie and put one foot on the other knee like a number 4 and pull "
-            "the leg",
-            "piriformis_stretch",
-        ),
-    ],
-)
-def test_a_description_said_in_order_and_in_its_position_is_found(matcher, text, expected):
-    found = matcher.describe(text)
-    assert found is not None and found.value == expected, found
