@@ -127,6 +127,10 @@ HOW_LONG = re.compile(
 )
 # Words that ask what a stretch works, what it is worth, whether it is OK (said last, tersely), and
 # how to put a fault right.
+# "is that the spot it's supposed to hit?": where it should be felt.
+SPOT_ASKED = re.compile(
+    r"\b(the )?(right |correct )?(spot|place|area) (it'?s|it is|that'?s|i'?m) (supposed|meant) to\b"
+)
 WHAT_IT_WORKS = re.compile(
     r"\bwhat (does|do) (it|this|that|they|the [\w-]+( [\w-]+){0,4}) (work|target|hit)\b|"
     r"\bwhat (is|'s) (it|this|that) (actually |really |even )?(stretching|working|targeting)\b|"
@@ -161,11 +165,24 @@ HOWTO_WORDS = re.compile(
     r"\b(how|hw|hwo) (exactly )?(do|should|can|would) (i|you|u|we) (actually |really |properly )?"
     r"(do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
+    r"\bhow is (it|this|that|the [\w' -]{1,40}?) done\b|"
     r"\bexplain (me|to me) (the|how)\b|"
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
     + STEPS_OF_IT.pattern
 )
 # Training spoken of beside a question about a stretch ("every day or just on gym days?").
+# Advice topics that give several others side by side: two of those named in one question get
+# the overview ("massage? foam roller? heat pads??", "the lower back vs the upper back").
+OVERVIEWS = {
+    "back_anatomy": ("spine_cervical", "spine_thoracic", "spine_lumbar", "spine_sacrum_coccyx"),
+    "other_therapies": (
+        "massage",
+        "yoga_pilates",
+        "heat_and_cold",
+        "foam_rolling",
+        "water_exercise",
+    ),
+}
 # The section of the spine an area of the back is ("the lower back" is the lumbar spine).
 SPINE_SECTION_OF_AREA = {
     "neck": "spine_cervical",
@@ -1207,6 +1224,8 @@ class Dialogue:
             intent = "ask_suitability"  # "is the hands-and-knees one ... too advanced for me?"
         if intent in ("ask_muscles", "ask_benefits", "inform") and BREATHING_IN_IT.search(lowered):
             intent = "ask_howto"
+        if intent in ("ask_howto", "ask_mistakes", "inform") and SPOT_ASKED.search(lowered):
+            intent = "ask_muscles"  # "a pull deep in my butt cheek, is that the spot it's supposed to hit?"
         if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):
             intent = "ask_muscles"  # "what does the upper back trunk rotation work?"
         if intent in ("ask_howto", "inform") and WORTH_IT.search(lowered):
@@ -1472,7 +1491,12 @@ class Dialogue:
                 # "seated thoracic twist ok to do at the office?": yes, it is made for that
                 return answers.fit(stretch, areas, sorted(places), self.catalogue)
             severe = bool(SEVERE_WORDS.search(lowered))
-            return answers.suitability(stretch, conditions, self.catalogue, severe, areas)
+            text = answers.suitability(stretch, conditions, self.catalogue, severe, areas)
+            if "no_floor" in needs:
+                # "is the side stretch something I could do without lying down?": where it is done
+                # (and how, off the floor), then whether it suits
+                text = answers.modification(stretch, ["no_floor"], self.catalogue) + "\n\n" + text
+            return text
         return answers.howto(stretch, lowered)
 
     def _no_stretch(self, topic, r: _Reading, context) -> Reply:
@@ -1597,24 +1621,29 @@ class Dialogue:
 
     def _advice_for(self, label: str, text: str) -> str:
         """A topic's advice, and a second subject's when the question names one beside it."""
-        if label.startswith("spine_") and "back_anatomy" in self.catalogue.advice:
-            # "how many vertebrae in the lower back vs the upper/mid back": the sections side by
-            # side, as the overview gives them
-            sections = {
-                SPINE_SECTION_OF_AREA.get(f.value) for f in self.matcher.find(text, ("area",))
-            }
-            sections |= set(
-                keyword_hits(
-                    text,
-                    {
-                        t: k
-                        for t, k in self.understanding.topic_keywords.items()
-                        if t.startswith("spine_")
-                    },
-                )
-            )
-            if len(sections - {None}) >= 2:
-                return self._advice_topic("back_anatomy")
+        keywords = self.understanding.topic_keywords
+        for overview, parts in OVERVIEWS.items():
+            if overview not in self.catalogue.advice:
+                continue
+            named = set(keyword_hits(text, {t: keywords[t] for t in parts if t in keywords}))
+            if overview == "back_anatomy":  # ("the lower back" is the lumbar spine)
+                areas = self.matcher.find(text, ("area",))
+                named |= {
+                    SPINE_SECTION_OF_AREA[f.value]
+                    for f in areas
+                    if f.value in SPINE_SECTION_OF_AREA
+                }
+            if len(named) < 2:
+                continue
+            if label in parts:
+                if len(named) == 2 and self._second_subject(text, label):
+                    break  # "massage or heat packs?": those two, below
+                # "how many vertebrae in the lower back vs the upper/mid back": the sections side
+                # by side, as the overview gives them
+                return self._advice_topic(overview)
+            if label != overview:
+                # "other than stretching wat else helps? massage? foam roller? heat pads??"
+                return self._advice_topic(label) + "\n\n" + self._advice_topic(overview)
         other = self._second_subject(text, label) or self._second_question(text, label)
         if other:
             return self._advice_topic(label) + "\n\n" + self._advice_topic(other)

@@ -2096,3 +2096,39 @@ def test_what_a_described_or_loosely_named_stretch_asks(
         assert fragment.lower() in answer.lower(), (fragment, answer)
     for fragment in must_not:
         assert fragment.lower() not in answer.lower(), (fragment, answer)
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must",
+    [
+        # whether it can be done off the floor, then whether it suits
+        (
+            "I had a hip replacement two years ago, healed very well, but getting down to the floor "
+            "is a nuisance. Is the side stretch something I could do without lying down?",
+            "ask_suitability",
+            0.9,
+            ["doesn't need the floor", "standing"],
+        ),
+        # where it should be felt
+        (
+            "doing the piriformis stretch and I feel a pull deep in my right butt cheek, is that the "
+            "spot it's supposed to hit?",
+            "ask_mistakes",
+            0.8,
+            ["hip and buttock"],
+        ),
+        # two of the therapies named: the habits asked about, then the therapies side by side
+        (
+            "other than stretching wat else helps the back? massage? foam roller? heat pads??",
+            "general_advice",
+            0.9,
+            ["healthy habits", "Foam rolling:", "Heat and cold:"],
+        ),
+    ],
+)
+def test_where_it_is_done_where_it_is_felt_and_therapies_side_by_side(
+    dialogue, text, intent, confidence, must
+):
+    answer, _ = say(dialogue, text, intent, confidence=confidence)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
