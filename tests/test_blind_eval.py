@@ -93,8 +93,8 @@ pytestmark = pytest.mark.server
 # parts). 21 final parts rose (sets 1-31: 3451 -> 3487), three fell: set 6 (fresh5) 93 -> 91, set 12
 # (fresh11) 115 -> 114 and the conversations' turns 49 -> 47 (not looked at; README); their floors
 # follow the new counts.
-# 2026-12-05, the next session (the code of commit 46df27f; 0167775, the session's last chat
-# change, measured the same counts): sets 36 to 39 (fresh35 to fresh38;
+# 2026-12-05, the next session (the code of commit 46df27f; bfde31a, the session's last chat
+# change, measured the same counts but set 39's 112, its floor 111): sets 36 to 39 (fresh35 to fresh38;
 # first met by 182c398 and 509210d: 117/120, 113/120, 111/120, 111/120) and sets 40 and 41
 # (fresh39, fresh40; first met by 46df27f itself: 114/122, 114/120) joined; floors set again one
 # case below that code's count, the false red-flag replies at its count (29 of 4291 over the 39
@@ -141,7 +141,7 @@ FLOORS = {
     "fresh35-final": {"right": 116, "false_alarms": 0},
     "fresh36-final": {"right": 113, "false_alarms": 0},
     "fresh37-final": {"right": 111, "false_alarms": 0},
-    "fresh38-final": {"right": 110, "false_alarms": 1},
+    "fresh38-final": {"right": 111, "false_alarms": 1},
     "fresh39-final": {"right": 113, "false_alarms": 0},
     "fresh40-final": {"right": 113, "false_alarms": 0},
 }
