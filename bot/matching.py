@@ -88,9 +88,9 @@ CHAIR_SAID = re.compile(r"\b(in|on|from) (a|the|my|an|your) (\w+ )?(chair|seat)\
 STATED_POSITION_SHARE = 0.65
 
 
-# What the matcher finds in a message (Rasa's entities of the same names).
 # Words said between a routine's name and "routine" ("the short back routine").
 ROUTINE_OF = ("back", "stretch", "stretching", "back stretch", "back stretching")
+# What the matcher finds in a message (Rasa's entities of the same names).
 ENTITY_KINDS = ("stretch", "area", "tag", "condition", "need", "routine", "duration")
 # A length of time ("10 minutes", "ten min", "half an hour", "5min"); its value is in minutes.
 NUMBER_WORDS = {
