@@ -244,12 +244,33 @@ class AdviceTopic(_Model):
     # touch her toes and I can barely reach my knees"): regular expressions over the lowered text.
     # A message matching one, with no stretch in it, gets this topic.
     signs: List[Text] = []
+    # An overview's topics, given side by side by it: two of them named in one question get the
+    # overview ("massage? foam roller? heat pads??").
+    covers: List[Text] = []
+    # The areas of the back this topic is about, when they are named instead of it ("the lower
+    # back" is the lumbar spine).
+    areas: List[Text] = []
 
     _regexes = validator("signs", each_item=True, allow_reuse=True)(_compiles)
+
+    @validator("areas", each_item=True)
+    def _area(cls, value):
+        if value not in AREAS:
+            raise ValueError(f"unknown area {value!r}; use one of {', '.join(AREAS)}")
+        return value
 
 
 class Advice(_Model):
     topics: conlist(AdviceTopic, min_items=1)
+
+    @validator("topics")
+    def _covered_topics_exist(cls, topics):
+        ids = {topic.id for topic in topics}
+        for topic in topics:
+            unknown = [t for t in topic.covers if t not in ids]
+            if unknown:
+                raise ValueError(f"topic {topic.id!r} covers unknown topics: {', '.join(unknown)}")
+        return topics
 
 
 class Vocabulary(_Model):

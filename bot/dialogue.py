@@ -171,25 +171,6 @@ HOWTO_WORDS = re.compile(
     + STEPS_OF_IT.pattern
 )
 # Training spoken of beside a question about a stretch ("every day or just on gym days?").
-# Advice topics that give several others side by side: two of those named in one question get
-# the overview ("massage? foam roller? heat pads??", "the lower back vs the upper back").
-OVERVIEWS = {
-    "back_anatomy": ("spine_cervical", "spine_thoracic", "spine_lumbar", "spine_sacrum_coccyx"),
-    "other_therapies": (
-        "massage",
-        "yoga_pilates",
-        "heat_and_cold",
-        "foam_rolling",
-        "water_exercise",
-    ),
-}
-# The section of the spine an area of the back is ("the lower back" is the lumbar spine).
-SPINE_SECTION_OF_AREA = {
-    "neck": "spine_cervical",
-    "upper_back": "spine_thoracic",
-    "mid_back": "spine_thoracic",
-    "lower_back": "spine_lumbar",
-}
 # Asked whether a stretch goes before or after training ("before my workout or after?").
 BEFORE_OR_AFTER = re.compile(
     r"\bbefore (or|and) after\b|\bafter (or|and) before\b|"
@@ -1622,16 +1603,16 @@ class Dialogue:
     def _advice_for(self, label: str, text: str) -> str:
         """A topic's advice, and a second subject's when the question names one beside it."""
         keywords = self.understanding.topic_keywords
-        for overview, parts in OVERVIEWS.items():
-            if overview not in self.catalogue.advice:
-                continue
+        advice = self.catalogue.advice
+        for overview in (topic for topic in advice.values() if topic.covers):
+            parts = overview.covers
             named = set(keyword_hits(text, {t: keywords[t] for t in parts if t in keywords}))
-            if overview == "back_anatomy":  # ("the lower back" is the lumbar spine)
-                areas = self.matcher.find(text, ("area",))
+            sections = {a: t for t in parts for a in advice[t].areas}
+            if sections:  # ("the lower back" is the lumbar spine)
                 named |= {
-                    SPINE_SECTION_OF_AREA[f.value]
-                    for f in areas
-                    if f.value in SPINE_SECTION_OF_AREA
+                    sections[f.value]
+                    for f in self.matcher.find(text, ("area",))
+                    if f.value in sections
                 }
             if len(named) < 2:
                 continue
@@ -1640,10 +1621,10 @@ class Dialogue:
                     break  # "massage or heat packs?": those two, below
                 # "how many vertebrae in the lower back vs the upper/mid back": the sections side
                 # by side, as the overview gives them
-                return self._advice_topic(overview)
-            if label != overview:
+                return self._advice_topic(overview.id)
+            if label != overview.id:
                 # "other than stretching wat else helps? massage? foam roller? heat pads??"
-                return self._advice_topic(label) + "\n\n" + self._advice_topic(overview)
+                return self._advice_topic(label) + "\n\n" + self._advice_topic(overview.id)
         other = self._second_subject(text, label) or self._second_question(text, label)
         if other:
             return self._advice_topic(label) + "\n\n" + self._advice_topic(other)

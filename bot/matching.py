@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, Iterable, List, NamedTuple, Sequence, Tuple
 
 import jellyfish
 import numpy as np
@@ -547,13 +547,13 @@ class Matcher:
         return ranked[0][0]
 
     def _describe_part(self, text: str) -> Found | None:
-        ranked, said, said_weight = self._describe_ranking(text)
+        ranked, said = self._describe_ranking(text)
         if not ranked or ranked[0][1] < settings.DESCRIPTION_MIN_OVERLAP:
             return None
         in_chair = self._done_in_chair(text, ranked)
         if in_chair:
             return in_chair
-        return self._describe_covering(text, ranked, said, said_weight)
+        return self._describe_covering(text, ranked, said)
 
     def _done_in_chair(self, text: str, ranked) -> Found | None:
         """Of the stretches a description fits, the one done in a chair when it says a chair: the
@@ -575,12 +575,12 @@ class Matcher:
         return None
 
     def _describe_ranking(self, text: str):
-        """(stretch, score) best first for a description, the lemmas said and their weight."""
+        """(stretch, score) best first for a description, and what was said."""
         phrases, idf, name_words = self._describe
         in_order = self._lemmas(text)
         said = set(in_order)
         if len(said) < 2:
-            return [], said, 0.0
+            return [], Said(said, 0.0, set())
         said_pairs = set(pairwise(in_order))
         said_weight = sum(idf.get(lemma, self._max_idf) for lemma in said)
         best: Dict[str, float] = {}
@@ -608,9 +608,9 @@ class Matcher:
             missing = said & POSITION_LEMMAS - self._described_words.get(stretch_id, set())
             best[stretch_id] *= POSITION_MISMATCH ** len(missing)
         ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
-        return ranked, said, said_weight
+        return ranked, Said(said, said_weight, said_pairs)
 
-    def _describe_covering(self, text: str, ranked, said, said_weight) -> Found | None:
+    def _describe_covering(self, text: str, ranked, said: Said) -> Found | None:
         """The first of `ranked`, unless another's phrases together cover clearly more of what
         was said; None when two fit about equally."""
         idf = self._describe[1]
@@ -619,7 +619,7 @@ class Matcher:
         union = self._described_words
 
         def covered(stretch_id: str) -> float:
-            return sum(idf[lemma] for lemma in said & union[stretch_id]) / said_weight
+            return sum(idf[lemma] for lemma in said.lemmas & union[stretch_id]) / said.weight
 
         others = [(sid, sc) for sid, sc in ranked[1:] if sc >= settings.DESCRIPTION_MIN_OVERLAP]
         wider = max(others, key=lambda kv: covered(kv[0]), default=None)
@@ -640,20 +640,27 @@ class Matcher:
             # "on the floor ... in front" fits one Sphinx phrase best, yet all that was said fits
             # Child's Pose's phrases taken together
             return Found("stretch", second_id, 0, 0, text, "description", second)
+
         # Still close: the one whose descriptions have more of what was said in its order
         # ("sitting twist with hand behind head": "hand behind my head" is the trunk rotation's;
         # the chair twist only reaches "behind me" and turns "my head")
-        said_pairs = set(pairwise(self._lemmas(text)))
-
         def in_order(stretch_id: str) -> float:  # (a pair weighs as its commoner word)
-            pairs = said_pairs & self._described_pairs[stretch_id]
+            pairs = said.pairs & self._described_pairs[stretch_id]
             return sum(min(idf.get(a, 0.0), idf.get(b, 0.0)) for a, b in pairs)
 
-        if len(said_pairs & self._described_pairs[top_id]) >= 2 and in_order(top_id) > in_order(
+        if len(said.pairs & self._described_pairs[top_id]) >= 2 and in_order(top_id) > in_order(
             second_id
         ):
             return Found("stretch", top_id, 0, 0, text, "description", top)
         return None
+
+
+class Said(NamedTuple):
+    """What a description said: its lemmas, their idf weight, and its words side by side."""
+
+    lemmas: set
+    weight: float
+    pairs: set
 
 
 _WORD = re.compile(r"(?:[^\W_]|['\u2019\u2018])+")  # (letters with accents too: "rotación")

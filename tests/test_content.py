@@ -84,6 +84,8 @@ def _edit(path: Path, change):
         ("safety.yml", lambda d: d["red_flags"][0]["patterns"].append("(unclosed"), "patterns"),
         ("safety.yml", lambda d: d["levels"].pop("urgent"), "levels"),
         ("vocabulary.yml", lambda d: d["areas"].update(elbow=["elbow"]), "areas"),
+        ("advice.yml", lambda d: d["topics"][0].update(areas=["elbow"]), "areas"),
+        ("advice.yml", lambda d: d["topics"][0].update(covers=["gardening"]), "gardening"),
         ("vocabulary.yml", lambda d: d["tag_notes"].update(teatime="Go gently."), "tag_notes"),
         ("commands.yml", lambda d: d["commands"].pop("pause"), "commands"),
         ("commands.yml", lambda d: d["commands"].update(dance=["dance"]), "commands"),
