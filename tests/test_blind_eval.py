@@ -101,6 +101,8 @@ pytestmark = pytest.mark.server
 # chat final parts). Sets 1-35: 3942 -> 3958; 17 final parts rose, three fell: set 10 (fresh9)
 # 122 -> 120, set 13 (fresh12) 119 -> 118 and set 18 (fresh17) 112 -> 111 (not looked at; README);
 # their floors follow the new counts. Set 31's final part now has all its red flags.
+# 2026-12-05, the session after: sets 42 and 43 (fresh41, fresh42; first met by 360d546: 110/120,
+# 115/122, false red-flag replies 0 and 1) joined, floors one case below.
 FLOORS = {
     "final": {"right": 152, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -144,6 +146,8 @@ FLOORS = {
     "fresh38-final": {"right": 111, "false_alarms": 1},
     "fresh39-final": {"right": 113, "false_alarms": 0},
     "fresh40-final": {"right": 113, "false_alarms": 0},
+    "fresh41-final": {"right": 109, "false_alarms": 0},
+    "fresh42-final": {"right": 114, "false_alarms": 1},
 }
 
 
