@@ -262,6 +262,15 @@ class Coach:
 
     # -- routine requests --------------------------------------------------------------------------
     def _routine_request(self, reply: Reply, context, session, engine, now, can_push, local):
+        if reply.compared and not reply.caution:
+            # asked about the routines ("what's the difference between the daily and the
+            # comprehensive one?"): the dialogue shows them all; a choice may follow
+            keep = (
+                session if session and session.engine.get("status") in (RUNNING, PAUSED) else None
+            )
+            return CoachReply(
+                reply.messages, replace(reply.context, pending_topic=CHOOSE_TOPIC), keep
+            )
         if reply.routine is None:
             choice = self._offer_choice(reply.context, session)
             note = reply.messages[len(reply.caution) + 1 :]  # the dialogue's once-only note

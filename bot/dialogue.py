@@ -60,7 +60,7 @@ QUESTION_WORDS = re.compile(
     r"[.!?;]\s+(is|are|does|should|would|how|what|which|why|when|where)\b"
 )  # (a later sentence's "do" is an order: "Ready. Do the 10 minute one")
 LATER_WORDS = re.compile(
-    r"\b(later|tomorrow|tonight|another time|some other time)\b|"
+    r"\b(later|tomorrow|tonight|another (time|day)|some other (time|day))\b|"
     r"\b(don'?t|do not|not|no need to|without) (start|begin|starting|beginning)\b"
 )
 # A sentence that is itself a request to begin now ("Start with me the full routine"): a "tonight"
@@ -134,12 +134,18 @@ SPOT_ASKED = re.compile(
 WHAT_IT_WORKS = re.compile(
     r"\bwhat (does|do) (it|this|that|they|the [\w-]+( [\w-]+){0,4}) (work|target|hit)\b|"
     r"\bwhat (is|'s) (it|this|that) (actually |really |even )?(stretching|working|targeting)\b|"
+    r"\bwhat (am i|are we|are you) (actually |really |even )?(stretching|working|targeting)\b|"
     r"\b(which|what) muscles?\b"
 )
 # A question about the stretch just described ("... what do I do with my arms during that?").
 DURING_IT = re.compile(r"\b(during|while doing|whilst doing) (that|it|this)( one| stretch)?\b")
 # When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
 # up?", "inhale on the arch or the round bit").
+# Asked what moves in a stretch: how it is done ("what am I actually supposed to be moving?").
+WHAT_MOVES = re.compile(
+    r"\bwhat (am i|are we|should i|do i|is|are you) ([\w']+ ){0,4}(moving|move)\b|"
+    r"\bwhich (part|bit) (moves|should move|am i moving|do i move)\b"
+)
 BREATHING_IN_IT = re.compile(
     r"\b(when|while|as) (i|you) (breathe|inhale|exhale)\b|"
     r"\b(inhale|exhale|breathe (in|out)|breath in|breath out) (on|during|when|with|for|at)\b|"
@@ -170,13 +176,13 @@ HOWTO_WORDS = re.compile(
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
     + STEPS_OF_IT.pattern
 )
-# Training spoken of beside a question about a stretch ("every day or just on gym days?").
 # Asked whether a stretch goes before or after training ("before my workout or after?").
 BEFORE_OR_AFTER = re.compile(
     r"\bbefore (or|and) after\b|\bafter (or|and) before\b|"
     r"\b(before|after) (my |a |the |your )?(workout|training|gym|run|runs|exercise|session|sport|game|"
     r"match|lifting|swim|ride|class)\b[^.?!]{0,20}\b(or|and) (after|before)\b"
 )
+# Training spoken of beside a question about a stretch ("every day or just on gym days?").
 TRAINING_WORDS = re.compile(
     r"\b(gym|train|training|workouts?|work ?out|lifting|leg day|sessions? days?)\b"
 )
@@ -185,6 +191,11 @@ HOW_TO_STRETCH = re.compile(
     r"^\W*how (do|can|should|would) (i|you|we|u) (stretch|loosen|release)\b"
 )
 # "Anything to make the knee roll over nicer?": a change in that stretch, not other stretches.
+# A change of level said as such ("more hard", "gentler"), not who one is ("I am beginner").
+LEVEL_CHANGE = re.compile(
+    r"\b(harder|easier|gentler|softer|deeper|tougher|simpler|more (hard|difficult|challenging|"
+    r"intense|effective|easy|gentle)|less (hard|intense|difficult))\b"
+)
 MAKE_IT = re.compile(r"\b(anything|something|a way|any way|ways?) to make\b")
 # One side tighter than the other ("my right side feels way tighter than the left").
 UNEVEN = re.compile(
@@ -248,6 +259,8 @@ NAMED_ADVICE_MIN_SCORE = 0.6
 # An unsure warning sign is read as the classifier's next guess from this confidence up (set on the
 # dev parts of the blind sets).
 RUNNER_UP_MIN_CONFIDENCE = 0.3
+# ... and, when a stretch is named, its next guess of a question about the stretch from this one up.
+NAMED_RUNNER_UP_MIN_CONFIDENCE = 0.15
 # A follow-up with no words of its own ("what's the method?") refers to the current stretch only
 # when the classifier is at least this sure of the topic.
 FOLLOW_UP_MIN_CONFIDENCE = 0.5
@@ -316,6 +329,8 @@ PAIR_DESCRIBED_MIN_OVERLAP = 0.7
 # An advice topic found by meaning answers a question the classifier put elsewhere (or out of
 # scope) from this similarity up, when no stretch is involved. Set on the dev part of the blind set.
 ADVICE_RESCUE_MIN_SCORE = 0.72
+# ... and, with only a time or a situation said ("bent over all day"), from this one up.
+STRONG_ADVICE_MIN_SCORE = 0.7
 # Asking what to do, not asking about something ("where should I start?").
 WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
@@ -377,6 +392,12 @@ ASKS_IF_IT_SUITS = re.compile(
 # Needs that are always a change asked for, never a position ("how can I make it easier?").
 CHANGES = ("easier", "harder")
 # A question about what a stretch does for you, however often it is done.
+# Asked what a stretch is good for, in any order ("for what is it good?").
+GOOD_FOR_WHAT = re.compile(
+    r"\bfor what (is|it'?s|is it|it is|is this|is that|are they) (good|useful|helpful)\b|"
+    r"\bwhat (is|'s|are) (it|this|that|they|the [\w-]+( [\w-]+){0,3}) (good|useful) for\b|"
+    r"\bwhat good (does|will|would) (it|this|that) do\b"
+)
 BENEFIT_WORDS = re.compile(
     r"\b(benefits?|advantages?|good for|do for me|what (do|will|would) i get|supposed to (do|help))\b"
 )
@@ -435,6 +456,7 @@ class Reply:
     start: bool = False
     caution: List[str] = field(default_factory=list)  # said before the routine, whatever happens
     needs_clearance: bool = False  # a professional should clear the user before they start
+    compared: bool = False  # several routines asked about side by side: shown, none to pick yet
 
 
 # How often a stretch may be done is its dose, however the question is put.
@@ -787,6 +809,13 @@ class Dialogue:
             if r.named:  # something felt in a stretch, or asked about one: about that stretch
                 asks_fit = ASKS_IF_IT_SUITS.search(lowered)
                 r.intent = "ask_suitability" if asks_fit else "inform"
+                felt = re.search(r"\b(feel\w*|felt|hurt\w*|pain\w*|ach\w*|sore)\b", lowered)
+                if not (asks_fit or felt) and second and second[0] in STRETCH_TOPICS:
+                    if second[1] >= NAMED_RUNNER_UP_MIN_CONFIDENCE:
+                        # "how often should I be doing the kneeling back rotation? once a week?
+                        # daily?" half read as a warning sign, nothing felt in it: the question
+                        # its next guess names
+                        r.intent = second[0]
             elif second and second[1] >= RUNNER_UP_MIN_CONFIDENCE and second[0] != "red_flag":
                 # its next guess, when it nearly made that one ("who won the World Cup?" read 0.51
                 # warning sign, 0.48 out of scope)
@@ -875,6 +904,11 @@ class Dialogue:
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
+        if r.intent == "general_advice" and r.described and not r.named:
+            if WHAT_IT_WORKS.search(lowered):
+                # "When I stand and lean over to one side with my arm up over my head, what am I
+                # actually stretching?": about the stretch described
+                r.named, r.intent = [r.described.value], "ask_muscles"
         wants_some = (
             not r.named
             and not r.described
@@ -890,6 +924,13 @@ class Dialogue:
             # "tried child's pose and my knees were screaming, what do I do about the knees":
             # a way round the sore joint, whatever the unsure classifier guessed
             r.intent = "ask_modification"
+        level = {"easier", "harder"} & set(r.needs) and LEVEL_CHANGE.search(lowered)
+        if level and r.named and second == "ask_modification" and r.intent in STRETCH_TOPICS:
+            unsure = r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+            if unsure and r.runners_up[0][1] >= RUNNER_UP_MIN_CONFIDENCE:
+                # "how I can make the kneeling back rotation more hard? I do it already 2 months
+                # every morning": read half as how often, half as a change; the change is said
+                r.intent = "ask_modification"
         if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
             # "... any stretches to help his posture?": no stretch to judge, stretches wanted
             r.intent = "recommend"
@@ -994,7 +1035,7 @@ class Dialogue:
             for s in re.split(r"[.!?\n]+", lowered)
         )
         if sure:  # "for later" never starts one, whatever the classifier says
-            asking = r.intent == "show_routine" or later
+            asking = (r.intent == "show_routine" and not self._begins_now(lowered)) or later
         else:
             asking = (
                 SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text
@@ -1014,6 +1055,7 @@ class Dialogue:
             )
         reply = self.with_disclaimer(replace(context, pending_topic=None), [body])
         reply.routine_request, reply.routine = True, routine
+        reply.compared = bool(asking and len(named) > 1)
         reply.start = (
             not asking if sure else bool(START_WORDS.search(lowered) and not later) or not asking
         )
@@ -1025,6 +1067,16 @@ class Dialogue:
             reply.caution = [self.catalogue.safety.check_first]
         reply.messages[:0] = reply.caution
         return reply
+
+    @staticmethod
+    def _begins_now(lowered: str) -> bool:
+        """A sentence of the message, not a question, is itself a request to begin ("Right, I've got
+        about 15 minutes. Let's do the basic daily routine now - talk me through it.")."""
+        sentences = re.findall(r"[^.!?\n]+[.!?\n]*", lowered)
+        return any(
+            STARTS_NOW.search(s.strip()) and "?" not in s and not LATER_WORDS.search(s)
+            for s in sentences
+        )
 
     def _social(self, r: _Reading, context: Context) -> Reply | None:
         if r.intent == "greet":
@@ -1141,6 +1193,20 @@ class Dialogue:
         nothing_to_go_on = not (named or areas or tags or conditions or set(r.needs) - joints)
         advice = self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         asked = "?" in text or ASKED_WITHOUT_MARK.search(lowered)
+        strong = self._advice_match(r.meaning, STRONG_ADVICE_MIN_SCORE)
+        only_a_time = not (named or areas or conditions) and tags
+        if (
+            r.intent == "recommend"
+            and only_a_time
+            and strong
+            and asked
+            and strong.label not in tags
+        ):
+            if not (ASKS_FOR_STRETCHES.search(lowered) or WHAT_TO_DO.search(lowered)):
+                # "What's a good sleeping setup for a back that's been bent over all day?": a
+                # question plainly near an advice topic other than the situation said ("what's
+                # good for posture?" asks for stretches), no stretches asked for
+                return self.with_disclaimer(context, [self._advice_for(strong.label, r.text)])
         if r.intent == "recommend" and nothing_to_go_on and advice and asked:
             # "when during my night shift should I stretch?": no area or situation to recommend
             # for, and a question near an advice topic: the advice, not "where do you feel it?"
@@ -1203,8 +1269,15 @@ class Dialogue:
             lowered
         ):
             intent = "ask_suitability"  # "is the hands-and-knees one ... too advanced for me?"
-        if intent in ("ask_muscles", "ask_benefits", "inform") and BREATHING_IN_IT.search(lowered):
-            intent = "ask_howto"
+        if intent in ("ask_muscles", "ask_benefits", "inform") and (
+            BREATHING_IN_IT.search(lowered) or WHAT_MOVES.search(lowered)
+        ):
+            intent = "ask_howto"  # "pelvic tilts - what am I actually supposed to be moving?"
+        if intent in ("ask_muscles", "inform") and GOOD_FOR_WHAT.search(lowered):
+            if not WHAT_IT_WORKS.search(lowered):
+                intent = (
+                    "ask_benefits"  # "The seated thoracic twist on chair, for what is it good?"
+                )
         if intent in ("ask_howto", "ask_mistakes", "inform") and SPOT_ASKED.search(lowered):
             intent = "ask_muscles"  # "a pull deep in my butt cheek, is that the spot it's supposed to hit?"
         if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):

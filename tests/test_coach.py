@@ -467,3 +467,14 @@ def test_a_question_mid_routine_is_not_taken_for_a_command(chat):
     reply = chat.say("what muscles does this work", "ask_muscles")
     assert reply.messages[0].startswith("Child's Pose works"), reply.messages
     assert chat.status == RUNNING
+
+
+def test_two_routines_asked_about_side_by_side_are_both_shown(chat):
+    reply = chat.say(
+        "what's the difference between the daily routine and the comprehensive one?",
+        "show_routine",
+    )
+    assert "Basic daily routine" in reply.messages[0]
+    assert "Comprehensive routine" in reply.messages[0]
+    assert not reply.messages[0].startswith("Which routine would you like?")
+    assert chat.status != "running"

@@ -2132,3 +2132,115 @@ def test_where_it_is_done_where_it_is_felt_and_therapies_side_by_side(
     answer, _ = say(dialogue, text, intent, confidence=confidence)
     for fragment in must:
         assert fragment.lower() in answer.lower(), (fragment, answer)
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, runners_up, must, must_not",
+    [
+        # half read as a warning sign, a stretch named: the question its next guess names
+        (
+            "how often should I be doing the kneeling back rotation? once a week? daily? I work "
+            "from home and barely leave my desk",
+            "red_flag",
+            0.77,
+            (("ask_dosage", 0.18),),
+            ["once or twice a day"],
+            ["no chair version"],
+        ),
+        # a desk said as a cause, not as the place to stretch: whether it suits, not a chair version
+        (
+            "A colleague says sphinx pose did her back no favours. I've just got normal desk "
+            "stiffness - is it okay for me?",
+            "ask_suitability",
+            0.99,
+            (("ask_modification", 0.001),),
+            ["gentle"],
+            ["no chair version"],
+        ),
+        # read half as how often, half as a change, and the change is said
+        (
+            "How I can make the kneeling back rotation more hard or more effective? I do it "
+            "already 2 months every morning.",
+            "ask_dosage",
+            0.53,
+            (("ask_modification", 0.46),),
+            ["foam roller"],
+            [],
+        ),
+        # what moves in it: the steps
+        (
+            "pelvic tilts - what am I actually supposed to be moving? never understood it",
+            "ask_muscles",
+            0.44,
+            (("ask_howto", 0.23),),
+            ["1. "],
+            [],
+        ),
+        # what it is good for, in another order
+        (
+            "The seated thoracic twist on chair, for what is it good? I have round shoulders",
+            "ask_muscles",
+            0.39,
+            (("recommend", 0.26),),
+            ["Why do Seated Thoracic Twist"],
+            [],
+        ),
+        # a stretch described, then what it stretches
+        (
+            "When I stand and lean over to one side with my arm up over my head, what am I "
+            "actually stretching?",
+            "general_advice",
+            0.53,
+            (("ask_howto", 0.23),),
+            ["Side Stretch works"],
+            ["one side to feel tighter"],
+        ),
+        # a question plainly near an advice topic, with only a time of day said
+        (
+            "What's a good sleeping setup for a back that's been bent over all day?",
+            "recommend",
+            0.99,
+            (("general_advice", 0.01),),
+            ["mattress"],
+            ["try:"],
+        ),
+        # standing, no ground: stretches done off the floor
+        (
+            "What can I do stood up in the garden without getting down on the ground?",
+            "recommend",
+            0.95,
+            (("ask_modification", 0.02),),
+            ["Standing Back Extension"],
+            ["outside what I can help with"],
+        ),
+        # "dead straight" is only straight: no warning sign
+        (
+            "When I lean back with my hands on my lower back, my knees go locked dead straight - "
+            "is that bad?",
+            "ask_mistakes",
+            0.6,
+            (("ask_howto", 0.2),),
+            ["Standing Back Extension"],
+            ["doctor"],
+        ),
+    ],
+)
+def test_what_is_asked_read_past_the_words_said_in_passing(
+    dialogue, text, intent, confidence, runners_up, must, must_not
+):
+    reply = dialogue.respond(Turn(text, intent, confidence, runners_up=runners_up), Context())
+    answer = "\n\n".join(reply.messages)
+    for fragment in must:
+        assert fragment.lower() in answer.lower(), (fragment, answer)
+    for fragment in must_not:
+        assert fragment.lower() not in answer.lower(), (fragment, answer)
+
+
+def test_a_request_to_begin_now_starts_the_routine_the_classifier_read_as_shown(dialogue):
+    text = (
+        "Right, I've got about 15 minutes while the first coat dries. Let's do the basic daily "
+        "routine now - talk me through it."
+    )
+    assert dialogue.respond(Turn(text, "show_routine", 0.77), Context()).start
+    asked = "What's in the basic daily routine? Let's do it another day."
+    assert not dialogue.respond(Turn(asked, "show_routine", 0.99), Context()).start
