@@ -102,7 +102,8 @@ pytestmark = pytest.mark.server
 # 122 -> 120, set 13 (fresh12) 119 -> 118 and set 18 (fresh17) 112 -> 111 (not looked at; README);
 # their floors follow the new counts. Set 31's final part now has all its red flags.
 # 2026-12-05, the session after: sets 42 and 43 (fresh41, fresh42; first met by 360d546: 110/120,
-# 115/122, false red-flag replies 0 and 1) joined, floors one case below.
+# 115/122, false red-flag replies 0 and 1) joined, floors one case below; then sets 44 and 45
+# (fresh43, fresh44; first met by 3ad3cfa: 111/120, 114/120, false 1 and 0), the same way.
 FLOORS = {
     "final": {"right": 152, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -148,6 +149,8 @@ FLOORS = {
     "fresh40-final": {"right": 113, "false_alarms": 0},
     "fresh41-final": {"right": 109, "false_alarms": 0},
     "fresh42-final": {"right": 114, "false_alarms": 1},
+    "fresh43-final": {"right": 110, "false_alarms": 1},
+    "fresh44-final": {"right": 113, "false_alarms": 0},
 }
 
 
