@@ -141,6 +141,13 @@ WHAT_IT_WORKS = re.compile(
 DURING_IT = re.compile(r"\b(during|while doing|whilst doing) (that|it|this)( one| stretch)?\b")
 # When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
 # up?", "inhale on the arch or the round bit").
+# Asked whether to warm up before a stretch ("do i need to warm up before doing the cow cat and
+# stuff?"): the warming-up advice, not the stretch's steps.
+WARM_UP_FIRST = re.compile(
+    r"\bwarm(ing)?[ -]?up\b[^.?!]{0,20}\b(before|first)\b|\bbefore\b[^.?!]{0,40}\bwarm(ing)?[ -]?up\b"
+)
+# Breathing asked about ("should I hold my breath ...?").
+BREATH_ASKED = re.compile(r"\b(breath\w*|breathe|inhale|exhale)\b")
 # Asked what moves in a stretch: how it is done ("what am I actually supposed to be moving?").
 WHAT_MOVES = re.compile(
     r"\bwhat (am i|are we|should i|do i|is|are you) ([\w']+ ){0,4}(moving|move)\b|"
@@ -172,7 +179,7 @@ HOWTO_WORDS = re.compile(
     r"(do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bhow is (it|this|that|the [\w' -]{1,40}?) done\b|"
-    r"\bexplain (me|to me) (the|how)\b|"
+    r"\bexplain (me|to me) (the|how)\b|\bwhat do i (actually|even|physically) do\b|\bwhat do i do( exactly)?\?|"
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
     + STEPS_OF_IT.pattern
 )
@@ -213,7 +220,8 @@ FAULT_QUESTION = re.compile(
     r"\bmy \w+ (keeps?|kept) \w+ing\b.*\b(does (that|it|this) matter|is (that|it|this) (ok|okay|a problem|"
     r"bad|wrong))\b|\bdoes (that|it|this) matter\b|\b(watch|look) out for\b|"
     r"\b(it|that|this) is (bad|wrong)\?|"
-    r"\bwhat (should|do) i (avoid|be careful)"
+    r"\bwhat (should|do) i (avoid|be careful)|"
+    r"\b(anything|things?) (i |you |we |to )?(should |need to |must |have to )?(avoid|watch out for|look out for)\b"
 )  # "why do my hips lift?", "my knees keep coming apart, does that matter?", "she sort of twists
 # round as she leans, does that matter"
 # A modification question with no need named still asks for a change in these words ("any other
@@ -389,6 +397,8 @@ ASKS_IF_IT_SUITS = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(good|ok|okay|safe|fine|suitable|alright|"
     r"all right)\b"
 )
+# ... asked after a description ("the lying-on-your-stomach one ... - is it fine first thing?").
+IS_IT_OK = re.compile(r"\b(is|are) (it|this|that|they) (ok|okay|fine|safe|alright|good)\b")
 # Needs that are always a change asked for, never a position ("how can I make it easier?").
 CHANGES = ("easier", "harder")
 # A question about what a stretch does for you, however often it is done.
@@ -399,7 +409,7 @@ GOOD_FOR_WHAT = re.compile(
     r"\bwhat good (does|will|would) (it|this|that) do\b"
 )
 BENEFIT_WORDS = re.compile(
-    r"\b(benefits?|advantages?|good for|do for me|what (do|will|would) i get|supposed to (do|help))\b"
+    r"\b(benefits?|advantages?|good for|do for (me|you)|what (do|will|would) i get|supposed to (do|help))\b"
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
@@ -407,11 +417,15 @@ STRETCHES_WANTED = re.compile(
     r"\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
     r"are there|is there|"
     r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|streches|strechs|stretchs|exercises|"
-    r"excercises|moves)\b"
+    r"excercises|moves)\b|"
+    # one asked for, said last or with what it is for ("gentle lower back exercise weak core")
+    r"\b(any|some|good|best|go-to|gentle|easy|quick)\W+([\w'-]+\W+){0,3}"
+    r"(stretch|exercise|excercise|move)(\W*$|\W+for\b|\W+(weak|stiff|sore|tight)\b)"
 )
 ASKS_FOR_STRETCHES = re.compile(
     r"\b((?<!that )(?<!this )(?<!it )stre?t?ch\w*|exercis\w*|routines?|moves?|poses?|"
-    r"(something|anything)(?! (is |was )?wrong)|cool ?-?downs?|warm ?-?ups?|"
+    r"(something|anything)(?! (is |was )?wrong)(?! (i|you|we|to) ([\w']+ ){0,2}(avoid|watch|look out))|"
+    r"cool ?-?downs?|warm ?-?ups?|"
     r"what (can|should) i do)\b"
 )  # ("what does that stretch?" asks about one; "am I doing something wrong?" asks about it)
 
@@ -787,6 +801,10 @@ class Dialogue:
                 pair.insert(0, context.stretch)
         # (A warning sign the classifier was sure of, or hinted at, was answered before this step;
         # a described position often reads as a symptom to it.)
+        if len(pair) >= 2 and BREATH_ASKED.search(lowered) and "breathing" in self.catalogue.advice:
+            # "Should I hold my breath while I'm in the sphinx or the baby pose?": the breathing
+            # advice, which holds for both
+            return self.with_disclaimer(context, [self._advice_topic("breathing")])
         if len(pair) >= 2 and COMPARE_WORDS.search(lowered):
             chosen = [self.catalogue.stretch(s) for s in pair[:3]]
             new_context = replace(
@@ -979,12 +997,14 @@ class Dialogue:
         # The classifier tells a request to do a routine from a question about one; unsure, or
         # when it read the message as another intent, the routine words below decide.
         sure = r.intent in ROUTINE_ASKED and r.confidence >= ROUTINE_INTENT_MIN_CONFIDENCE
-        if r.intent in ROUTINE_ASKED and (not sure or (r.named and not asks_routine)):
+        about_one = (r.named or r.described) and not asks_routine
+        if r.intent in ROUTINE_ASKED and (not sure or about_one):
             # "can I do cat cow now?", "how long do I stay in the kneeling one where ...?" read
             # as a routine: about that stretch
             about = r.named or ([r.described.value] if r.described else [])
             if about and not asks_routine:
-                r.named, r.intent = about, "inform"
+                asks_fit = ASKS_IF_IT_SUITS.search(lowered) or IS_IT_OK.search(lowered)
+                r.named, r.intent = about, "ask_suitability" if asks_fit else "inform"
             else:
                 r.intent = "recommend"
             sure = False
@@ -1180,6 +1200,9 @@ class Dialogue:
         if r.intent == "recommend" and len(named) == 1 and not FIT_WORDS.search(lowered):
             if not for_area and (described_only or not ASKS_FOR_STRETCHES.search(unnamed)):
                 r.intent = "inform"  # "side stretch, my hips keep turning": about that stretch
+        if r.intent == "recommend" and len(named) == 1 and HOWTO_WORDS.search(unnamed):
+            r.intent = "ask_howto"  # "A friend mentioned pelvic tilts for my lower back. What do I
+            return None  # actually do?"
         suits = tags or (areas and (FIT_WORDS.search(lowered) or for_area))
         if r.intent == "recommend" and len(named) == 1 and suits:
             # "standing back extension good after sitting?": about that stretch, for that need
@@ -1216,7 +1239,8 @@ class Dialogue:
             return self._recommend(areas, tags, r.conditions, context, lowered, r.needs)
         if r.intent == "general_advice":
             # (a name's own words are not general ones: "the lean back stretch")
-            if named and not GENERIC_WORDS.search(unnamed):
+            warm_first = WARM_UP_FIRST.search(lowered) and "warm_up" in self.catalogue.advice
+            if named and not GENERIC_WORDS.search(unnamed) and not warm_first:
                 how_much = re.search(r"\bhow (long|often|many)\b", lowered)
                 benefit = BENEFIT_WORDS.search(lowered)  # "what is it supposed to do for me?"
                 r.intent = "ask_dosage" if how_much else "ask_benefits" if benefit else "ask_howto"
@@ -1278,6 +1302,10 @@ class Dialogue:
                 intent = (
                     "ask_benefits"  # "The seated thoracic twist on chair, for what is it good?"
                 )
+        if intent == "inform" and BENEFIT_WORDS.search(_asked(lowered)):
+            intent = "ask_benefits"  # "What does cat-cow actually do for you? ... creaky ..."
+        if intent == "inform" and FAULT_QUESTION.search(lowered) and not r.conditions:
+            intent = "ask_mistakes"  # "side stretch standing - anything I should avoid?"
         if intent in ("ask_howto", "ask_mistakes", "inform") and SPOT_ASKED.search(lowered):
             intent = "ask_muscles"  # "a pull deep in my butt cheek, is that the spot it's supposed to hit?"
         if intent in ("ask_howto", "ask_benefits", "inform") and WHAT_IT_WORKS.search(lowered):
@@ -1550,6 +1578,9 @@ class Dialogue:
                 # "is the side stretch something I could do without lying down?": where it is done
                 # (and how, off the floor), then whether it suits
                 text = answers.modification(stretch, ["no_floor"], self.catalogue) + "\n\n" + text
+            notes = self.catalogue.vocabulary.tag_notes
+            # "is the knee hug ok first thing in the morning?": and how to go about it then
+            text += "".join(f"\n\n{notes[t]}" for t in dict.fromkeys(tags) if t in notes)
             return text
         return answers.howto(stretch, lowered)
 

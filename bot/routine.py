@@ -409,6 +409,7 @@ def _routine_of(ids: List[str], areas, tags, minutes, sets: int = 1) -> Routine:
     focus = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
         TAG_NAMES[t] for t in tags if t in TAG_NAMES
     ]
+    focus = list(dict.fromkeys(focus))  # ("first thing in the morning": the morning once)
     name = "Routine for " + " and ".join(focus) if focus else "Whole-back routine"
     span = [int(minutes), int(minutes)] if minutes else [5, 10]
     summary = "Put together from the stretches that suit what you asked for"

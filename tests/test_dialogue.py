@@ -2213,6 +2213,102 @@ def test_where_it_is_done_where_it_is_felt_and_therapies_side_by_side(
             ["Standing Back Extension"],
             ["outside what I can help with"],
         ),
+        # what to avoid in a stretch named: its mistakes, not general suggestions
+        (
+            "side stretch standing - anything I should avoid?",
+            "recommend",
+            0.85,
+            (("ask_mistakes", 0.13),),
+            ["Common mistakes with Side Stretch"],
+            ["Happy to suggest"],
+        ),
+        # warming up before a stretch: the warming-up advice
+        (
+            "do i need to warm up before doing the cow cat and stuff or can i just start",
+            "general_advice",
+            0.34,
+            (("ask_suitability", 0.2),),
+            ["already warm"],
+            ["1. "],
+        ),
+        # what a stretch does for you, asked among harmless sensations
+        (
+            "What does cat-cow actually do for you? My back feels creaky when I wake up (no pain, "
+            "just creaky), and I'm wondering if it's doing anything.",
+            "red_flag",
+            0.65,
+            (("ask_benefits", 0.35),),
+            ["Why do Cat-Cow"],
+            ["doctor"],
+        ),
+        # "what do I actually do?" asks the steps, an area named beside it
+        (
+            "A friend mentioned 'pelvic tilts' for my lower back. What do I actually do?",
+            "recommend",
+            0.94,
+            (("ask_howto", 0.04),),
+            ["1. "],
+            [],
+        ),
+        # a described stretch and whether it suits, whatever the classifier guessed
+        (
+            "the lying-on-your-stomach one where you prop yourself up on your forearms - is it fine "
+            "first thing in the morning when my back is stiff?",
+            "show_routine",
+            0.99,
+            (("ask_modification", 0.003),),
+            ["Sphinx Pose: yes"],
+            ["Routine for"],
+        ),
+        # whether it suits at a time with a note of its own: the note too
+        (
+            "is the knee hug ok first thing in the morning? I'm always stiff when I wake up",
+            "ask_suitability",
+            0.69,
+            (("general_advice", 0.22),),
+            ["Knee-to-Chest: yes", "begin gently"],
+            [],
+        ),
+        # breathing asked about two stretches: the breathing advice for both
+        (
+            "Should I hold my breath while I'm in the sphinx or the baby pose?",
+            "ask_mistakes",
+            0.89,
+            (("ask_dosage", 0.07),),
+            ["Keep breathing"],
+            ["Common mistakes"],
+        ),
+        # a keyword query for one exercise: stretches for it
+        (
+            "gentle lower back exercise weak core",
+            "general_advice",
+            0.53,
+            (("ask_suitability", 0.07),),
+            ["Pelvic Tilts"],
+            [],
+        ),
+        # how long stiffness takes to pass: the advice on pain that isn't getting better
+        (
+            "My back is stiff since 4 days after a long flight, only stiff, nothing else. How long "
+            "this normally take to be better?",
+            "recommend",
+            0.98,
+            (("general_advice", 0.01),),
+            ["within a few weeks"],
+            [],
+        ),
+        # heavy squats are a load, tired legs after them no warning sign
+        (
+            "just finished heavy squats and deadlifts, legs are tired - is the lying knee roll over "
+            "ok now?",
+            "ask_suitability",
+            0.9,
+            (("ask_modification", 0.05),),
+            ["Lying Knee Roll Over"],
+            ["doctor"],
+        ),
+        # names as people half remember them
+        ("pelvic tuck how long hold n how many", "ask_dosage", 1.0, (), ["Pelvic Tilts: Hold"], []),
         # "dead straight" is only straight: no warning sign
         (
             "When I lean back with my hands on my lower back, my knees go locked dead straight - "
