@@ -63,7 +63,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # sets 38 and 39 (fresh37, fresh38), by four more, by that session's code 50 minutes in (509210d);
 # sets 40 and 41 (fresh39, fresh40), by four more, 75 minutes in (46df27f); sets 42 and 43
 # (fresh41, fresh42), by four more, by the code of that day's next session's start (360d546, the
-# behaviour of bfde31a); sets 44 and 45 (fresh43, fresh44), by four more, 35 minutes in (3ad3cfa).
+# behaviour of bfde31a); sets 44 and 45 (fresh43, fresh44), by four more, 35 minutes in (3ad3cfa);
+# sets 46 and 47 (fresh45, fresh46), by four more, 70 minutes in (46fa876).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -82,6 +83,7 @@ SPLITS = (
     "fresh39-dev", "fresh39-final", "fresh40-dev", "fresh40-final",
     "fresh41-dev", "fresh41-final", "fresh42-dev", "fresh42-final",
     "fresh43-dev", "fresh43-final", "fresh44-dev", "fresh44-final",
+    "fresh45-dev", "fresh45-final", "fresh46-dev", "fresh46-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -356,6 +358,10 @@ FIRST_CONTACT = {
     "chat fresh43-final": "111/120 (92.5%); 10/10; false 1/110",
     "chat fresh44-dev": "137/140 (97.9%); 10/10; false 1/130 (2026-12-05, 35 minutes in, 3ad3cfa)",
     "chat fresh44-final": "114/120 (95.0%); 10/10; false 0/110",
+    "chat fresh45-dev": "135/140 (96.4%); 10/10; false 0/130 (2026-12-05, 70 minutes in, 46fa876)",
+    "chat fresh45-final": "115/120 (95.8%); 10/10; false 1/110",
+    "chat fresh46-dev": "133/140 (95.0%); 10/10; false 0/130 (2026-12-05, 70 minutes in, 46fa876)",
+    "chat fresh46-final": "108/120 (90.0%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }

@@ -103,7 +103,8 @@ pytestmark = pytest.mark.server
 # their floors follow the new counts. Set 31's final part now has all its red flags.
 # 2026-12-05, the session after: sets 42 and 43 (fresh41, fresh42; first met by 360d546: 110/120,
 # 115/122, false red-flag replies 0 and 1) joined, floors one case below; then sets 44 and 45
-# (fresh43, fresh44; first met by 3ad3cfa: 111/120, 114/120, false 1 and 0), the same way.
+# (fresh43, fresh44; first met by 3ad3cfa: 111/120, 114/120, false 1 and 0), and sets 46 and 47
+# (fresh45, fresh46; first met by 46fa876: 115/120, 108/120, false 1 and 0), the same way.
 FLOORS = {
     "final": {"right": 152, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -151,6 +152,8 @@ FLOORS = {
     "fresh42-final": {"right": 114, "false_alarms": 1},
     "fresh43-final": {"right": 110, "false_alarms": 1},
     "fresh44-final": {"right": 113, "false_alarms": 0},
+    "fresh45-final": {"right": 114, "false_alarms": 1},
+    "fresh46-final": {"right": 107, "false_alarms": 0},
 }
 
 
