@@ -146,6 +146,10 @@ DURING_IT = re.compile(r"\b(during|while doing|whilst doing) (that|it|this)( one
 WARM_UP_FIRST = re.compile(
     r"\bwarm(ing)?[ -]?up\b[^.?!]{0,20}\b(before|first)\b|\bbefore\b[^.?!]{0,40}\bwarm(ing)?[ -]?up\b"
 )
+# A mistake asked about by name ("This is ok or mistake?", "is that a mistake?").
+MISTAKE_ASKED = re.compile(
+    r"\b(ok|okay|fine|alright|normal|right) or (a )?mistake\b|\bis (this|that|it) a mistake\b"
+)
 # Breathing asked about ("should I hold my breath ...?").
 BREATH_ASKED = re.compile(r"\b(breath\w*|breathe|inhale|exhale)\b")
 # Asked what moves in a stretch: how it is done ("what am I actually supposed to be moving?").
@@ -179,7 +183,7 @@ HOWTO_WORDS = re.compile(
     r"(do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bhow is (it|this|that|the [\w' -]{1,40}?) done\b|"
-    r"\bexplain (me|to me) (the|how)\b|\bwhat do i (actually|even|physically) do\b|\bwhat do i do( exactly)?\?|"
+    r"\bhow exactly\W*$|\bexplain (me|to me) (the|how)\b|\bwhat do i (actually|even|physically) do\b|\bwhat do i do( exactly)?\?|"
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
     + STEPS_OF_IT.pattern
 )
@@ -388,6 +392,11 @@ FLOOR_FINE = re.compile(
     r"\b(the )?floor (is|'s|would be|will be) (fine|ok|okay|no problem|good)\b|"
     r"\bcan (get|go) (down )?(on|onto|to) the floor\b|\bdon'?t mind (the|getting on the) floor\b"
 )
+# Standing said as what tired the back, not as where to stretch.
+STANDING_CAUSE = re.compile(
+    r"\b(from|after) (standing|being stood|being on (my|our|their) feet)\b|"
+    r"\b(standing|stood|stand|on my feet) (up )?(all day|all shift|for hours|the whole (day|shift))\b"
+)
 # "is the ... one too advanced for me?": whether it suits, not a version of it.
 TOO_MUCH_FOR_ME = re.compile(
     r"(^|[.!?]\s*)(is|are|would|will|isn'?t)\b[^.!?]*\btoo (advanced|hard|difficult|much|intense|strenuous|"
@@ -409,7 +418,8 @@ GOOD_FOR_WHAT = re.compile(
     r"\bwhat good (does|will|would) (it|this|that) do\b"
 )
 BENEFIT_WORDS = re.compile(
-    r"\b(benefits?|advantages?|good for|do for (me|you)|what (do|will|would) i get|supposed to (do|help))\b"
+    r"\b(benefits?|advantages?|good for|do for (me|you)|what (do|will|would) i get|supposed to (do|help))\b|"
+    r"\bwhat( is|'s| does) (it|this|that) (actually |really |even )?(fix|fixing|helping with|help with)\b"
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
@@ -721,6 +731,16 @@ class Dialogue:
                 f
                 for f in r.found
                 if not (f.kind in ("tag", "need") and f.value in ("chair", "no_floor"))
+            ]
+        if STANDING_CAUSE.search(r.lowered):
+            # "my hips and bum feel tight from standing all day": where the back got tight, not
+            # where to stretch
+            r.found = [
+                f
+                for f in r.found
+                if not (
+                    f.kind in ("tag", "need") and f.value == "no_floor" and "st" in f.text.lower()
+                )
             ]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
         r.in_stretch = r.named[0] if r.named else (r.described.value if r.described else referred)
@@ -1302,7 +1322,10 @@ class Dialogue:
                 intent = (
                     "ask_benefits"  # "The seated thoracic twist on chair, for what is it good?"
                 )
-        if intent == "inform" and BENEFIT_WORDS.search(_asked(lowered)):
+        if intent == "ask_suitability" and MISTAKE_ASKED.search(lowered) and not r.conditions:
+            intent = "ask_mistakes"  # "my hips they turn a little. This is ok or mistake?"
+        benefit_asked = BENEFIT_WORDS.search(_asked(lowered)) and not HOWTO_WORDS.search(lowered)
+        if intent in ("inform", "ask_howto") and benefit_asked:
             intent = "ask_benefits"  # "What does cat-cow actually do for you? ... creaky ..."
         if intent == "inform" and FAULT_QUESTION.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "side stretch standing - anything I should avoid?"

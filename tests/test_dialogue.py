@@ -2309,6 +2309,63 @@ def test_where_it_is_done_where_it_is_felt_and_therapies_side_by_side(
         ),
         # names as people half remember them
         ("pelvic tuck how long hold n how many", "ask_dosage", 1.0, (), ["Pelvic Tilts: Hold"], []),
+        # getting too easy: the harder version
+        (
+            "kneeling back rotation getting easy, any progression?",
+            "ask_modification",
+            0.96,
+            (("inform", 0.03),),
+            ["Harder version of Kneeling Back Rotation"],
+            [],
+        ),
+        # whether it suits before bed: and how to go about it then
+        (
+            "is cat cow alright to do before bed or will it wake me up even more?",
+            "ask_suitability",
+            0.9,
+            (("ask_modification", 0.1),),
+            ["Cat-Cow: yes", "relax"],
+            [],
+        ),
+        # a mistake asked about by name
+        (
+            "When I do side stretch at work my hips they turn a little. This is ok or mistake?",
+            "ask_suitability",
+            0.8,
+            (("ask_mistakes", 0.1),),
+            ["Common mistakes with Side Stretch"],
+            [],
+        ),
+        # standing all day is what tired the back, not where to stretch
+        (
+            "my hips and bum feel tight from standing all day and it kind of spreads into my low "
+            "back. which stretches?",
+            "recommend",
+            0.95,
+            (("general_advice", 0.02),),
+            ["Piriformis Stretch"],
+            ["without getting on the floor"],
+        ),
+        # what it is fixing: its benefits
+        (
+            "doing the twist in my office chair with my hand on the opposite knee - what's it "
+            "actually fixing?",
+            "ask_howto",
+            0.55,
+            (("ask_mistakes", 0.31),),
+            ["Why do Seated Thoracic Twist"],
+            [],
+        ),
+        # "a wee pinchy feeling" is a small one, no hint of the bladder: discomfort in the stretch
+        (
+            "Getting a wee pinchy feeling in me lower back when I push up into sphinx pose. "
+            "What's that about, am I doing it wrong?",
+            "ask_mistakes",
+            0.98,
+            (("inform", 0.01),),
+            ["ease off", "Lift your chest less high"],
+            ["doctor"],
+        ),
         # "dead straight" is only straight: no warning sign
         (
             "When I lean back with my hands on my lower back, my knees go locked dead straight - "
