@@ -101,10 +101,12 @@ pytestmark = pytest.mark.server
 # chat final parts). Sets 1-35: 3942 -> 3958; 17 final parts rose, three fell: set 10 (fresh9)
 # 122 -> 120, set 13 (fresh12) 119 -> 118 and set 18 (fresh17) 112 -> 111 (not looked at; README);
 # their floors follow the new counts. Set 31's final part now has all its red flags.
-# 2026-12-05, the session after: sets 42 and 43 (fresh41, fresh42; first met by 360d546: 110/120,
-# 115/122, false red-flag replies 0 and 1) joined, floors one case below; then sets 44 and 45
-# (fresh43, fresh44; first met by 3ad3cfa: 111/120, 114/120, false 1 and 0), and sets 46 and 47
-# (fresh45, fresh46; first met by 46fa876: 115/120, 108/120, false 1 and 0), the same way.
+# 2026-12-05, the session after (the code of commit e88aad4): sets 42 to 47 (fresh41 to fresh46;
+# first met by 360d546, 3ad3cfa and 46fa876: 110/120, 115/122, 111/120, 114/120, 115/120,
+# 108/120) joined; floors set again one case below that code's count, the false red-flag replies
+# at its count (31 of 5175 over the 47 chat final parts). Sets 1-41: 4641 -> 4650; eight final
+# parts rose, three fell by one: set 7 (fresh6) 104 -> 103, set 19 (fresh18) 118 -> 117 and set 34
+# (fresh33) 117 -> 116 (not looked at; README); their floors follow the new counts.
 FLOORS = {
     "final": {"right": 152, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -112,8 +114,8 @@ FLOORS = {
     "fresh3-final": {"right": 111, "false_alarms": 0},
     "fresh4-final": {"right": 111, "false_alarms": 1},
     "fresh5-final": {"right": 91, "false_alarms": 0},
-    "fresh6-final": {"right": 103, "false_alarms": 2},
-    "fresh7-final": {"right": 78, "false_alarms": 1},
+    "fresh6-final": {"right": 102, "false_alarms": 2},
+    "fresh7-final": {"right": 80, "false_alarms": 1},
     "fresh8-final": {"right": 116, "false_alarms": 0},
     "fresh9-final": {"right": 119, "false_alarms": 3},
     "fresh10-final": {"right": 119, "false_alarms": 0},
@@ -124,33 +126,33 @@ FLOORS = {
     "fresh15-final": {"right": 117, "false_alarms": 0},
     "fresh16-final": {"right": 118, "false_alarms": 2},
     "fresh17-final": {"right": 110, "false_alarms": 4, "red_flags_missed": 1},
-    "fresh18-final": {"right": 117, "false_alarms": 0},
+    "fresh18-final": {"right": 116, "false_alarms": 0},
     "fresh19-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
-    "fresh20-final": {"right": 112, "false_alarms": 0},
+    "fresh20-final": {"right": 113, "false_alarms": 0},
     "fresh21-final": {"right": 109, "false_alarms": 1},
-    "fresh22-final": {"right": 114, "false_alarms": 1},
+    "fresh22-final": {"right": 115, "false_alarms": 1},
     "fresh23-final": {"right": 115, "false_alarms": 0},
-    "fresh24-final": {"right": 112, "false_alarms": 0},
+    "fresh24-final": {"right": 114, "false_alarms": 0},
     "fresh25-final": {"right": 114, "false_alarms": 0},
-    "fresh26-final": {"right": 109, "false_alarms": 0},
+    "fresh26-final": {"right": 110, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
     "fresh28-final": {"right": 106, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh30-final": {"right": 112, "false_alarms": 1},
+    "fresh30-final": {"right": 114, "false_alarms": 0},
     "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
     "fresh31-final": {"right": 110, "false_alarms": 0, "red_flags_missed": 1},
     "fresh32-final": {"right": 114, "false_alarms": 0},
-    "fresh33-final": {"right": 116, "false_alarms": 0},
-    "fresh34-final": {"right": 111, "false_alarms": 2},
+    "fresh33-final": {"right": 115, "false_alarms": 0},
+    "fresh34-final": {"right": 113, "false_alarms": 2},
     "fresh35-final": {"right": 116, "false_alarms": 0},
     "fresh36-final": {"right": 113, "false_alarms": 0},
     "fresh37-final": {"right": 111, "false_alarms": 0},
     "fresh38-final": {"right": 111, "false_alarms": 1},
-    "fresh39-final": {"right": 113, "false_alarms": 0},
+    "fresh39-final": {"right": 114, "false_alarms": 0},
     "fresh40-final": {"right": 113, "false_alarms": 0},
     "fresh41-final": {"right": 109, "false_alarms": 0},
     "fresh42-final": {"right": 114, "false_alarms": 1},
-    "fresh43-final": {"right": 110, "false_alarms": 1},
+    "fresh43-final": {"right": 113, "false_alarms": 1},
     "fresh44-final": {"right": 113, "false_alarms": 0},
     "fresh45-final": {"right": 114, "false_alarms": 1},
     "fresh46-final": {"right": 107, "false_alarms": 0},
