@@ -178,6 +178,11 @@ def test_moonshine_command_phrases_are_spelt_as_the_model_writes_them():
     assert set(spelt) == set(engine.phrase_command) > set(voice_phrases)
     assert all(engine.phrase_command[p] == c for p, c in voice_phrases.items())
     assert engine.phrase_command["let's call it a day"] == "stop"  # an example, not a table phrase
+    # long stop and pause phrases are searched further down: every node on their way is marked
+    ends = {phrase for node, phrase in tree.phrase.items() if node in tree.wide}
+    assert {"stop the routine", "hold on a moment", "stop"} <= ends  # "stop" begins a long one
+    assert not ends & {"skip this one", "what was that", "next"}
+    assert engine._safe("stop the routine") and not engine._safe("stop")
 
 
 FIT = moonshine_engine.MoonshineEngine.judge
@@ -227,3 +232,27 @@ def test_a_phrase_fitted_to_nothing_written_is_doubted_and_a_close_rival_command
     same = (("next", "next", 0.5), ("next one", "next", 0.6))
     assert FIT("text", same).text == "next"
     assert FIT("", ()).text == ""
+
+
+def test_a_long_stop_or_pause_phrase_is_taken_from_further_down_than_other_commands():
+    # "let's slowly today" for "let's call it a day": several words, one shared, no rival
+    between = (moonshine_engine.FIT_ASK + moonshine_engine.FIT_SAFE) / 2
+    heard = FIT("let's slowly today", (("let's call it a day", "stop", between),))
+    assert (heard.text, heard.heard_as) == ("let's call it a day", "let's slowly today")
+    # another command's phrase as far down is left, and so is a stop phrase further still
+    assert FIT("which stretches that", (("which stretch is this", "status", between),)).text == (
+        "which stretches that"
+    )
+    far = moonshine_engine.FIT_SAFE + 0.1
+    assert FIT("let's slowly today", (("let's call it a day", "stop", far),)).text == (
+        "let's slowly today"
+    )
+    # a short stop phrase, one sharing no word, or one with a rival close by: left, not even
+    # offered as a second reading (a pause phrase among the readings would be obeyed)
+    for fits in (
+        (("stop", "stop", between),),
+        (("end the routine", "stop", between),),
+        (("let's call it a day", "stop", between), ("let's carry on", "resume", between + 1)),
+    ):
+        heard = FIT("let's slowly today", fits)
+        assert (heard.text, heard.alternatives) == ("let's slowly today", ())

@@ -197,3 +197,34 @@ def test_a_command_alone_waits_a_moment_for_more_but_pause_is_handed_on_at_once(
         assert heard.ready_at == heard.closed
     else:
         assert COMMAND_CONTINUATION_S <= heard.ready_at - heard.end < COMMAND_CONTINUATION_S + 0.05
+
+
+class TrailingNoiseEngine(CountingEngine):
+    """Hears `text` in audio shorter than `upto_s` and nothing in longer audio (as Moonshine often
+    writes nothing once noise or talk goes on after the words)."""
+
+    def __init__(self, text: str, upto_s: float):
+        super().__init__(text)
+        self.upto_s = upto_s
+
+    def hear(self, audio: np.ndarray) -> Transcript:
+        self.calls.append(len(audio) / RATE)
+        return Transcript(self.text if len(audio) / RATE < self.upto_s else "")
+
+
+@pytest.mark.parametrize(("said", "kept"), [("hold on a moment", True), ("hi", False)])
+def test_words_heard_in_the_first_part_stand_when_the_whole_is_heard_as_nothing(
+    tmp_path, said, kept
+):
+    # "hold on a moment | (more speech the recognizer makes nothing of)": the early decoding of
+    # the first part heard the words, the whole utterance nothing; a fragment too short is not kept
+    first, rest = words(tmp_path, said), words(tmp_path, "and so on and so forth")
+    pause = np.zeros(int(0.1 * RATE), dtype="<i2")  # too short for the endpointer to close
+    upto_s = PRE_ROLL_S + (len(first) + len(pause)) / RATE + 0.1
+    engine = TrailingNoiseEngine(said, upto_s)
+    heard = heard_all(Listener(wav(tmp_path, first, pause, rest), engine))
+    assert any(c < upto_s for c in engine.calls) and max(engine.calls) >= upto_s
+    if kept:
+        assert [(h.text, h.command) for h in heard] == [(said, "pause")]
+    else:
+        assert [h.text for h in heard if h.text] == []

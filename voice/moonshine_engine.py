@@ -104,6 +104,19 @@ FIT_LONG_WORDS = 3
 # part with AGREE: 4 nats gave one wrong command more on the other six speakers ("pass", skip, fitted
 # to "and pass", said "unpause"), 2.5 lost the one gained on speakers 0, 2, 5, 7.
 FIT_AGREE = 3.0
+# The safety commands: a fitted stop or pause phrase of FIT_LONG_WORDS words or more, sharing a word
+# with the free reading and with no rival, is taken as heard from further below the free reading
+# than other commands' phrases (FIT_SAFE instead of FIT_ASK; searched only when nothing came within
+# FIT_ASK): a missed stop is worse than a missed skip, and several words of a phrase agreeing in part
+# with what the model wrote rarely come by chance ("let's slowly today" for "let's call it a day",
+# "and the third team" for "end the routine", both 4.5 nats below). Set on the spoken dev part
+# (2026-12-05): speakers 0, 2, 5, 7 right 236 -> 238 of 296, the other six unchanged (355 of 444),
+# asked back, wrong and false unchanged on both. 6 nats gained one more ("let's call it a bit"), but
+# brought a non-command ("got the in shore stiff today please" with "that's it for today", 5.8 nats
+# below) within 0.5 nats of the rival bar; phrases of two words gained one more on the other six
+# ("i'm done" for "i'm done finished shub") but fit talk ("i could" as "i quit", 5.1 nats below).
+FIT_SAFE = 5.0
+SAFETY = ("stop", "pause")
 # Moonshine often ends at once (writes nothing) on speech with other people talking behind it, or
 # with noise after it, although the same audio cut a little earlier is heard right ("previous",
 # "what number are we on"). When it writes nothing for at least SPOKEN_MIN_S of audio, its best
@@ -141,8 +154,9 @@ class PhraseTree:
     children: Dict[int, Dict[int, int]] = field(default_factory=dict)
     token: Dict[int, int] = field(default_factory=dict)
     phrase: Dict[int, str] = field(default_factory=dict)  # nodes where a phrase may end
+    wide: set = field(default_factory=set)  # nodes on the way to a phrase searched further down
 
-    def add(self, tokens: Iterable[int], phrase: str) -> None:
+    def add(self, tokens: Iterable[int], phrase: str, wide: bool = False) -> None:
         node = 0
         for t in tokens:
             below = self.children.setdefault(node, {})
@@ -150,6 +164,8 @@ class PhraseTree:
                 below[t] = len(self.token) + 1
                 self.token[below[t]] = t
             node = below[t]
+            if wide:
+                self.wide.add(node)
         self.phrase[node] = phrase
 
 
@@ -316,6 +332,11 @@ class MoonshineEngine:
         self.phrase_command = {p: c for p, c in fit_phrases(self.matcher) if table.by_voice(p)}
         self._trie = self._phrase_tree(self.phrase_command)
 
+    def _safe(self, phrase: str) -> bool:
+        """A stop or pause phrase long enough to be searched down to FIT_SAFE."""
+        command = self.phrase_command.get(phrase)
+        return command in SAFETY and len(phrase.split()) >= FIT_LONG_WORDS
+
     def _phrase_tree(self, phrases: Iterable[str]) -> PhraseTree:
         """The phrases as the model writes them: first letter upper case, maybe a full stop."""
         index: Dict[str, int] = {}
@@ -328,9 +349,10 @@ class MoonshineEngine:
             tokens = encode(phrase[:1].upper() + phrase[1:], index, longest)
             if tokens is None:
                 continue
-            tree.add(tokens, phrase)
+            wide = self._safe(phrase)
+            tree.add(tokens, phrase, wide)
             for ending in ENDINGS:
-                tree.add([*tokens, index[ending]], phrase)
+                tree.add([*tokens, index[ending]], phrase, wide)
         return tree
 
     def decode(self, samples: np.ndarray) -> str:
@@ -368,11 +390,19 @@ class MoonshineEngine:
         sure = float(np.mean(later)) if ended and later else -math.inf
         return _Decoded(text.decode("utf-8", "replace").replace("\u2581", " "), score, *first, sure)
 
-    def _fit_phrases(self, decoded: _Decoded, floor: float) -> Dict[str, float]:
+    def _fit_phrases(
+        self, decoded: _Decoded, floor: float, safe_floor: float | None = None
+    ) -> Dict[str, float]:
         """The command phrases the audio may be, each with its log-probability, among those scoring
-        at least `floor`. The phrases' tokens form a tree searched a level at a time, every prefix
-        of a level in one batch; a prefix below `floor` is dropped (a longer phrase only scores
-        less), so only a few prefixes are ever run."""
+        at least `floor` (long stop and pause phrases: at least `safe_floor`, if given). The
+        phrases' tokens form a tree searched a level at a time, every prefix of a level in one
+        batch; a prefix below its floor is dropped (a longer phrase only scores less), so only a
+        few prefixes are ever run."""
+        wide = self._trie.wide if safe_floor is not None else set()
+
+        def lowest(node: int) -> float:
+            return min(floor, safe_floor) if node in wide else floor  # type: ignore[type-var]
+
         root_logp, root_cache = decoded.first_logp, decoded.first_cache
         encoder = {k: v for k, v in root_cache.items() if ".encoder." in k}
         found: Dict[str, float] = {}
@@ -380,7 +410,7 @@ class MoonshineEngine:
         frontier = [
             (child, float(root_logp[token]), 0)
             for token, child in self._trie.children[0].items()
-            if root_logp[token] >= floor
+            if root_logp[token] >= lowest(child)
         ]
         parent_cache = {k: v for k, v in root_cache.items() if ".decoder." in k}
         while frontier:
@@ -402,10 +432,11 @@ class MoonshineEngine:
                 if node in self._trie.phrase:
                     done = score + float(logp[END])
                     phrase = self._trie.phrase[node]
-                    if done >= max(floor, found.get(phrase, floor)):
+                    least = lowest(node) if self._safe(phrase) else floor
+                    if done >= max(least, found.get(phrase, least)):
                         found[phrase] = done
                 for token, child in self._trie.children.get(node, {}).items():
-                    if score + logp[token] >= floor:
+                    if score + logp[token] >= lowest(child):
                         following.append((child, score + float(logp[token]), row))
             frontier, parent_cache = following, cache
         return found
@@ -454,12 +485,23 @@ class MoonshineEngine:
         fits = self._fits(decoded, FIT_ASK)
         if not fits and spoken is not None:
             fits = self._beats(spoken)
+        elif not fits and text:
+            # nothing near: a long stop or pause phrase further down (FIT_SAFE) sharing a word
+            # with the reading, and then any other command's phrase near that one (a rival)
+            words = set(text.split())
+            safe = [
+                f for f in self._fits(decoded, -math.inf, FIT_SAFE) if words & set(f[0].split())
+            ]
+            if safe:
+                fits = self._fits(decoded, safe[0][2] + FIT_RIVAL)
         return text, fits
 
-    def _fits(self, decoded: _Decoded, margin: float) -> tuple:
-        """The command phrases within `margin` nats of `decoded`, as (phrase, command, how much less
-        likely), most likely first."""
-        found = self._fit_phrases(decoded, decoded.score - margin)
+    def _fits(self, decoded: _Decoded, margin: float, safe: float | None = None) -> tuple:
+        """The command phrases within `margin` nats of `decoded` (long stop and pause phrases:
+        within `safe`, if given; only those with a `margin` of -inf), as (phrase, command, how much
+        less likely), most likely first."""
+        floor = decoded.score - margin
+        found = self._fit_phrases(decoded, floor, None if safe is None else decoded.score - safe)
         return tuple(
             sorted(
                 ((p, self.phrase_command[p], decoded.score - s) for p, s in found.items()),
@@ -482,21 +524,25 @@ class MoonshineEngine:
     @staticmethod
     def judge(text: str, fits: tuple) -> Transcript:
         """The best-fitting phrase in place of the free reading when it is within FIT_OBEY of it
-        (or, of FIT_LONG_WORDS words or more and sharing a word with it, within FIT_ASK) and no
-        other command's phrase is within FIT_RIVAL of it. A phrase less sure than that is
+        (or, of FIT_LONG_WORDS words or more and sharing a word with it, within FIT_ASK; such a
+        stop or pause phrase within FIT_SAFE) and no other command's phrase is within FIT_RIVAL
+        of it. A phrase less sure than that (but within FIT_ASK) is
         a second reading behind the free one, for the understanding step (which may ask back
         about it); when the model wrote nothing, it is the reading, doubted."""
         if not fits:
             return Transcript(text)
         phrase, command, margin = fits[0]
-        if phrase == text or margin > FIT_ASK:
-            return Transcript(text)
-        rival = min((m for _, c, m in fits if c != command), default=math.inf)
         long_fit = len(phrase.split()) >= FIT_LONG_WORDS and bool(
             set(phrase.split()) & set(text.split())
         )
+        safe_fit = long_fit and command in SAFETY and margin <= FIT_SAFE
+        if phrase == text or (margin > FIT_ASK and not safe_fit):
+            return Transcript(text)
+        rival = min((m for _, c, m in fits if c != command), default=math.inf)
         if (margin <= FIT_OBEY or long_fit) and rival - margin >= FIT_RIVAL:
             return Transcript(phrase, False, (text,) if text else (), heard_as=text)
+        if margin > FIT_ASK:  # a long stop or pause phrase further down is only taken whole
+            return Transcript(text)
         if text:
             close = (phrase,) if margin <= FIT_AGREE else ()
             return Transcript(text, False, (phrase,), close=close)
