@@ -265,12 +265,8 @@ class Coach:
         if reply.compared and not reply.caution:
             # asked about the routines ("what's the difference between the daily and the
             # comprehensive one?"): the dialogue shows them all; a choice may follow
-            keep = (
-                session if session and session.engine.get("status") in (RUNNING, PAUSED) else None
-            )
-            return CoachReply(
-                reply.messages, replace(reply.context, pending_topic=CHOOSE_TOPIC), keep
-            )
+            context = replace(reply.context, pending_topic=CHOOSE_TOPIC)
+            return CoachReply(reply.messages, context, _still_on(session))
         if reply.routine is None:
             choice = self._offer_choice(reply.context, session)
             note = reply.messages[len(reply.caution) + 1 :]  # the dialogue's once-only note
@@ -308,8 +304,7 @@ class Coach:
             + "\nOr I can put one together: tell me an area and a time, like '10 minutes for my "
             "lower back', or ask for a desk routine."
         )
-        keep = session if session and session.engine.get("status") in (RUNNING, PAUSED) else None
-        return CoachReply([text], replace(context, pending_topic=CHOOSE_TOPIC), keep)
+        return CoachReply([text], replace(context, pending_topic=CHOOSE_TOPIC), _still_on(session))
 
     def _answer_offer(self, turn, command, context, engine, session, can_push, now):
         """The user was shown a routine and asked to say 'start': did they?"""
@@ -454,3 +449,8 @@ def _minutes(seconds: float) -> str:
 
 def _lower_first(name: str) -> str:
     return name[0].lower() + name[1:]
+
+
+def _still_on(session):
+    """The session, if its routine is running or paused (kept while routines are only shown)."""
+    return session if session and session.engine.get("status") in (RUNNING, PAUSED) else None

@@ -125,12 +125,12 @@ VERSION_NEEDS = ("easier", "harder", "knees", "wrists", "no_floor")
 HOW_LONG = re.compile(
     r"\bhow long (should|do|can|must|to|is|am)\b|\bhow many (seconds|secs|minutes|mins|reps|times)\b"
 )
-# Words that ask what a stretch works, what it is worth, whether it is OK (said last, tersely), and
-# how to put a fault right.
 # "is that the spot it's supposed to hit?": where it should be felt.
 SPOT_ASKED = re.compile(
     r"\b(the )?(right |correct )?(spot|place|area) (it'?s|it is|that'?s|i'?m) (supposed|meant) to\b"
 )
+# Words that ask what a stretch works, what it is worth, whether it is OK (said last, tersely), and
+# how to put a fault right.
 WHAT_IT_WORKS = re.compile(
     r"\bwhat (does|do) (it|this|that|they|the [\w-]+( [\w-]+){0,4}) (work|target|hit)\b|"
     r"\bwhat (is|'s) (it|this|that) (actually |really |even )?(stretching|working|targeting)\b|"
@@ -139,8 +139,6 @@ WHAT_IT_WORKS = re.compile(
 )
 # A question about the stretch just described ("... what do I do with my arms during that?").
 DURING_IT = re.compile(r"\b(during|while doing|whilst doing) (that|it|this)( one| stretch)?\b")
-# When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
-# up?", "inhale on the arch or the round bit").
 # Asked whether to warm up before a stretch ("do i need to warm up before doing the cow cat and
 # stuff?"): the warming-up advice, not the stretch's steps.
 WARM_UP_FIRST = re.compile(
@@ -157,6 +155,8 @@ WHAT_MOVES = re.compile(
     r"\bwhat (am i|are we|should i|do i|is|are you) ([\w']+ ){0,4}(moving|move)\b|"
     r"\bwhich (part|bit) (moves|should move|am i moving|do i move)\b"
 )
+# When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
+# up?", "inhale on the arch or the round bit").
 BREATHING_IN_IT = re.compile(
     r"\b(when|while|as) (i|you) (breathe|inhale|exhale)\b|"
     r"\b(inhale|exhale|breathe (in|out)|breath in|breath out) (on|during|when|with|for|at)\b|"
@@ -201,12 +201,12 @@ TRAINING_WORDS = re.compile(
 HOW_TO_STRETCH = re.compile(
     r"^\W*how (do|can|should|would) (i|you|we|u) (stretch|loosen|release)\b"
 )
-# "Anything to make the knee roll over nicer?": a change in that stretch, not other stretches.
 # A change of level said as such ("more hard", "gentler"), not who one is ("I am beginner").
 LEVEL_CHANGE = re.compile(
     r"\b(harder|easier|gentler|softer|deeper|tougher|simpler|more (hard|difficult|challenging|"
     r"intense|effective|easy|gentle)|less (hard|intense|difficult))\b"
 )
+# "Anything to make the knee roll over nicer?": a change in that stretch, not other stretches.
 MAKE_IT = re.compile(r"\b(anything|something|a way|any way|ways?) to make\b")
 # One side tighter than the other ("my right side feels way tighter than the left").
 UNEVEN = re.compile(
@@ -410,13 +410,13 @@ ASKS_IF_IT_SUITS = re.compile(
 IS_IT_OK = re.compile(r"\b(is|are) (it|this|that|they) (ok|okay|fine|safe|alright|good)\b")
 # Needs that are always a change asked for, never a position ("how can I make it easier?").
 CHANGES = ("easier", "harder")
-# A question about what a stretch does for you, however often it is done.
 # Asked what a stretch is good for, in any order ("for what is it good?").
 GOOD_FOR_WHAT = re.compile(
     r"\bfor what (is|it'?s|is it|it is|is this|is that|are they) (good|useful|helpful)\b|"
     r"\bwhat (is|'s|are) (it|this|that|they|the [\w-]+( [\w-]+){0,3}) (good|useful) for\b|"
     r"\bwhat good (does|will|would) (it|this|that) do\b"
 )
+# A question about what a stretch does for you, however often it is done.
 BENEFIT_WORDS = re.compile(
     r"\b(benefits?|advantages?|good for|do for (me|you)|what (do|will|would) i get|supposed to (do|help))\b|"
     r"\bwhat( is|'s| does) (it|this|that) (actually |really |even )?(fix|fixing|helping with|help with)\b"
@@ -739,7 +739,9 @@ class Dialogue:
                 f
                 for f in r.found
                 if not (
-                    f.kind in ("tag", "need") and f.value == "no_floor" and "st" in f.text.lower()
+                    f.kind in ("tag", "need")
+                    and f.value == "no_floor"
+                    and re.search(r"\bst(and|ood)", f.text.lower())
                 )
             ]
         referred = context.stretch if context.stretch and REFERS_BACK.search(r.lowered) else None
@@ -1319,9 +1321,8 @@ class Dialogue:
             intent = "ask_howto"  # "pelvic tilts - what am I actually supposed to be moving?"
         if intent in ("ask_muscles", "inform") and GOOD_FOR_WHAT.search(lowered):
             if not WHAT_IT_WORKS.search(lowered):
-                intent = (
-                    "ask_benefits"  # "The seated thoracic twist on chair, for what is it good?"
-                )
+                # "The seated thoracic twist on chair, for what is it good?"
+                intent = "ask_benefits"
         if intent == "ask_suitability" and MISTAKE_ASKED.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "my hips they turn a little. This is ok or mistake?"
         benefit_asked = BENEFIT_WORDS.search(_asked(lowered)) and not HOWTO_WORDS.search(lowered)
@@ -1601,11 +1602,15 @@ class Dialogue:
                 # "is the side stretch something I could do without lying down?": where it is done
                 # (and how, off the floor), then whether it suits
                 text = answers.modification(stretch, ["no_floor"], self.catalogue) + "\n\n" + text
-            notes = self.catalogue.vocabulary.tag_notes
             # "is the knee hug ok first thing in the morning?": and how to go about it then
-            text += "".join(f"\n\n{notes[t]}" for t in dict.fromkeys(tags) if t in notes)
+            text += "".join(f"\n\n{note}" for note in self._tag_notes(tags))
             return text
         return answers.howto(stretch, lowered)
+
+    def _tag_notes(self, tags) -> List[str]:
+        """What to mind at the times and places said (content/vocabulary.yml `tag_notes`)."""
+        notes = self.catalogue.vocabulary.tag_notes
+        return [notes[t] for t in dict.fromkeys(tags) if t in notes]
 
     def _no_stretch(self, topic, r: _Reading, context) -> Reply:
         text, lowered, conditions = r.text, r.lowered, r.conditions
@@ -1678,8 +1683,7 @@ class Dialogue:
                 or self.catalogue.by_name()[:3]
             )
         messages = [answers.recommendation_text(found, areas, tags, needs if by_need else ())]
-        notes = self.catalogue.vocabulary.tag_notes
-        messages += [notes[t] for t in dict.fromkeys(tags) if t in notes]
+        messages += self._tag_notes(tags)
         if HOW_TO_STRETCH.search(lowered):
             # "how do I stretch the sides of my back standing up?": how to do the best fit, the
             # others named after it
