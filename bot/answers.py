@@ -40,6 +40,7 @@ TAG_NAMES = {
 NEED_NAMES = {
     "in_bed": "doing in bed",
     "lying_down": "doing lying down",
+    "standing_only": "doing standing up",
     "knees": "going easy on your knees",
     "wrists": "going easy on your wrists",
 }
@@ -621,7 +622,18 @@ def recommend(
                 score += 1
         if score > 0:
             scored.append((-score, stretch.name, stretch))
-    return [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))][:limit]
+    ranked = [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
+    chosen = ranked[:limit]
+    for area in want_areas[:limit]:
+        # each area asked for has a stretch made for it in the list ("the sides of my back ...
+        # along my ribs": the side stretch, not only twists that reach the sides and the ribs)
+        own = next((s for s in ranked if s.areas[0] == area), None)
+        if own and own not in chosen and len(chosen) == limit:
+            keep = [next((c for c in chosen if c.areas[0] == a), None) for a in want_areas]
+            spare = next((c for c in reversed(chosen) if c not in keep), None)
+            if spare:
+                chosen[chosen.index(spare)] = own
+    return sorted(chosen, key=ranked.index)
 
 
 def recommendation_text(

@@ -282,6 +282,8 @@ class Vocabulary(_Model):
     other_body_parts: List[Text] = []
     same_words: Dict[Text, TextList] = {}
     spare_positions: Dict[Text, TextList] = {}
+    # Texting spellings and the word each one means ("nite": "night")
+    shorthand: Dict[Text, Text] = {}
     # A word said with the stretches recommended for a tag ("morning": start gently)
     tag_notes: Dict[Literal[TAGS], Text] = {}  # type: ignore[valid-type]
 
@@ -293,6 +295,13 @@ class Vocabulary(_Model):
         needs = set(values.get("modification_needs") or {})
         if needs and set(value) - needs:
             raise ValueError(f"not modification needs: {', '.join(sorted(set(value) - needs))}")
+        return value
+
+    @validator("shorthand")
+    def _one_word_each(cls, value):
+        bad = [k for k in value if not (k.isalpha() and k.islower())]
+        if bad:
+            raise ValueError(f"not one lower-case word: {', '.join(sorted(bad))}")
         return value
 
     @validator("areas", "tags")

@@ -299,7 +299,8 @@ FIT_WORDS = re.compile(r"\b(good|ok|okay|suit\w*|fine|help\w*|useful|worth|right
 ASKS_ABOUT_DESCRIBED = re.compile(
     r"\b(what'?s|what is) (that|this|it|the) ?(one|stretch|pose|exercise|move)? called\b|"
     r"\bwhat do you call (that|this|it)\b|\bname of (that|this|the) (one|stretch|pose|exercise)\b|"
-    r"\bhow (do|should|can|would) (i|you) (actually |properly |even )?do (it|that|this)\b|"
+    r"\bhow (do|should|can|would) (i|you|he|she|they|we) (actually |properly |even )?do (it|that|this)\b|"
+    r"\b(proper|correct|right) way to do (it|that|this)\b|"
     r"\bwhat (is|does|'s) (that|this|it) (actually |really |even )?"
     r"(stretch|stretching|work|working|target|targeting)\b"
 )
@@ -315,7 +316,8 @@ CAN_I_DO = re.compile(r"^\W*(can|could|may|should) (i|we|you|u|he|she|they) (sti
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
     r"\b(differ\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
-    r"rather|instead|between|same (thing |stretch |one |move |exercise )?as|similar|alike)\b"
+    r"rather|instead|between|same (thing |stretch |one |move |exercise )?as|similar|alike|"
+    r"(the|exactly the) same (thing|stretch|move|exercise)|interchangeable)\b"
 )
 # Words of a name that only say a position and a kind of move ("sitting twist"): a description
 # said with it tells more.
@@ -424,6 +426,7 @@ BENEFIT_WORDS = re.compile(
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
     r"^\W*(stretches|exercises)\b|\b(cool ?-?down|warm ?-?up)s? for\b|"
+    r"[,;:.!?-]\W*(stretches|exercises) for\b|"  # "I sit all day at my desk, stretches for my lower back?"
     r"\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
     r"are there|is there|"
     r"recommend\w*|suggest\w*)\W+([\w'-]+\W+){0,3}(stretches|streches|strechs|stretchs|exercises|"
@@ -944,6 +947,10 @@ class Dialogue:
         if r.intent == "recommend" and r.described and not r.named and about_it:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
+            if HOWTO_WORDS.search(lowered):
+                # "my dad puts his hands on his lower back and leans backwards after gardening.
+                # what's the proper way to do that stretch?": its steps
+                r.intent = "ask_howto"
         if r.intent == "general_advice" and r.described and not r.named:
             if WHAT_IT_WORKS.search(lowered):
                 # "When I stand and lean over to one side with my arm up over my head, what am I
@@ -1352,7 +1359,7 @@ class Dialogue:
             # twist that fits the place, the body part and the description said with it
             one = self._narrowed(heads, r)
             if not one:
-                return self._no_stretch(topic, r, context)
+                return self._advice_named(r, context) or self._no_stretch(topic, r, context)
             stretches = [one]
         if not stretches and context.stretch and topic in STRETCH_TOPICS:
             generic = GENERIC_WORDS.search(lowered) and not REFERS_BACK.search(lowered)
@@ -1369,15 +1376,7 @@ class Dialogue:
                 # stretch is for the side of the back?": stretches for it, whatever the guess
                 return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
         if not stretches:
-            advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
-            near = advice or self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
-            if not advice and near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT):
-                advice = near  # "ice or heat back": two of the topic's own words, a little further
-            if advice and unsure and not context.stretch and not (r.areas or r.tags):
-                # "when's the best time to stretch, before the shift or after?" read, unsure, as
-                # a how-to with no stretch in it: the advice it is near, not "which stretch?"
-                return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
-            return self._no_stretch(topic, r, context)
+            return self._advice_named(r, context) or self._no_stretch(topic, r, context)
         messages = [
             self._about(
                 self.catalogue.stretch(s),
@@ -1657,6 +1656,8 @@ class Dialogue:
             areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
         if {"in_bed", "lying_down"} & set(needs):  # the lying stretches, not the chair ones
             tags = [t for t in tags if t not in ("no_floor", "chair", "desk")]
+        if "standing_only" in needs:  # "on a train platform": no seat either
+            tags = [t for t in tags if t != "chair"]
         spares = self.catalogue.vocabulary.spare_positions
         by_need = (
             not areas
@@ -1806,6 +1807,23 @@ class Dialogue:
                     near = scores.get(label, 0.0) - SECOND_SUBJECT_MAX_GAP
                     if scores.get(b[2], 0.0) >= max(near, SECOND_SUBJECT_MIN_SCORE):
                         return b[2]
+        return None
+
+    def _advice_named(self, r: _Reading, context: Context) -> Reply | None:
+        """A stretch question with no one stretch in it or before it that an advice topic answers."""
+        if context.stretch or r.areas or r.tags:
+            return None
+        advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+        near = advice or self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
+        spelled = near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT)
+        if not advice and spelled:
+            advice = near  # "ice or heat back": two of the topic's own words, a little further
+        # "when's the best time to stretch, before the shift or after?" read, unsure, as a how-to
+        # with no stretch in it: the advice it is near, not "which stretch?"; and, sure or not, a
+        # topic named twice in its own words ("why does every instructor say breathe OUT when you
+        # twist? what does the exhale actually do")
+        if advice and (r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE or spelled):
+            return self.with_disclaimer(context, [self._advice_for(advice.label, r.text)])
         return None
 
     def _spelled_out(self, r: _Reading, match, least: int = KEYWORDS_NAMING_A_TOPIC) -> bool:

@@ -12,7 +12,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List
+from typing import Iterable, List, Mapping
 
 import spacy_lookups_data
 from rapidfuzz.distance import DamerauLevenshtein
@@ -52,8 +52,12 @@ class Speller:
     any other. A word one slip from a word of `avoid` is left as it is ("chils pose" is a slip from
     "child's", not "chills")."""
 
-    def __init__(self, words: Iterable[str], avoid: Iterable[str] = ()):
+    def __init__(
+        self, words: Iterable[str], avoid: Iterable[str] = (), shorthand: Mapping[str, str] = {}
+    ):
         self.words = sorted({w for w in words if len(w) >= 4 and w.isalpha()})
+        # texting spellings read as the word meant ("nite" is "night"), whatever the word list says
+        self._shorthand = {k.lower(): v for k, v in shorthand.items()}
         self._known = english_words() | set(self.words)
         self._avoid = sorted({w for w in avoid if len(w) >= 4})
 
@@ -61,6 +65,8 @@ class Speller:
         def one(match: re.Match) -> str:
             word = match.group(0)
             lowered = word.lower()
+            if lowered in self._shorthand:
+                return self._shorthand[lowered]
             if len(lowered) < 4 or lowered in self._known:
                 return word
             limit = 2 if len(lowered) >= 8 else 1
@@ -111,4 +117,5 @@ def catalogue_words(catalogue) -> List[str]:
 def default_speller() -> Speller:
     from bot.catalogue import default_catalogue
 
-    return Speller(catalogue_words(default_catalogue()))
+    catalogue = default_catalogue()
+    return Speller(catalogue_words(catalogue), shorthand=catalogue.vocabulary.shorthand)

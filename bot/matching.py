@@ -227,7 +227,9 @@ class Matcher:
         }
         self._sounds = self._build_sounds()
         # (reads the English word list now, not in the middle of a conversation)
-        self._speller = Speller(catalogue_words(catalogue))
+        self._speller = Speller(
+            catalogue_words(catalogue), shorthand=catalogue.vocabulary.shorthand
+        )
 
     # -- names -----------------------------------------------------------------------------------
     def _add(self, kind: str, value: str, phrases: Iterable[str]) -> None:
@@ -419,8 +421,9 @@ class Matcher:
             table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
             self._known_words = (table, set(table.values()))  # forms (keys are hashed), lemmas
         forms, lemmas = self._known_words
+        common = _english_words()
         return any(
-            said != name and (said in forms or said in lemmas)
+            said != name and (said in forms or said in lemmas or said in common)
             for said, name in zip(window.split(), phrase.split(), strict=True)
         )
 

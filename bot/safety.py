@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import List, Pattern, Sequence, Tuple
+from typing import List, Mapping, Pattern, Sequence, Tuple
 
 from bot.catalogue import Catalogue, RedFlag, Safety, default_catalogue
 from bot.lexicon import Speller
@@ -69,7 +69,9 @@ class Hit:
 
 
 class SafetyChecker:
-    def __init__(self, safety: Safety, names: Sequence[str] = ()):
+    def __init__(
+        self, safety: Safety, names: Sequence[str] = (), shorthand: Mapping[str, str] = {}
+    ):
         """`names`: the stretches' names and aliases. Their words are not symptoms: "heavy legs"
         is a warning sign, "a heavy gym session, then lying knee roll overs" is not."""
         self.safety = safety
@@ -95,7 +97,9 @@ class SafetyChecker:
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
         self._speller = (
             Speller(
-                [w.lower() for w in safety.symptom_words], [w for n in folded for w in n.split()]
+                [w.lower() for w in safety.symptom_words],
+                [w for n in folded for w in n.split()],
+                shorthand,
             )
             if safety.symptom_words
             else None
@@ -226,4 +230,4 @@ def default_checker() -> SafetyChecker:
 
 def checker_for(catalogue: Catalogue) -> SafetyChecker:
     names = [n for s in catalogue.stretches.values() for n in (s.name, *s.aliases)]
-    return SafetyChecker(catalogue.safety, names)
+    return SafetyChecker(catalogue.safety, names, catalogue.vocabulary.shorthand)

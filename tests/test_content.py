@@ -87,6 +87,7 @@ def _edit(path: Path, change):
         ("advice.yml", lambda d: d["topics"][0].update(areas=["elbow"]), "areas"),
         ("advice.yml", lambda d: d["topics"][0].update(covers=["gardening"]), "gardening"),
         ("vocabulary.yml", lambda d: d["tag_notes"].update(teatime="Go gently."), "tag_notes"),
+        ("vocabulary.yml", lambda d: d["shorthand"].update({"2 nite": "tonight"}), "shorthand"),
         ("commands.yml", lambda d: d["commands"].pop("pause"), "commands"),
         ("commands.yml", lambda d: d["commands"].update(dance=["dance"]), "commands"),
         ("commands.yml", lambda d: d["commands"]["stop"].append(7), "commands.stop"),

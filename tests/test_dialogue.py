@@ -135,6 +135,58 @@ def test_recommendations(dialogue, text, must, must_not):
     assert context.stretch is not None
 
 
+def test_each_area_asked_for_has_a_stretch_made_for_it(dialogue):
+    answer, _ = say(
+        dialogue,
+        "what stretches the sides of my back? i feel tight along my ribs on the side",
+        "recommend",
+    )
+    assert "Side Stretch" in answer
+
+
+def test_only_standing_leaves_out_the_chair_and_the_floor(dialogue):
+    answer, _ = say(
+        dialogue,
+        "I am standing on a train platform. Which back stretch I can do only standing?",
+        "recommend",
+    )
+    assert "Side Stretch" in answer and "Standing Back Extension" in answer
+    assert "Seated" not in answer and "Cat-Cow" not in answer
+
+
+def test_two_stretches_asked_if_the_same_are_compared(dialogue):
+    answer, _ = say(
+        dialogue,
+        "Kneeling back rotation and upper back trunk rotation, are they not the same thing?",
+        "ask_muscles",
+        confidence=0.33,
+    )
+    assert "Kneeling Back Rotation:" in answer and "Upper Back Trunk Rotation:" in answer
+    assert "on hands and knees" in answer and "seated" in answer.lower()
+
+
+def test_breathing_in_twists_asked_with_no_stretch_gets_the_breathing_advice(dialogue):
+    answer, _ = say(
+        dialogue,
+        "why does every instructor say breathe OUT when you twist? what does the exhale actually do",
+        "ask_benefits",
+        confidence=0.84,
+    )
+    assert "breathing" in answer and "deeper" in answer
+    assert "Which stretch" not in answer
+
+
+def test_a_stretch_described_then_asked_how_to_do_gets_its_steps(dialogue):
+    answer, _ = say(
+        dialogue,
+        "my dad puts his hands on his lower back and leans backwards after gardening. what's the "
+        "proper way to do that stretch?",
+        "recommend",
+        confidence=0.94,
+    )
+    assert "Standing Back Extension" in answer and "1. " in answer
+
+
 def test_vague_recommendation_gives_a_start_and_asks_where(dialogue):
     answer, context = say(dialogue, "recommend me something", "recommend")
     assert "these suit most backs: Child's Pose, Cat-Cow, Knee-to-Chest" in answer

@@ -278,10 +278,41 @@ def test_the_same_warning_words_as_symptoms_still_count(checker, text, flag):
 
 def test_a_range_limit_in_a_stretch_is_not_being_unable_to_sit(checker):
     assert checker.check("In Child's Pose I cannot sit down to my heels, what can I change?") == []
+    assert (
+        checker.check("cant sit all the way back in childs pose, my hips r too tight, any hack")
+        == []
+    )
     assert checker.check("the pain is so bad I can't sit or stand")
     propped = "in sphinx pose I can't get up as high as the teacher without it pinching"
     assert "severe_persistent" not in [h.flag.id for h in checker.check(propped)]
     assert "severe_persistent" in [h.flag.id for h in checker.check("I can't get up out of bed")]
+
+
+def test_texting_spellings_and_someone_elses_night_pain_count(checker):
+    for text in (
+        "husbands back pain wakes him up at nite and its worse when he lies down, which stretch "
+        "before bed?",
+        "my back hurts at nite",
+    ):
+        assert "night_pain" in [h.flag.id for h in checker.check(text)]
+    # (and "overnight" with "kills" said of a phone battery is no pain at night)
+    assert (
+        checker.check("is it bad to charge ur phone overnite? my dad says it kills the battery")
+        == []
+    )
+
+
+def test_legs_tired_after_a_rehearsal_are_no_nerve_sign_but_tingling_after_the_gym_is(checker):
+    tired = (
+        "Super tired after a three hour rehearsal, legs are heavy and I'm just generally wiped. "
+        "Is cat-cow still ok to do now?"
+    )
+    assert checker.check(tired) == []
+    for text in (
+        "stiff after the gym and my feet are tingling",
+        "tired after a run, my legs are numb",
+    ):
+        assert "leg_nerve" in [h.flag.id for h in checker.check(text)]
 
 
 def test_working_nights_is_not_pain_at_night(checker):
