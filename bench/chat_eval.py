@@ -65,7 +65,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # (fresh41, fresh42), by four more, by the code of that day's next session's start (360d546, the
 # behaviour of bfde31a); sets 44 and 45 (fresh43, fresh44), by four more, 35 minutes in (3ad3cfa);
 # sets 46 and 47 (fresh45, fresh46), by four more, 70 minutes in (46fa876); sets 48 to 51 (fresh47
-# to fresh50), by eight more, by the code of that day's next session's start (0f8db04).
+# to fresh50), by eight more, by the code of that day's next session's start (0f8db04); sets 52 and
+# 53 (fresh51, fresh52), by four more, 30 minutes in (a3315cb).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -87,6 +88,7 @@ SPLITS = (
     "fresh45-dev", "fresh45-final", "fresh46-dev", "fresh46-final",
     "fresh47-dev", "fresh47-final", "fresh48-dev", "fresh48-final",
     "fresh49-dev", "fresh49-final", "fresh50-dev", "fresh50-final",
+    "fresh51-dev", "fresh51-final", "fresh52-dev", "fresh52-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -373,6 +375,10 @@ FIRST_CONTACT = {
     "chat fresh49-final": "113/120 (94.2%); 10/10; false 1/110",
     "chat fresh50-dev": "138/140 (98.6%); 10/10; false 1/130 (2026-12-05, next session's start, 0f8db04)",
     "chat fresh50-final": "115/120 (95.8%); 10/10; false 0/110",
+    "chat fresh51-dev": "125/140 (89.3%); 9/10; false 2/130 (2026-12-05, 30 minutes in, a3315cb)",
+    "chat fresh51-final": "115/120 (95.8%); 10/10; false 0/110",
+    "chat fresh52-dev": "128/140 (91.4%); 10/10; false 0/130 (2026-12-05, 30 minutes in, a3315cb)",
+    "chat fresh52-final": "109/120 (90.8%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }

@@ -98,6 +98,11 @@ GUIDE_ME = re.compile(
 # A request to do a routine, a question about one (the classifier's intents for them), and how sure
 # it must be to decide alone (below, the routine words decide, as for the intents listed next).
 ROUTINE_ASKED = ("start_routine", "show_routine")
+# A routine of the user's own, where a stretch asked about goes ("want it first in my morning routine").
+OWN_ROUTINE = re.compile(
+    r"\b(my|our|his|her|their) ([\w-]+ ){0,2}"
+    r"(routine|plan|programme|program|session|warm-?up|cool-?down|workout|regime|regimen)\b"
+)
 ROUTINE_INTENT_MIN_CONFIDENCE = 0.6
 ROUTINE_WORDS_OVERRULE_MAX = 0.9
 # The intents a routine request may be classified as; others ("thanks for the routine") are not.
@@ -148,12 +153,18 @@ WARM_UP_FIRST = re.compile(
 MISTAKE_ASKED = re.compile(
     r"\b(ok|okay|fine|alright|normal|right) or (a )?mistake\b|\bis (this|that|it) a mistake\b"
 )
+# What people commonly get wrong in a stretch: its mistakes, whatever else is told.
+COMMON_FAULTS_ASKED = re.compile(
+    r"\bwhat do (people|most people|beginners|folks|others) (usually |often |typically |commonly )?"
+    r"(mess up|get wrong|do wrong|screw up)\b"
+)
 # Breathing asked about ("should I hold my breath ...?").
 BREATH_ASKED = re.compile(r"\b(breath\w*|breathe|inhale|exhale)\b")
 # Asked what moves in a stretch: how it is done ("what am I actually supposed to be moving?").
 WHAT_MOVES = re.compile(
     r"\bwhat (am i|are we|should i|do i|is|are you) ([\w']+ ){0,4}(moving|move)\b|"
-    r"\bwhich (part|bit) (moves|should move|am i moving|do i move)\b"
+    r"\bwhich (part|bit) (moves|should move|am i moving|do i move)\b|"
+    r"\bwhat (am i|are we) (supposed|meant) to (be )?(doing|do)\b"
 )
 # When to breathe in or out in a stretch is in its steps ("when I breathe in, the back goes down or
 # up?", "inhale on the arch or the round bit").
@@ -402,7 +413,8 @@ STANDING_CAUSE = re.compile(
 # "is the ... one too advanced for me?": whether it suits, not a version of it.
 TOO_MUCH_FOR_ME = re.compile(
     r"(^|[.!?]\s*)(is|are|would|will|isn'?t)\b[^.!?]*\btoo (advanced|hard|difficult|much|intense|strenuous|"
-    r"demanding) for (me|a beginner|beginners|someone|him|her|my)\b"
+    r"demanding) for (me|a beginner|beginners|someone|him|her|my)\b|"
+    r"\btoo (advanced|hard|difficult) for me or\b"
 )
 ASKS_IF_IT_SUITS = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(good|ok|okay|safe|fine|suitable|alright|"
@@ -421,6 +433,7 @@ GOOD_FOR_WHAT = re.compile(
 # A question about what a stretch does for you, however often it is done.
 BENEFIT_WORDS = re.compile(
     r"\b(benefits?|advantages?|good for|do for (me|you)|what (do|will|would) i get|supposed to (do|help))\b|"
+    r"^\W*what (gives|does give) (the|this|that|it)\b|"  # "What gives the seated thoracic twist?"
     r"\bwhat( is|'s| does) (it|this|that) (actually |really |even )?(fix|fixing|helping with|help with)\b"
 )
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
@@ -1005,6 +1018,18 @@ class Dialogue:
             # "is lying on my tummy propped on my forearms okay when my back aches?": whether that
             # stretch suits, not the general advice
             r.named, r.intent = [r.described.value], "ask_suitability"
+        runner = r.runners_up[0] if r.runners_up else None
+        if r.intent == "general_advice" and unsure and r.named and runner:
+            if runner[0] in STRETCH_TOPICS and runner[1] >= RUNNER_UP_MIN_CONFIDENCE:
+                # "Is the knee roll over OK right after deadlifts? Or should I just skip stretching
+                # after lifting ...?", read half as advice, half as whether it suits: the stretch
+                # named, the question its next guess asks
+                r.intent = runner[0]
+        if r.intent == "ask_mistakes" and unsure and HOWTO_WORDS.search(lowered):
+            if runner and runner[0] == "ask_howto" and not MISTAKE_ASKED.search(lowered):
+                # "hw do u do knee to chest proprly, ... i feel like im just hugging my leg for
+                # nothin", half read as a fault: the steps asked for
+                r.intent = "ask_howto"
         misread_fit = r.intent in ("ask_mistakes", "ask_benefits", "ask_muscles")
         if misread_fit and unsure and len(r.named) == 1 and ASKS_IF_IT_SUITS.search(lowered):
             if r.tags or r.conditions:
@@ -1022,6 +1047,14 @@ class Dialogue:
         asks_routine = self._asks_for_routine(r)
         if asks_routine and r.named and not self._names_routine(r) and STEPS_OF_IT.search(lowered):
             # "Steps for the kneeling back rotation? Coach put it in our pre-session warm up"
+            asks_routine = None
+        if asks_routine and r.named and OWN_ROUTINE.search(lowered) and not r.of_kind("routine"):
+            # "how do i do childs pose propperly? want it as the very first thing in my morning
+            # routine", "... should I drop it from my routine?": that stretch, in a routine of theirs
+            asks_routine = None
+        sure_elsewhere = r.intent == "out_of_scope" and r.confidence >= DOMAIN_GUARD_MAX_CONFIDENCE
+        if asks_routine and sure_elsewhere and not self._in_domain(lowered):
+            # "whats a good 4 day bench press programme for hypertrophy": a programme of another kind
             asks_routine = None
         # The classifier tells a request to do a routine from a question about one; unsure, or
         # when it read the message as another intent, the routine words below decide.
@@ -1332,6 +1365,9 @@ class Dialogue:
                 intent = "ask_benefits"
         if intent == "ask_suitability" and MISTAKE_ASKED.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "my hips they turn a little. This is ok or mistake?"
+        if intent in STRETCH_TOPICS and COMMON_FAULTS_ASKED.search(lowered):
+            # "... my upper back is still stiff. What do people usually mess up with this one?"
+            intent = "ask_mistakes"
         benefit_asked = BENEFIT_WORDS.search(_asked(lowered)) and not HOWTO_WORDS.search(lowered)
         if intent in ("inform", "ask_howto") and benefit_asked:
             intent = "ask_benefits"  # "What does cat-cow actually do for you? ... creaky ..."

@@ -135,6 +135,65 @@ def test_recommendations(dialogue, text, must, must_not):
     assert context.stretch is not None
 
 
+def test_a_stretch_asked_about_for_a_routine_of_ones_own_is_answered_not_a_routine(dialogue):
+    answer, _ = say(
+        dialogue,
+        "how do i do childs pose propperly? want it as the very first thing in my mornign routine",
+        "ask_howto",
+        confidence=0.75,
+    )
+    assert answer.startswith("Child's Pose") and "1. " in answer
+    assert "Routine for" not in answer
+
+
+def test_a_programme_of_another_kind_is_out_of_scope(dialogue):
+    answer, _ = say(
+        dialogue,
+        "whats a good 4 day bench press programme for hypertrophy",
+        "out_of_scope",
+        confidence=0.82,
+    )
+    assert "only cover back stretching" in answer
+
+
+def test_what_people_get_wrong_in_a_stretch_gets_its_mistakes(dialogue):
+    answer, _ = say(
+        dialogue,
+        "I've done kneeling back rotations for two weeks and my upper back is still stiff. What do "
+        "people usually mess up with this one?",
+        "ask_suitability",
+    )
+    assert answer.startswith("Common mistakes with Kneeling Back Rotation")
+
+
+@pytest.mark.parametrize(
+    "text, must",
+    [
+        ("lifting technique cues to protect the lumbar spine?", "knees"),
+        (
+            "Apart from massage and stretching, what other therapies complement back care?",
+            "Yoga",
+        ),
+        (
+            "I feel so dumb stretching next to all the bendy people at the gym, I can barely "
+            "reach anything",
+            "yourself",
+        ),
+    ],
+)
+def test_advice_named_by_its_subject_beats_a_nearer_word(dialogue, text, must):
+    answer, _ = say(dialogue, text, "general_advice")
+    assert must in answer
+
+
+def test_supine_only_recommends_lying_stretches(dialogue):
+    answer, _ = say(
+        dialogue, "supine only stretches pls, client cant kneel comfortably", "recommend"
+    )
+    assert "Knee-to-Chest" in answer
+    assert "Seated" not in answer and "Child's Pose" not in answer
+
+
 def test_each_area_asked_for_has_a_stretch_made_for_it(dialogue):
     answer, _ = say(
         dialogue,

@@ -315,6 +315,24 @@ def test_legs_tired_after_a_rehearsal_are_no_nerve_sign_but_tingling_after_the_g
         assert "leg_nerve" in [h.flag.id for h in checker.check(text)]
 
 
+def test_a_body_said_heavy_or_squashed_in_a_fold_is_no_warning_sign(checker):
+    assert (
+        checker.check("piriformis stretch mistakes? I'm heavy and I end up straining my neck") == []
+    )
+    folded = "do I hold my breath? I'm big and it's kinda hard to breathe when I'm folded forward"
+    assert checker.check(folded) == []
+    # (heavy legs, and breathing hard with a chest that hurts, still count)
+    assert "leg_nerve" in [h.flag.id for h in checker.check("heavy legs since last week")]
+    chest = "it's hard to breathe when I'm bent over and my chest hurts"
+    assert "other_emergency" in [h.flag.id for h in checker.check(chest)]
+
+
+def test_weight_lost_told_before_its_amount_counts(checker):
+    lost = "I lose weight without diet, around 6 kg, and my back is hurting. Which stretch?"
+    assert "weight_loss" in [h.flag.id for h in checker.check(lost)]
+    assert checker.check("I want to lose weight, about 6 kg, which stretches") == []
+
+
 def test_working_nights_is_not_pain_at_night(checker):
     shifts = "I'm a nurse on permanent nights and my lower back is throbbing when I get home"
     assert "night_pain" not in [h.flag.id for h in checker.check(shifts)]
