@@ -193,6 +193,7 @@ HOWTO_WORDS = re.compile(
     r"\b(how|hw|hwo) (exactly )?(do|should|can|would) (i|you|u|we) (actually |really |properly )?"
     r"(do|perform|get into)\b|\bhow to do\b|\bsteps\b|"
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
+    r"\bhow to\s*\?|"  # "seated spinal twist how to??"
     r"\bhow is (it|this|that|the [\w' -]{1,40}?) done\b|"
     r"\bhow exactly\W*$|\bexplain (me|to me) (the|how)\b|\bwhat do i (actually|even|physically) do\b|\bwhat do i do( exactly)?\?|"
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
@@ -414,11 +415,17 @@ STANDING_CAUSE = re.compile(
 TOO_MUCH_FOR_ME = re.compile(
     r"(^|[.!?]\s*)(is|are|would|will|isn'?t)\b[^.!?]*\btoo (advanced|hard|difficult|much|intense|strenuous|"
     r"demanding) for (me|a beginner|beginners|someone|him|her|my)\b|"
-    r"\btoo (advanced|hard|difficult) for me or\b"
+    r"\btoo (advanced|hard|difficult) for me or\b|"
+    r"\b(ok|okay|fine|right|good) for my (level|fitness)\b"  # "... is ok for my level or too hard?"
 )
 ASKS_IF_IT_SUITS = re.compile(
     r"^(is|are|can|could|should|would|will|does|do)\b.*\b(good|ok|okay|safe|fine|suitable|alright|"
     r"all right)\b"
+)
+# Whether a stretch suits the one asking, asked last ("... Is the piriformis stretch right for me?").
+RIGHT_FOR_ME = re.compile(
+    r"\b(is|are) (the |this |that |it |they )?([\w'-]+ ){0,4}(right|good|ok|okay|suitable|safe|a good "
+    r"(one|idea|choice|fit)) for (me|my back|my level|him|her)\W*$"
 )
 # ... asked after a description ("the lying-on-your-stomach one ... - is it fine first thing?").
 IS_IT_OK = re.compile(r"\b(is|are) (it|this|that|they) (ok|okay|fine|safe|alright|good)\b")
@@ -439,6 +446,7 @@ BENEFIT_WORDS = re.compile(
 # Stretches asked for as such: "any good morning stretches?", "stretches I can do at work".
 STRETCHES_WANTED = re.compile(
     r"^\W*(stretches|exercises)\b|\b(cool ?-?down|warm ?-?up)s? for\b|"
+    r"^\W*(an? )?(stretch|exercise) for\b|"  # "A stretch for the sides of the back, ...?"
     r"[,;:.!?-]\W*(stretches|exercises) for\b|"  # "I sit all day at my desk, stretches for my lower back?"
     r"\b(any|some|good|best|go-to|gentle|easy|quick|which|what|wat|wht|"
     r"are there|is there|"
@@ -529,6 +537,11 @@ DETAIL_STOP = set(
 def _words_enough(lowered: str) -> bool:
     """Words enough to tell what a message is about (OUT_OF_SCOPE_MIN_WORDS of 4 letters or more)."""
     return len(re.findall(r"[a-z']{4,}", lowered)) >= OUT_OF_SCOPE_MIN_WORDS
+
+
+def _first(lowered: str) -> str:
+    """The first sentence of a message."""
+    return re.split(r"(?<=[.!?])\s+", lowered.strip(), maxsplit=1)[0]
 
 
 def _asked(lowered: str) -> str:
@@ -1153,10 +1166,13 @@ class Dialogue:
     @staticmethod
     def _begins_now(lowered: str) -> bool:
         """A sentence of the message, not a question, is itself a request to begin ("Right, I've got
-        about 15 minutes. Let's do the basic daily routine now - talk me through it.")."""
+        about 15 minutes. Let's do the basic daily routine now - talk me through it."), or begins
+        one after a comma ("I've got about half an hour free, let's do the long full routine now.")."""
         sentences = re.findall(r"[^.!?\n]+[.!?\n]*", lowered)
         return any(
-            STARTS_NOW.search(s.strip()) and "?" not in s and not LATER_WORDS.search(s)
+            any(STARTS_NOW.search(clause.strip()) for clause in s.split(","))
+            and "?" not in s
+            and not LATER_WORDS.search(s)
             for s in sentences
         )
 
@@ -1340,6 +1356,11 @@ class Dialogue:
             intent = "ask_mistakes"
         if intent == "ask_mistakes" and STEPS_OF_IT.search(lowered):
             intent = "ask_howto"  # "... I'd rather not look silly doing it wrong. How is it done?"
+        # "What's the proper way to do thread the needle? ... paranoid I'm doing something weird":
+        # the steps asked for first, then the mistakes feared
+        steps_then_faults = intent == "ask_mistakes" and bool(HOWTO_WORDS.search(_first(lowered)))
+        if steps_then_faults:
+            intent = "ask_howto"
         if intent == "ask_suitability" and HOWTO_WORDS.search(lowered):
             # "my midwife said pelvic tilts are fine: how exactly do I do them?"
             intent = "ask_howto"
@@ -1365,6 +1386,16 @@ class Dialogue:
                 intent = "ask_benefits"
         if intent == "ask_suitability" and MISTAKE_ASKED.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "my hips they turn a little. This is ok or mistake?"
+        fit_asked = intent in (
+            "ask_mistakes",
+            "ask_benefits",
+            "ask_muscles",
+            "inform",
+            "ask_modification",
+        )
+        if fit_asked and RIGHT_FOR_ME.search(lowered) and not set(r.needs) & set(CHANGES):
+            # "My hips get tight from sitting all day ... Is the piriformis stretch right for me?"
+            intent = "ask_suitability"
         if intent in STRETCH_TOPICS and COMMON_FAULTS_ASKED.search(lowered):
             # "... my upper back is still stiff. What do people usually mess up with this one?"
             intent = "ask_mistakes"
@@ -1426,6 +1457,8 @@ class Dialogue:
             for s in stretches[:3]
         ]
         first = self.catalogue.stretch(stretches[0])
+        if steps_then_faults and len(stretches) == 1:
+            messages.append(answers.mistakes(first))
         if re.search(r"\bbounc\w*", lowered) and "bouncing" in self.catalogue.advice:
             # "is it bad if i bounce a bit in the piriformis stretch to get deeper?"
             messages[:0] = [self._advice_topic("bouncing")]

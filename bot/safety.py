@@ -201,7 +201,10 @@ def discomfort_now(text: str) -> bool:
 # "not good pain": said during a routine, those stop it)
 PAIN_AVOIDED = re.compile(
     r"\b(without|not to|so (that )?i don'?t|to avoid) (\w+ )?(hurting|hurt|injuring|injure|straining"
-    r"|strain) (myself|my back|anything)\b"
+    r"|strain) (myself|my back|anything)\b|"
+    # "I really don't want to overdo it and end up hurting myself"
+    r"\b(don'?t|do not|never) want to ([\w']+ ){0,6}(hurting|hurt|injuring|injure|straining|strain) "
+    r"(myself|my back|anything)\b"
 )
 
 

@@ -960,6 +960,73 @@ def test_being_guided_through_todays_stretches_starts_a_routine(dialogue):
     assert reply.routine_request and reply.start is True
 
 
+def test_a_routine_begun_after_a_comma_starts(dialogue):
+    text = (
+        "I've got about half an hour free, let's do the long full routine now. Just guide me "
+        "through it and tell me if anything I feel is normal"
+    )
+    reply = dialogue.respond(Turn(text, "show_routine", 0.96))
+    assert reply.routine_request and reply.start is True
+    assert reply.routine is not None and reply.routine.id == "comprehensive"
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        (
+            "My hips get tight from sitting all day and it feels like it goes into my lower back. "
+            "Is the piriformis stretch right for me?",
+            "ask_mistakes",
+        ),
+        (
+            "I am not fit at all, very out of shape. Kneeling back rotation is ok for my level or "
+            "too hard?",
+            "ask_modification",
+        ),
+    ],
+)
+def test_whether_a_stretch_suits_asked_last_is_answered(dialogue, text, intent):
+    answer, _ = say(dialogue, text, intent, confidence=0.55)
+    assert ": yes, for most people" in answer
+
+
+def test_a_worry_about_getting_hurt_is_no_pain_felt(dialogue):
+    answer, _ = say(
+        dialogue,
+        "How often should I do the kneeling back rotation? Is every day too much? I really don't "
+        "want to overdo it and end up hurting myself",
+        "ask_dosage",
+    )
+    assert (
+        answer.startswith("Kneeling Back Rotation: Hold for") and "Stop the stretch" not in answer
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What's the proper way to do thread the needle? Yesterday my shoulder clicked a couple of "
+        "times and now I'm paranoid I'm doing something weird with it",
+        "seated spinal twist how to?? my back goes crack evry time i turn, is that cuz im doing it "
+        "wrong",
+    ],
+)
+def test_steps_asked_with_a_fault_feared_get_the_steps_then_the_mistakes(dialogue, text):
+    answer, _ = say(dialogue, text, "ask_mistakes", confidence=0.8)
+    assert "1. " in answer and "Common mistakes with" in answer
+    assert answer.index("1. ") < answer.index("Common mistakes with")
+
+
+def test_a_stretch_for_an_area_asked_plainly_is_recommended(dialogue):
+    answer, _ = say(
+        dialogue,
+        "A stretch for the sides of the back, the zone of the love handles?",
+        "ask_muscles",
+        confidence=0.75,
+    )
+    assert answer.startswith("For sides of the back, try:") and "Side Stretch" in answer
+
+
 def test_a_described_stretch_asked_to_be_made_easier_gets_the_easier_version(dialogue):
     text = (
         "For the one where I lie on my back with arms out wide and let my bent knees fall to the "

@@ -333,6 +333,12 @@ def test_weight_lost_told_before_its_amount_counts(checker):
     assert checker.check("I want to lose weight, about 6 kg, which stretches") == []
 
 
+def test_a_car_hitting_ones_car_is_an_accident_a_hand_hitting_a_door_is_not(checker):
+    crash = "Three days ago a car hit my car from behind. Now my neck and upper back are sore."
+    assert "after_fall" in [h.flag.id for h in checker.check(crash)]
+    assert checker.check("I hit my car door with my knee") == []
+
+
 def test_working_nights_is_not_pain_at_night(checker):
     shifts = "I'm a nurse on permanent nights and my lower back is throbbing when I get home"
     assert "night_pain" not in [h.flag.id for h in checker.check(shifts)]
