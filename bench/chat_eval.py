@@ -66,7 +66,7 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # behaviour of bfde31a); sets 44 and 45 (fresh43, fresh44), by four more, 35 minutes in (3ad3cfa);
 # sets 46 and 47 (fresh45, fresh46), by four more, 70 minutes in (46fa876); sets 48 to 51 (fresh47
 # to fresh50), by eight more, by the code of that day's next session's start (0f8db04); sets 52 and
-# 53 (fresh51, fresh52), by four more, 30 minutes in (a3315cb); sets 54 and 55 (fresh53, fresh54),
+# 53 (fresh51, fresh52), by four more, 25 minutes in (a3315cb); sets 54 and 55 (fresh53, fresh54),
 # by four more, 40 minutes in (7f4bdab).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
@@ -377,9 +377,9 @@ FIRST_CONTACT = {
     "chat fresh49-final": "113/120 (94.2%); 10/10; false 1/110",
     "chat fresh50-dev": "138/140 (98.6%); 10/10; false 1/130 (2026-12-05, next session's start, 0f8db04)",
     "chat fresh50-final": "115/120 (95.8%); 10/10; false 0/110",
-    "chat fresh51-dev": "125/140 (89.3%); 9/10; false 2/130 (2026-12-05, 30 minutes in, a3315cb)",
+    "chat fresh51-dev": "125/140 (89.3%); 9/10; false 2/130 (2026-12-05, 25 minutes in, a3315cb)",
     "chat fresh51-final": "115/120 (95.8%); 10/10; false 0/110",
-    "chat fresh52-dev": "128/140 (91.4%); 10/10; false 0/130 (2026-12-05, 30 minutes in, a3315cb)",
+    "chat fresh52-dev": "128/140 (91.4%); 10/10; false 0/130 (2026-12-05, 25 minutes in, a3315cb)",
     "chat fresh52-final": "109/120 (90.8%); 10/10; false 0/110",
     "chat fresh53-dev": "132/140 (94.3%); 9/10; false 0/130 (2026-12-05, 40 minutes in, 7f4bdab)",
     "chat fresh53-final": "112/120 (93.3%); 10/10; false 1/110",
