@@ -101,7 +101,9 @@ ROUTINE_ASKED = ("start_routine", "show_routine")
 # A routine of the user's own, where a stretch asked about goes ("want it first in my morning routine").
 OWN_ROUTINE = re.compile(
     r"\b(my|our|his|her|their) ([\w-]+ ){0,2}"
-    r"(routine|plan|programme|program|session|warm-?up|cool-?down|workout|regime|regimen)\b"
+    r"(routine|plan|programme|program|session|warm-?up|cool-?down|workout|regime|regimen)\b|"
+    r"\b(we|i|they) (do|did|have) (a|an|our|my|their) ([\w-]+ ){0,2}routine\b|"
+    r"\b(do|did|does) (a|an|our|my|their) ([\w-]+ ){0,2}routine (after|before|every|each|most|at)\b"
 )
 ROUTINE_INTENT_MIN_CONFIDENCE = 0.6
 ROUTINE_WORDS_OVERRULE_MAX = 0.9
@@ -1402,6 +1404,10 @@ class Dialogue:
         benefit_asked = BENEFIT_WORDS.search(_asked(lowered)) and not HOWTO_WORDS.search(lowered)
         if intent in ("inform", "ask_howto") and benefit_asked:
             intent = "ask_benefits"  # "What does cat-cow actually do for you? ... creaky ..."
+        if intent == "inform" and re.search(
+            r"\bwhat'?s (the )?(most )?common mistakes?\b", lowered
+        ):
+            intent = "ask_mistakes"  # "... whats the most common mistake with that one?"
         if intent == "inform" and FAULT_QUESTION.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "side stretch standing - anything I should avoid?"
         if intent in ("ask_howto", "ask_mistakes", "inform") and SPOT_ASKED.search(lowered):
@@ -1880,9 +1886,12 @@ class Dialogue:
 
     def _advice_named(self, r: _Reading, context: Context) -> Reply | None:
         """A stretch question with no one stretch in it or before it that an advice topic answers."""
-        if context.stretch or r.areas or r.tags:
-            return None
         advice = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+        # (an area said is where to stretch, unless the topic is that section of the spine itself:
+        # "my 'thoracic' is stiff but my 'lumbar' is fine. which bit is which?")
+        section = advice and self.catalogue.advice[advice.label].areas
+        if context.stretch or r.tags or (r.areas and not section):
+            return None
         near = advice or self._advice_match(r.meaning, NAMED_ADVICE_MIN_SCORE)
         spelled = near and self._spelled_out(r, near, KEYWORDS_NAMING_A_SUBJECT)
         if not advice and spelled:

@@ -53,13 +53,30 @@ def normalise(text: str) -> str:
 _SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+")
 
 
-def _kept(clean: List[str], subject: List[str], unless: Sequence[Pattern]) -> str:
+def _kept(clean: List[str], subject: List[str], unless: Sequence[Pattern]) -> List[str]:
     """`subject`'s sentences but those an `unless` pattern reads in `clean` ("I'm numb to my
     routine."): no sign of that flag there, while the other sentences still count ("My left leg
     has gone numb.")."""
-    return " ".join(
-        s for c, s in zip(clean, subject, strict=True) if not any(u.search(c) for u in unless)
-    )
+    return [s for c, s in zip(clean, subject, strict=True) if not any(u.search(c) for u in unless)]
+
+
+# Sentences side by side that one pattern of things said together ("^(?=...)(?=...)") reads as one:
+# "I fell last week. Now my back hurts." is one story, while a word of pain and a word of the night
+# five sentences apart in a long message are not ("... not injured just tired and heavy. ... do i
+# sit on my feet??").
+TOGETHER_SENTENCES = 2
+
+
+def _search(pattern: Pattern, sentences: List[str]):
+    """The pattern's first match in the sentences: anywhere in them, or, for a pattern of things
+    said together, within TOGETHER_SENTENCES sentences side by side."""
+    if not pattern.pattern.startswith("^"):
+        return pattern.search(" ".join(sentences))
+    windows = [
+        " ".join(sentences[i : i + TOGETHER_SENTENCES])
+        for i in range(max(1, len(sentences) - TOGETHER_SENTENCES + 1))
+    ]
+    return next((m for m in map(pattern.search, windows) if m), None)
 
 
 @dataclass(frozen=True)
@@ -122,7 +139,7 @@ class SafetyChecker:
         for flag, patterns, unless in self._flags:
             subject = _kept(clean, affirmed if flag.negatable else clean, unless)
             for pattern in patterns:
-                match = pattern.search(subject)
+                match = _search(pattern, subject)
                 if match:
                     hits.append(Hit(flag, match.group(0)))
                     break
@@ -135,7 +152,9 @@ class SafetyChecker:
         clean, affirmed = self._sentences(text)
         hinted = []
         for flag, cues, need, unless in self._cues:
-            subject = _kept(clean, affirmed, unless)  # ("hay fever" is no hint of a fever)
+            subject = " ".join(
+                _kept(clean, affirmed, unless)
+            )  # ("hay fever" is no hint of a fever)
             if any(c.search(subject) for c in cues) and need.search(subject):
                 hinted.append(flag)
         return hinted

@@ -146,6 +146,22 @@ def test_a_stretch_asked_about_for_a_routine_of_ones_own_is_answered_not_a_routi
     assert "Routine for" not in answer
 
 
+def test_a_routine_one_does_anyway_is_no_request_for_one(dialogue):
+    text = (
+        "me and my bf do a stretch routine after the gym and one of them is the knee roll over "
+        "lying down. whats the most common mistake with that one?"
+    )
+    answer, _ = say(dialogue, text, "show_routine", confidence=0.95)
+    assert answer.startswith("Common mistakes with Lying Knee Roll Over")
+
+
+def test_two_sections_of_the_spine_asked_apart_get_the_overview(dialogue):
+    text = "My physio said my 'thoracic' is stiff but my 'lumbar' is fine. Which bit is which?"
+    answer, _ = say(dialogue, text, "ask_howto", confidence=0.64)
+    assert "Thoracic" in answer and "Lumbar" in answer
+    assert "Which stretch" not in answer
+
+
 def test_a_programme_of_another_kind_is_out_of_scope(dialogue):
     answer, _ = say(
         dialogue,

@@ -339,6 +339,36 @@ def test_a_car_hitting_ones_car_is_an_accident_a_hand_hitting_a_door_is_not(chec
     assert checker.check("I hit my car door with my knee") == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a word of heaviness and a foot four sentences apart are not heavy legs
+        "ok so backstory, im a nurse doing 12hr shifts, 3 kids at home, my back is just TIRED all "
+        "the time, not injured just tired and heavy. my sister in law swears by childs pose before "
+        "bed and i said fine ill try it. do i sit on my feet?? where do my arms go??",
+        # pain said not to be there, beside lying down or years
+        "hey. 52, builder, 30 yrs on sites. back isnt hurt just tight as hell by friday. wife says "
+        "lie down and pull ur knees to ur chest. is it one leg or both together??",
+        "I'm a data analyst so I suppose years at the screen have done it. My back doesn't actually "
+        "hurt. Which stretches would help counter that forward slump?",
+        "I'm a night-owl freelance writer and my brain just won't switch off at bedtime. My back "
+        "isn't sore, but I carry a lot of tension in it from the day.",
+        # what to do if it stops improving, asked ahead
+        "When should I go back to my GP? She said 'come back if it's not improving'.",
+    ],
+)
+def test_a_long_story_with_no_warning_sign_raises_none(checker, text):
+    assert checker.check(text) == []
+
+
+def test_things_said_together_still_count_across_two_sentences(checker):
+    assert "after_fall" in [
+        h.flag.id for h in checker.check("I fell off my bike. My back hurts now.")
+    ]
+    lasting = "My back pain isn't improving after 6 weeks"
+    assert "severe_persistent" in [h.flag.id for h in checker.check(lasting)]
+
+
 def test_working_nights_is_not_pain_at_night(checker):
     shifts = "I'm a nurse on permanent nights and my lower back is throbbing when I get home"
     assert "night_pain" not in [h.flag.id for h in checker.check(shifts)]
