@@ -162,6 +162,20 @@ def test_two_sections_of_the_spine_asked_apart_get_the_overview(dialogue):
     assert "Which stretch" not in answer
 
 
+def test_a_guessed_kind_of_pain_is_no_warning_sign_when_pain_is_said_not_to_be_there(dialogue):
+    text = (
+        "My upper back has been getting stiffer and I can't turn round in the car as easily. "
+        "Nothing hurts, I just feel rusty. The kneeling back rotation feels really good, almost "
+        "like a crack I've been waiting for. How often should I be doing it?"
+    )
+    reply = dialogue.respond(Turn(text, "red_flag", 0.999))
+    assert not reply.red_flag
+    assert "Before anything else" not in reply.messages[0]
+    # (a guessed sign that is no kind of pain still gets the caution)
+    numb = "Nothing hurts, but my feet have felt odd and my legs flop about on the stairs."
+    assert dialogue.respond(Turn(numb, "red_flag", 0.999)).red_flag
+
+
 def test_a_programme_of_another_kind_is_out_of_scope(dialogue):
     answer, _ = say(
         dialogue,
