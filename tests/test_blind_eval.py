@@ -112,6 +112,10 @@ pytestmark = pytest.mark.server
 # 112/120, 116/120) joined; floors set again one case below that code's count, the false red-flag
 # replies at its count (31 of 6055 over the 55 chat final parts). Sets 1-47: 5326 -> 5340; 13 final
 # parts rose, none fell; set 49 (fresh48) 114 -> 113 since first contact (not looked at).
+# Later that session (the code of commit 428df81): set 56
+# (fresh55; first met by 1bf09b1: 104/120, false 6/110) joined; all floors set again one case below
+# that code's count, false red-flag replies at its count (33 of 6165 over the 56 chat final parts).
+# Sets 1-55: 6240 -> 6249; nine final parts rose, none fell.
 FLOORS = {
     "final": {"right": 153, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -122,7 +126,7 @@ FLOORS = {
     "fresh6-final": {"right": 102, "false_alarms": 2},
     "fresh7-final": {"right": 80, "false_alarms": 1},
     "fresh8-final": {"right": 117, "false_alarms": 0},
-    "fresh9-final": {"right": 119, "false_alarms": 3},
+    "fresh9-final": {"right": 120, "false_alarms": 3},
     "fresh10-final": {"right": 119, "false_alarms": 0},
     "fresh11-final": {"right": 116, "false_alarms": 0},
     "fresh12-final": {"right": 117, "false_alarms": 0},
@@ -141,34 +145,35 @@ FLOORS = {
     "fresh25-final": {"right": 114, "false_alarms": 0},
     "fresh26-final": {"right": 110, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
-    "fresh28-final": {"right": 107, "false_alarms": 3},
+    "fresh28-final": {"right": 109, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 114, "false_alarms": 0},
     "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
-    "fresh31-final": {"right": 110, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh31-final": {"right": 111, "false_alarms": 0, "red_flags_missed": 1},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 116, "false_alarms": 0},
     "fresh34-final": {"right": 113, "false_alarms": 2},
     "fresh35-final": {"right": 116, "false_alarms": 0},
     "fresh36-final": {"right": 113, "false_alarms": 0},
-    "fresh37-final": {"right": 111, "false_alarms": 0},
+    "fresh37-final": {"right": 112, "false_alarms": 0},
     "fresh38-final": {"right": 111, "false_alarms": 1},
     "fresh39-final": {"right": 114, "false_alarms": 0},
     "fresh40-final": {"right": 113, "false_alarms": 0},
     "fresh41-final": {"right": 109, "false_alarms": 0},
     "fresh42-final": {"right": 114, "false_alarms": 1},
-    "fresh43-final": {"right": 113, "false_alarms": 1},
+    "fresh43-final": {"right": 113, "false_alarms": 0},
     "fresh44-final": {"right": 113, "false_alarms": 0},
     "fresh45-final": {"right": 115, "false_alarms": 1},
-    "fresh46-final": {"right": 107, "false_alarms": 0},
+    "fresh46-final": {"right": 108, "false_alarms": 0},
     "fresh47-final": {"right": 106, "false_alarms": 0},
     "fresh48-final": {"right": 112, "false_alarms": 0},
     "fresh49-final": {"right": 112, "false_alarms": 1},
     "fresh50-final": {"right": 114, "false_alarms": 0},
     "fresh51-final": {"right": 114, "false_alarms": 0},
-    "fresh52-final": {"right": 108, "false_alarms": 0},
-    "fresh53-final": {"right": 111, "false_alarms": 1},
+    "fresh52-final": {"right": 110, "false_alarms": 0},
+    "fresh53-final": {"right": 112, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
+    "fresh55-final": {"right": 105, "false_alarms": 4},
 }
 
 
