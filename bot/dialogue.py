@@ -162,6 +162,9 @@ WARM_UP_FIRST = re.compile(
 MISTAKE_ASKED = re.compile(
     r"\b(ok|okay|fine|alright|normal|right) or (a )?mistake\b|\bis (this|that|it) a mistake\b"
 )
+# The mistakes asked for by name, said about the stretch in question ("whats the most common
+# mistake with that one?").
+MISTAKES_NAMED = re.compile(r"\bwhat'?s (the )?(most )?common mistakes?\b")
 # What people commonly get wrong in a stretch: its mistakes, whatever else is told.
 COMMON_FAULTS_ASKED = re.compile(
     r"\bwhat do (people|most people|beginners|folks|others) (usually |often |typically |commonly )?"
@@ -1419,9 +1422,7 @@ class Dialogue:
         benefit_asked = BENEFIT_WORDS.search(_asked(lowered)) and not HOWTO_WORDS.search(lowered)
         if intent in ("inform", "ask_howto") and benefit_asked:
             intent = "ask_benefits"  # "What does cat-cow actually do for you? ... creaky ..."
-        if intent == "inform" and re.search(
-            r"\bwhat'?s (the )?(most )?common mistakes?\b", lowered
-        ):
+        if intent == "inform" and MISTAKES_NAMED.search(lowered):
             intent = "ask_mistakes"  # "... whats the most common mistake with that one?"
         if intent == "inform" and FAULT_QUESTION.search(lowered) and not r.conditions:
             intent = "ask_mistakes"  # "side stretch standing - anything I should avoid?"
