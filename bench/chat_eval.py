@@ -67,7 +67,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # sets 46 and 47 (fresh45, fresh46), by four more, 70 minutes in (46fa876); sets 48 to 51 (fresh47
 # to fresh50), by eight more, by the code of that day's next session's start (0f8db04); sets 52 and
 # 53 (fresh51, fresh52), by four more, 25 minutes in (a3315cb); sets 54 and 55 (fresh53, fresh54),
-# by four more, 40 minutes in (7f4bdab); set 56 (fresh55), by two more, 75 minutes in (1bf09b1).
+# by four more, 40 minutes in (7f4bdab); set 56 (fresh55), by two more, 75 minutes in (1bf09b1);
+# set 57 (fresh56), by two more, by the code of that day's last session's start (3f1feb5).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -91,7 +92,7 @@ SPLITS = (
     "fresh49-dev", "fresh49-final", "fresh50-dev", "fresh50-final",
     "fresh51-dev", "fresh51-final", "fresh52-dev", "fresh52-final",
     "fresh53-dev", "fresh53-final", "fresh54-dev", "fresh54-final",
-    "fresh55-dev", "fresh55-final",
+    "fresh55-dev", "fresh55-final", "fresh56-dev", "fresh56-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -388,6 +389,8 @@ FIRST_CONTACT = {
     "chat fresh54-final": "116/120 (96.7%); 10/10; false 0/110",
     "chat fresh55-dev": "119/140 (85.0%); 10/10; false 10/130 (2026-12-05, 75 minutes in, 1bf09b1)",
     "chat fresh55-final": "104/120 (86.7%); 10/10; false 6/110",
+    "chat fresh56-dev": "136/140 (97.1%); 10/10; false 0/130 (2026-12-05, last session's start, 3f1feb5)",
+    "chat fresh56-final": "113/120 (94.2%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }

@@ -250,6 +250,10 @@ class AdviceTopic(_Model):
     # The areas of the back this topic is about, when they are named instead of it ("the lower
     # back" is the lumbar spine).
     areas: List[Text] = []
+    # A subject beyond stretching that the topic only points away from (medication): asked for
+    # outright ("what dose should I take?", read as out of scope), the answer says first that it
+    # is outside what Stretchbot helps with.
+    outside_scope: bool = False
 
     _regexes = validator("signs", each_item=True, allow_reuse=True)(_compiles)
 

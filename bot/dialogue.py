@@ -42,6 +42,7 @@ STRETCH_TOPICS = (
     "ask_suitability",
 )
 # Chit-chat intents that a named stretch overrides when the classifier is unsure.
+OUTSIDE_SCOPE = "Sorry, that's outside what I can help with."
 SOCIAL = ("greet", "goodbye", "thanks", "affirm", "deny", "help", "out_of_scope")
 # For a stretch-topic question with no stretch and nothing to refer back to: the general topic.
 GENERAL_FOR_TOPIC = {
@@ -1224,7 +1225,11 @@ class Dialogue:
         if rescue and intent in STRETCH_TOPICS and not follow_up:
             return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
         if rescue and intent in ("out_of_scope", "help"):
-            return self.with_disclaimer(context, [self._advice_for(rescue.label, r.text)])
+            advice = self._advice_for(rescue.label, r.text)
+            if intent == "out_of_scope" and self.catalogue.advice[rescue.label].outside_scope:
+                # "can you prescribe me muscle relaxers, what dose?": refused, then pointed on
+                advice = OUTSIDE_SCOPE + " " + advice
+            return self.with_disclaimer(context, [advice])
         close = rescue and rescue.score >= RECOMMEND_RESCUE_MIN_SCORE
         closest = rescue and rescue.score >= ADVICE_OVER_SITUATION_MIN_SCORE
         # a question, not stretches asked for ("my back is stiff" wants stretches, not anatomy)
@@ -1547,11 +1552,7 @@ class Dialogue:
 
     def _out_of_scope(self, context: Context) -> Reply:
         return Reply(
-            [
-                "Sorry, that's outside what I can help with. "
-                + self.catalogue.safety.scope
-                + " What would you like to know?"
-            ],
+            [OUTSIDE_SCOPE + " " + self.catalogue.safety.scope + " What would you like to know?"],
             replace(context, pending_topic=None),
         )
 

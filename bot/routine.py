@@ -365,11 +365,13 @@ def compose_routine(
     areas: List[str] = (),
     tags: List[str] = (),
     minutes: float | None = None,
+    needs: List[str] = (),
 ) -> Routine | None:
     """A routine built from the content tags: stretches for the areas and situations asked for,
     as many as fit in `minutes` (default 10). When those fill less than FILL of the time, other
     gentle whole-back stretches are added, then the whole list is done in 2 or 3 sets. Desk and
-    chair requests use only stretches that need no floor."""
+    chair requests use only stretches that need no floor; a need that rules positions out
+    ("standing only", content/vocabulary.yml `spare_positions`) leaves those out."""
     from bot.answers import recommend  # answers imports nothing from here; avoid a cycle at load
 
     desk = any(tag in DESK_TAGS for tag in tags)
@@ -379,6 +381,10 @@ def compose_routine(
     if desk:
         wanted = [s for s in wanted if not s.uses_floor]
         general = [s for s in catalogue.by_name() if not s.uses_floor]
+    spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
+    if spared:
+        wanted = [s for s in wanted if s.position not in spared]
+        general = [s for s in general if s.position not in spared]
     if not wanted:
         return None
     budget = (minutes or 10) * 60
@@ -393,7 +399,7 @@ def compose_routine(
             chosen.append(stretch.id)
     once = duration(_routine_of(chosen, areas, tags, minutes), catalogue)
     sets = max(1, min(3, int(budget * 1.1 // once)))
-    return _routine_of(chosen, areas, tags, minutes, sets)
+    return _routine_of(chosen, areas, tags, minutes, sets, needs)
 
 
 FILL = 0.75  # a composed routine shorter than this share of the time asked for gets more stretches
@@ -403,12 +409,14 @@ def _fits(ids: List[str], seconds: float, catalogue: Catalogue) -> bool:
     return duration(_routine_of(ids, (), (), None), catalogue) <= seconds
 
 
-def _routine_of(ids: List[str], areas, tags, minutes, sets: int = 1) -> Routine:
-    from bot.answers import AREA_NAMES, TAG_NAMES
+def _routine_of(ids: List[str], areas, tags, minutes, sets: int = 1, needs=()) -> Routine:
+    from bot.answers import AREA_NAMES, NEED_NAMES, TAG_NAMES
 
-    focus = [AREA_NAMES[a] for a in areas if a in AREA_NAMES] + [
-        TAG_NAMES[t] for t in tags if t in TAG_NAMES
-    ]
+    focus = (
+        [AREA_NAMES[a] for a in areas if a in AREA_NAMES]
+        + [TAG_NAMES[t] for t in tags if t in TAG_NAMES]
+        + [NEED_NAMES[n] for n in needs if n in NEED_NAMES and n not in tags]
+    )
     focus = list(dict.fromkeys(focus))  # ("first thing in the morning": the morning once)
     name = "Routine for " + " and ".join(focus) if focus else "Whole-back routine"
     span = [int(minutes), int(minutes)] if minutes else [5, 10]
@@ -496,9 +504,12 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     named = [f.value for f in found if f.kind == "routine"]
     if named:
         return catalogue.routines[named[0]]
-    found += matcher.find(text, ("area", "tag"))
+    found += matcher.find(text, ("area", "tag", "need"))
     areas = [f.value for f in found if f.kind == "area"]
     tags = [f.value for f in found if f.kind == "tag"]
+    needs = [f.value for f in found if f.kind == "need"]
+    if "standing_only" in needs:  # "standing only, no floor": no chair either
+        tags = [t for t in tags if t not in DESK_TAGS]
     minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
         return _by_its_own_words(text.lower(), catalogue)
@@ -506,4 +517,4 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
         for routine in catalogue.routines.values():
             if routine.minutes[0] <= minutes <= routine.minutes[-1]:
                 return routine
-    return compose_routine(catalogue, areas, tags, minutes)
+    return compose_routine(catalogue, areas, tags, minutes, needs)

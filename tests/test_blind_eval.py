@@ -116,6 +116,8 @@ pytestmark = pytest.mark.server
 # (fresh55; first met by 1bf09b1: 104/120, false 6/110) joined; all floors set again one case below
 # that code's count, false red-flag replies at its count (33 of 6165 over the 56 chat final parts).
 # Sets 1-55: 6240 -> 6249; nine final parts rose, none fell.
+# 2026-12-05, the last session: set 57 (fresh56; first met by 3f1feb5: 113/120, false 0/110)
+# joined, its floor one case below that count.
 FLOORS = {
     "final": {"right": 153, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -174,6 +176,7 @@ FLOORS = {
     "fresh53-final": {"right": 112, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
     "fresh55-final": {"right": 105, "false_alarms": 4},
+    "fresh56-final": {"right": 112, "false_alarms": 0},
 }
 
 

@@ -2605,3 +2605,15 @@ def test_a_request_to_begin_now_starts_the_routine_the_classifier_read_as_shown(
     assert dialogue.respond(Turn(text, "show_routine", 0.77), Context()).start
     asked = "What's in the basic daily routine? Let's do it another day."
     assert not dialogue.respond(Turn(asked, "show_routine", 0.99), Context()).start
+
+
+def test_medication_asked_for_outright_is_refused_then_pointed_on(dialogue):
+    asked = dialogue.respond(
+        Turn("what dose of pain pills should i take for my back", "out_of_scope", 0.91)
+    )
+    assert asked.messages[0].startswith("Sorry, that's outside what I can help with.")
+    assert "healthcare provider" in asked.messages[0]
+    # asked about beside stretching, it is advice, not a refusal
+    beside = dialogue.respond(Turn("can I take ibuprofen before stretching", "general_advice", 0.8))
+    assert "outside what I can help with" not in " ".join(beside.messages)
+    assert "healthcare provider" in beside.messages[0]

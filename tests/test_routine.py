@@ -298,6 +298,17 @@ def test_composed_routines_fit_the_time_and_desk_ones_need_no_floor(catalogue):
     assert desk.items and all(not catalogue.stretch(i.stretch).uses_floor for i in desk.items)
 
 
+def test_a_routine_asked_for_standing_only_has_only_standing_stretches(catalogue):
+    from bot.matching import default_matcher
+    from bot.routine import choose_routine
+
+    routine = choose_routine(
+        "standing-only stretches, no floor, 2 min break", catalogue, default_matcher()
+    )
+    assert routine.items and "standing up" in routine.name
+    assert all(catalogue.stretch(i.stretch).position == "standing" for i in routine.items)
+
+
 def test_content_routines_last_as_long_as_the_articles_say(catalogue):
     from bot.routine import duration
 
