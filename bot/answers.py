@@ -654,7 +654,8 @@ def recommendation_text(
             if chair and stretch.uses_floor and ({"chair", "desk", "no_floor"} & set(tags))
             else ""
         )
-        lines.append(f"{BULLET}{stretch.name}{note}: {_first_sentence(stretch.summary)}")
+        said = chair.summary or chair.steps[0] if note else _first_sentence(stretch.summary)
+        lines.append(f"{BULLET}{stretch.name}{note}: {said}")
     lines.append("Ask me how to do any of them.")
     return "\n".join(lines)
 

@@ -108,6 +108,9 @@ class Modifications(_Model):
 class Variant(_Model):
     name: Text
     steps: TextList
+    # What the version is, in a sentence, where it stands for the stretch (a recommendation for a
+    # chair names the chair version by it, not by the floor version's summary).
+    summary: Text = ""
 
 
 class Stretch(_Model):

@@ -34,7 +34,8 @@ STOP_WORDS = frozenset(
     how do does did is are be can could should would will what whats doing done get go into onto at
     by from up down over under out then than so just like very really some any thing stretch stretches
     exercise exercises pose move position kind sort bit little please about there where's while
-    whilst keep get got am was were have has had as if all our we they them his her he she""".split()
+    whilst keep get got am was were have has had as if all our we they them his her he she put
+    putting place placing""".split()
 )
 # Last words shared by several names: said alone, they are ambiguous.
 AMBIGUOUS_HEADS = ("twist", "rotation", "tilt")
@@ -402,8 +403,8 @@ class Matcher:
                     if len(differ) != 1 or (n == 2 and differ[0][0] in english):
                         continue
                     said, meant = differ[0]
-                    if said in STOP_WORDS or meant in STOP_WORDS:
-                        continue
+                    if said in STOP_WORDS or meant in STOP_WORDS or said in GENERIC_NAME_WORDS:
+                        continue  # ("knees to side" describes a position, it is no "knees to chest")
                     if (
                         Levenshtein.distance(
                             jellyfish.metaphone(said), jellyfish.metaphone(meant), score_cutoff=1
