@@ -2617,3 +2617,75 @@ def test_medication_asked_for_outright_is_refused_then_pointed_on(dialogue):
     beside = dialogue.respond(Turn("can I take ibuprofen before stretching", "general_advice", 0.8))
     assert "outside what I can help with" not in " ".join(beside.messages)
     assert "healthcare provider" in beside.messages[0]
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, opening",
+    [
+        # a stretch plainly described, half read as out of scope
+        (
+            "the one where you lie on your belly and prop yourself up on your forearms like a seal "
+            "sunbathing on a rock, how do I set that up properly?",
+            "out_of_scope",
+            0.49,
+            "Sphinx Pose: A mild backbend",
+        ),
+        # comparing oneself, beside a loose description
+        (
+            "My wife can fold forward like a pretzel and I can barely touch my shins. Am I doing "
+            "something wrong?",
+            "out_of_scope",
+            0.3,
+            "Don't measure yourself",
+        ),
+        (
+            "What am I screwing up on kneeling back rotations?",
+            "ask_muscles",
+            0.85,
+            "Common mistakes",
+        ),
+        ("only 5 min. which stretch for back?", "recommend", 0.97, "For whole back, try"),
+        (
+            "any strechs i can do in my armchair while watching the snooker?",
+            "recommend",
+            0.78,
+            "For doing in a chair",
+        ),
+        (
+            "stretches i can do lying in bed? too tired to get on the floor",
+            "recommend",
+            0.96,
+            "For before bed, try:\n• Knee-to-Chest",
+        ),
+    ],
+)
+def test_loose_wording_finds_what_is_asked(dialogue, text, intent, confidence, opening):
+    reply = dialogue.respond(Turn(text, intent, confidence))
+    assert any(m.startswith(opening) for m in reply.messages), reply.messages
+
+
+def test_a_position_word_is_no_name_heard_and_put_tells_no_stretch(dialogue):
+    knees = dialogue.respond(
+        Turn(
+            "When I lie on back and drop both knees to side, my shoulder come up. What mistakes to avoid?",
+            "ask_mistakes",
+            0.98,
+        )
+    )
+    assert "Lying Knee Roll Over" in knees.messages[0]
+    side = dialogue.respond(
+        Turn(
+            "When I do the standing one where I put one arm up and lean sideways, what am I doing wrong?",
+            "ask_mistakes",
+            0.52,
+        )
+    )
+    assert side.messages[0].startswith("Side Stretch")
+
+
+def test_lets_do_the_routine_then_a_question_starts_it(dialogue):
+    said = "Let's do the basic daily back routine together - what's first?"
+    assert dialogue.respond(Turn(said, "show_routine", 0.64)).start
+    assert not dialogue.respond(
+        Turn("let us see the basic routine - how long is it?", "show_routine", 0.64)
+    ).start

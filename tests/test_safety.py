@@ -60,6 +60,13 @@ def checker():
         ),
         ("Pain in low back very very strong, I am crying from it.", "severe_persistent"),
         ("I rest 3 days, no better, my back", "severe_persistent"),
+        (
+            "My back pain started about six weeks ago and every week it gets worse, even though I "
+            "stretch every day.",
+            "severe_persistent",
+        ),
+        ("after leg day my legs went numb", "leg_nerve"),
+        ("I fell yesterday and now I'm scared to fall again, my back hurts", "after_fall"),
         # a near miss in one sentence leaves a warning sign in another one counted
         ("I'm kind of numb to my routine. Since Monday my left leg has gone numb.", "leg_nerve"),
         (
@@ -115,6 +122,13 @@ def test_red_flags_are_recognised(checker, text, flag):
         "Child pose is hurting a little in my knees, they are not so good since many years. What "
         "can I change?",
         "I wake up pretty stiff most mornings, nothing painful, just tight. is it ok to stretch?",
+        # a fall feared, not had; an arm numb under a sleeping child; legs spent after leg day;
+        # heels not reached since a knee replacement long healed
+        "Standing back extension, what I should not do? Afraid to fall backward or hurt neck.",
+        "my arm goes numb when she falls asleep on it lol but my upper back is so tight",
+        "Need a quick 5 min cooldown after leg day, legs are dead and my back's a bit tired.",
+        "I cannot sit right back on my heels in child's pose since my knee replacement, though it "
+        "healed long ago.",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
