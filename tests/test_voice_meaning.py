@@ -370,3 +370,35 @@ def test_the_dev_phrasings_as_text_are_understood():
     assert f["right"] >= TEXT_MIN_RIGHT, mistakes
     assert f["wrong"] <= TEXT_MAX_WRONG, mistakes
     assert f["false"] <= TEXT_MAX_FALSE, mistakes
+
+
+class SureOfStop:
+    """An understanding step sure of "stop" in anything said."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            return {"stop": 0.8, "none": 0.2}
+
+
+def test_a_command_word_said_negated_is_not_obeyed_only_asked_about():
+    words = meaning.one_words(default_commands())
+    assert meaning.negated("it didn't stop for me this morning", words) == {"stop"}
+    assert meaning.negated("we never paused at all", words) == {"pause"}
+    assert meaning.negated("don't skip this one", words) == {"skip"}
+    assert meaning.negated("stop i can't go on", words) == set()  # "go on" is no one-word phrase
+    allowed = ("stop", "pause", "next")
+    talk = meaning.interpret(
+        SureOfStop.commands, ["it didn't stop for me this morning"], allowed, words=words
+    )
+    assert (talk.act, talk.command) == ("ask", "stop")
+    said = meaning.interpret(SureOfStop.commands, ["stop the routine please"], allowed, words=words)
+    assert (said.act, said.command) == ("obey", "stop")
+
+
+def test_talk_with_a_negated_command_word_does_not_stop_the_routine():
+    voice, obeyed, said, _ = run(
+        [(101, "it didn't stop for me this morning", [])], understanding=SureOfStop
+    )
+    assert obeyed == [] and voice.engine.status == RUNNING
+    assert "Did you say stop the routine?" in said

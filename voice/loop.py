@@ -196,8 +196,14 @@ class VoiceSession:
         `commands` (the rest of a sentence whose start was obeyed) it is no command at all."""
         allowed = allowed_commands(self.engine) if commands else ()
         close = (*heard.close, *voice_meaning.inside(default_commands(), heard.text))
+        words = voice_meaning.one_words(default_commands())
         meant = voice_meaning.interpret(
-            self.understanding().commands, heard.hypotheses, allowed, close, same_now(self.engine)
+            self.understanding().commands,
+            heard.hypotheses,
+            allowed,
+            close,
+            same_now(self.engine),
+            words,
         )
         self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
         if meant.act == "obey" and meant.agreed and self.just_obeyed(meant.command, heard):
