@@ -68,7 +68,9 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # to fresh50), by eight more, by the code of that day's next session's start (0f8db04); sets 52 and
 # 53 (fresh51, fresh52), by four more, 25 minutes in (a3315cb); sets 54 and 55 (fresh53, fresh54),
 # by four more, 40 minutes in (7f4bdab); set 56 (fresh55), by two more, 75 minutes in (1bf09b1);
-# set 57 (fresh56), by two more, by the code of that day's last session's start (3f1feb5).
+# set 57 (fresh56), by two more, by the code of that day's last session's start (3f1feb5); sets 58
+# and 59 (fresh57, fresh58), by four more, 35 minutes in (4acab40); set 60 (fresh59), by two more,
+# 75 minutes in (e09ec6f).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -93,6 +95,8 @@ SPLITS = (
     "fresh51-dev", "fresh51-final", "fresh52-dev", "fresh52-final",
     "fresh53-dev", "fresh53-final", "fresh54-dev", "fresh54-final",
     "fresh55-dev", "fresh55-final", "fresh56-dev", "fresh56-final",
+    "fresh57-dev", "fresh57-final", "fresh58-dev", "fresh58-final",
+    "fresh59-dev", "fresh59-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -391,6 +395,12 @@ FIRST_CONTACT = {
     "chat fresh55-final": "104/120 (86.7%); 10/10; false 6/110",
     "chat fresh56-dev": "136/140 (97.1%); 10/10; false 0/130 (2026-12-05, last session's start, 3f1feb5)",
     "chat fresh56-final": "113/120 (94.2%); 10/10; false 0/110",
+    "chat fresh57-dev": "130/140 (92.9%); 9/10; false 2/130 (2026-12-05, 35 minutes in, 4acab40)",
+    "chat fresh57-final": "117/120 (97.5%); 10/10; false 0/110",
+    "chat fresh58-dev": "138/140 (98.6%); 10/10; false 1/130 (2026-12-05, 35 minutes in, 4acab40)",
+    "chat fresh58-final": "113/120 (94.2%); 10/10; false 1/110",
+    "chat fresh59-dev": "122/140 (87.1%); 10/10; false 1/130 (2026-12-05, 75 minutes in, e09ec6f)",
+    "chat fresh59-final": "113/120 (94.2%); 10/10; false 1/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
 }

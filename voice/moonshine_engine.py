@@ -424,18 +424,12 @@ class MoonshineEngine:
         ]
         parent_cache = {k: v for k, v in root_cache.items() if ".decoder." in k}
         while frontier:
-            rows = np.array([row for _, _, row in frontier])
-            feed = {
-                "input_ids": np.array([[self._trie.token[n]] for n, _, _ in frontier], np.int64)
-            }
-            for name in self._past:  # the encoder's for every row, each parent's own prefix
-                if ".encoder." in name:
-                    feed[name] = np.repeat(encoder[name], len(frontier), 0)
-                else:
-                    feed[name] = parent_cache[name][rows]
-            result = self._next.run(None, feed)
-            cache: Dict[str, np.ndarray] = {}
-            self._keep(cache, result, first=False)
+            result, cache = self._step_rows(
+                [self._trie.token[n] for n, _, _ in frontier],
+                np.array([row for _, _, row in frontier]),
+                encoder,
+                parent_cache,
+            )
             following = []
             for row, (node, score, _) in enumerate(frontier):
                 logp = _log_softmax(result[0][row, -1])
@@ -450,6 +444,20 @@ class MoonshineEngine:
                         following.append((child, score + float(logp[token]), row))
             frontier, parent_cache = following, cache
         return found
+
+    def _step_rows(self, tokens, rows, encoder, parent_cache):
+        """One decoder step for a batch of readings: each row's last token, the encoder's output
+        for every row and each row's parent's own prefix; (the step's outputs, their cache)."""
+        feed = {"input_ids": np.array([[token] for token in tokens], np.int64)}
+        for name in self._past:
+            if ".encoder." in name:
+                feed[name] = np.repeat(encoder[name], len(tokens), 0)
+            else:
+                feed[name] = parent_cache[name][rows]
+        result = self._next.run(None, feed)
+        cache: Dict[str, np.ndarray] = {}
+        self._keep(cache, result, first=False)
+        return result, cache
 
     def _beam(self, decoded: _Decoded, width: int, steps: int) -> tuple[str, float]:
         """The likeliest reading a beam of `width` readings finds in at most `steps` tokens, as
@@ -468,16 +476,12 @@ class MoonshineEngine:
             live = [b for b in live if b[1] > best_done[1]]
             if not live:
                 break
-            rows = np.array([row for _, _, row in live])
-            feed = {"input_ids": np.array([[tokens[-1]] for tokens, _, _ in live], np.int64)}
-            for name in self._past:
-                if ".encoder." in name:
-                    feed[name] = np.repeat(encoder[name], len(live), 0)
-                else:
-                    feed[name] = parent_cache[name][rows]
-            result = self._next.run(None, feed)
-            cache: Dict[str, np.ndarray] = {}
-            self._keep(cache, result, first=False)
+            result, cache = self._step_rows(
+                [tokens[-1] for tokens, _, _ in live],
+                np.array([row for _, _, row in live]),
+                encoder,
+                parent_cache,
+            )
             grown = []
             for row, (tokens, score, _) in enumerate(live):
                 logp = _log_softmax(result[0][row, -1])
