@@ -116,14 +116,12 @@ pytestmark = pytest.mark.server
 # (fresh55; first met by 1bf09b1: 104/120, false 6/110) joined; all floors set again one case below
 # that code's count, false red-flag replies at its count (33 of 6165 over the 56 chat final parts).
 # Sets 1-55: 6240 -> 6249; nine final parts rose, none fell.
-# 2026-12-05, the last session (the code of commit 722e600): sets 57 to 60 (fresh56 to fresh59;
+# 2026-12-05, the last session (the code of commit bd9b2b3): sets 57 to 60 (fresh56 to fresh59;
 # first met by 3f1feb5, 4acab40 and e09ec6f: 113/120, 117/120, 113/120, 113/120) joined; all floors
 # set again one case below that code's count, false red-flag replies at its count (35 of 6605 over
-# the 60 chat final parts). Sets 1-56: 6355 -> 6352; four final parts rose by one, eight fell by
-# one: sets 23, 26, 27, 29, 33, 38, 47 and 48 (fresh22, 25, 26, 28, 32, 37, 46, 47; not looked at;
-# README); their floors follow the new counts.
+# the 60 chat final parts). Sets 1-56: 6355 -> 6354 (not looked at; README).
 FLOORS = {
-    "final": {"right": 153, "turns": 47, "false_alarms": 3},
+    "final": {"right": 153, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
     "fresh2-final": {"right": 96, "false_alarms": 0},
     "fresh3-final": {"right": 111, "false_alarms": 0},
@@ -131,7 +129,7 @@ FLOORS = {
     "fresh5-final": {"right": 91, "false_alarms": 0},
     "fresh6-final": {"right": 102, "false_alarms": 2},
     "fresh7-final": {"right": 80, "false_alarms": 1},
-    "fresh8-final": {"right": 118, "false_alarms": 0},
+    "fresh8-final": {"right": 117, "false_alarms": 0},
     "fresh9-final": {"right": 120, "false_alarms": 3},
     "fresh10-final": {"right": 119, "false_alarms": 0},
     "fresh11-final": {"right": 116, "false_alarms": 0},
@@ -141,7 +139,7 @@ FLOORS = {
     "fresh15-final": {"right": 118, "false_alarms": 0},
     "fresh16-final": {"right": 118, "false_alarms": 2},
     "fresh17-final": {"right": 112, "false_alarms": 3, "red_flags_missed": 1},
-    "fresh18-final": {"right": 116, "false_alarms": 0},
+    "fresh18-final": {"right": 117, "false_alarms": 0},
     "fresh19-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
     "fresh20-final": {"right": 113, "false_alarms": 0},
     "fresh21-final": {"right": 110, "false_alarms": 1},
@@ -151,17 +149,17 @@ FLOORS = {
     "fresh25-final": {"right": 113, "false_alarms": 0},
     "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
-    "fresh28-final": {"right": 108, "false_alarms": 3},
+    "fresh28-final": {"right": 109, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 114, "false_alarms": 0},
     "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
-    "fresh31-final": {"right": 112, "false_alarms": 0, "red_flags_missed": 1},
-    "fresh32-final": {"right": 114, "false_alarms": 0},
+    "fresh31-final": {"right": 111, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 116, "false_alarms": 0},
     "fresh34-final": {"right": 113, "false_alarms": 2},
     "fresh35-final": {"right": 116, "false_alarms": 0},
     "fresh36-final": {"right": 113, "false_alarms": 0},
-    "fresh37-final": {"right": 111, "false_alarms": 0},
+    "fresh37-final": {"right": 112, "false_alarms": 0},
     "fresh38-final": {"right": 111, "false_alarms": 1},
     "fresh39-final": {"right": 114, "false_alarms": 0},
     "fresh40-final": {"right": 113, "false_alarms": 0},
@@ -170,7 +168,7 @@ FLOORS = {
     "fresh43-final": {"right": 113, "false_alarms": 0},
     "fresh44-final": {"right": 113, "false_alarms": 0},
     "fresh45-final": {"right": 115, "false_alarms": 1},
-    "fresh46-final": {"right": 107, "false_alarms": 0},
+    "fresh46-final": {"right": 108, "false_alarms": 0},
     "fresh47-final": {"right": 105, "false_alarms": 0},
     "fresh48-final": {"right": 112, "false_alarms": 0},
     "fresh49-final": {"right": 112, "false_alarms": 1},
