@@ -376,15 +376,12 @@ def compose_routine(
 
     desk = any(tag in DESK_TAGS for tag in tags)
     every = len(catalogue.stretches)
-    wanted = recommend(catalogue, list(areas) or ["whole_back"], list(tags), limit=every)
-    general = recommend(catalogue, ["whole_back", "lower_back", "upper_back"], [], limit=every)
+    wanted = recommend(catalogue, list(areas) or ["whole_back"], list(tags), every, needs)
+    general = recommend(catalogue, ["whole_back", "lower_back", "upper_back"], [], every, needs)
     if desk:
         wanted = [s for s in wanted if not s.uses_floor]
-        general = [s for s in catalogue.by_name() if not s.uses_floor]
-    spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
-    if spared:
-        wanted = [s for s in wanted if s.position not in spared]
-        general = [s for s in general if s.position not in spared]
+        spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
+        general = [s for s in catalogue.by_name() if not s.uses_floor and s.position not in spared]
     if not wanted:
         return None
     budget = (minutes or 10) * 60
