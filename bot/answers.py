@@ -59,7 +59,7 @@ def _span(values, unit: str) -> str:
     low, high = values
     low_s, high_s = f"{low:g}", f"{high:g}"
     if low == high:
-        return f"{low_s} {unit}"
+        return f"{low_s} {unit[:-1] if low == 1 and unit.endswith('s') else unit}"  # "1 minute"
     return f"{low_s} to {high_s} {unit}"
 
 
@@ -527,6 +527,7 @@ def stretch_discomfort(stretch: Stretch, catalogue: Catalogue, areas: Sequence[s
 def fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], catalogue: Catalogue) -> str:
     """Whether a named stretch suits an area or a situation, from its content tags."""
     wanted = [AREA_NAMES.get(a, a) for a in areas] + [TAG_NAMES.get(t, t) for t in tags]
+    wanted = list(dict.fromkeys(wanted))  # "my bum and hip ... the hip and buttock area": once each
     matches = [a for a in areas if a in stretch.areas] + [t for t in tags if t in stretch.tags]
     if matches or "whole_back" in stretch.areas and areas:
         lines = [
@@ -587,9 +588,13 @@ def recommend(
     tags: Sequence[str],
     limit: int = 3,
     needs: Sequence[str] = (),
+    said: str = "",
 ) -> List[Stretch]:
     """The stretches that suit the areas and situations best; a need (sore knees, wrists) leaves
-    out the positions content/vocabulary.yml `spare_positions` lists for it."""
+    out the positions content/vocabulary.yml `spare_positions` lists for it. Among stretches that
+    suit equally, those whose own summary and benefits share more of the words `said` come first
+    ("what undoes that forward hunch?": the one made to counter a forward-hunched position)."""
+    said_stems = _stems(said)
     want_areas, want_tags = list(dict.fromkeys(areas)), list(dict.fromkeys(tags))
     spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
     scored = []
@@ -621,8 +626,9 @@ def recommend(
             elif tag in ("chair", "desk", "no_floor") and chair_ok:
                 score += 1
         if score > 0:
-            scored.append((-score, stretch.name, stretch))
-    ranked = [s for _, _, s in sorted(scored, key=lambda t: (t[0], t[1]))]
+            own = _stems(" ".join([stretch.summary, *stretch.benefits])) if said_stems else set()
+            scored.append((-score, -len(said_stems & own), stretch.name, stretch))
+    ranked = [s for *_, s in sorted(scored, key=lambda t: t[:3])]
     chosen = ranked[:limit]
     for area in want_areas[:limit]:
         # each area asked for has a stretch made for it in the list ("the sides of my back ...
@@ -634,6 +640,22 @@ def recommend(
             if spare:
                 chosen[chosen.index(spare)] = own
     return sorted(chosen, key=ranked.index)
+
+
+# Words too common in questions and in the stretches' own texts to tell one stretch from another.
+_COMMON_STEMS = frozenset(
+    "stret back lower upper spine muscl which what there would could shoul about gentl help "
+    "helps good great feel tight stiff body reall their other thing every doing".split()
+)
+
+
+def _stems(text: str) -> set:
+    """A text's words of four letters or more but the most common, each cut to its first five
+    ("hunched", "hunch")."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # a word list only, no pipeline
+
+    words = set(re.findall(r"[a-z]{4,}", text.lower())) - STOP_WORDS
+    return {w[:5] for w in words} - _COMMON_STEMS
 
 
 def recommendation_text(

@@ -217,7 +217,9 @@ HOWTO_WORDS = re.compile(
     r"\bwalk me through\b|\bshow me how\b|\binstructions\b|\b(proper|correct|right) way\b|"
     r"\bhow to\s*\?|"  # "seated spinal twist how to??"
     r"\bhow (do|should|can) (i|you|we) set (it|that|this|myself|yourself|things) up\b|"
-    r"\bhow is (it|this|that|the [\w' -]{1,40}?) done\b|"
+    r"\bhow (is|are) (it|this|that|they|these|those|the [\w' -]{1,40}?) done\b|"
+    r"\bhow (am i|are we|is one) (supposed|meant) to (do|perform|get into)\b|"
+    r"\bhow (the )?[\w'-]+( [\w'-]+){0,3} (is|are) done\b|"
     r"\bhow exactly\W*$|\bexplain ((me|to me) (the|how)|how (i|you|to) (make|do|perform))\b|\bwhat do i (actually|even|physically) do\b|\bwhat do i do( exactly)?\?|"
     r"\bhow to (perform|execute|make (the|this|that) )(?!.*\b(easier|harder|gentler|deeper|softer)\b)|"
     + STEPS_OF_IT.pattern
@@ -270,6 +272,21 @@ CHANGE_WORDS = re.compile(
     r"variation\w*|version\w*|different|chang\w*|"
     r"adapt\w*|swap|replace\w*|modif\w*|substitut\w*|options?|pillow|towel|cushion|blanket|"
     r"block|strap|props?|steadier|more stable|(could|can|to) use)\b"
+)
+# Money asked about: what to charge or pay, a price, a fee, a salary.
+MONEY_ASKED = re.compile(
+    r"\bhow much (should|do|would|can|could|to) (i|we|you|they) (charge|bill|earn|make|pay|ask for)\b|"
+    r"\b(pricing|prices?|fees?|salary|salaries|wages?|invoic\w*|tax returns?)\b"
+)
+# A feeling said before a length of time, which is how long it lasts ("tingles for a minute").
+SYMPTOM_LASTS = (
+    r"\b(tingl\w*|numb\w*|hurt\w*|aches?|aching|pain\w*|sore|dead|asleep|stiff|lasts?|lasted|"
+    r"lasting|throb\w*|burn\w*|cramp\w*)\b[^.,;!?]{0,25}"
+)
+# What to change in a stretch asked outright ("what I modify?", "how can I adapt it?").
+MODIFY_ASKED = re.compile(
+    r"\bwhat (can |should |do |could |must )?i (modify|change|adapt|adjust)\b|"
+    r"\bhow (can|do|should|could) i (modify|adapt|adjust|change) (it|this|that|the)\b"
 )
 # Conditions that need a professional's say-so before a routine: it is shown, not started.
 SERIOUS_CONDITIONS = {"sciatica", "disc", "spine_condition", "surgery", "pregnancy"}
@@ -481,7 +498,10 @@ STRETCHES_WANTED = re.compile(
     r"excercises|moves)\b|"
     # one asked for, said last or with what it is for ("gentle lower back exercise weak core")
     r"\b(any|some|good|best|go-to|gentle|easy|quick)\W+([\w'-]+\W+){0,3}"
-    r"(stretch|exercise|excercise|move)(\W*$|\W+for\b|\W+(weak|stiff|sore|tight)\b)"
+    r"(stretch|exercise|excercise|move)(\W*$|\W+for\b|\W+(weak|stiff|sore|tight)\b)|"
+    # where to begin ("Where should a complete beginner start?")
+    r"\bwhere (should|do|can|would|does) (i|a|an|one|someone|people|beginners?)( [\w']+){0,3} "
+    r"(start|begin)\b"
 )
 PLURAL_ASKED = re.compile(r"\b(stre?t?ches|exercises|moves|poses)\b")
 ASKS_FOR_STRETCHES = re.compile(
@@ -693,6 +713,10 @@ class Dialogue:
             named = [f.value for f in self.matcher.find(text, ("stretch",))]
             if not named and context.stretch and REFERS_BACK.search(text.lower()):
                 named = [context.stretch]  # "it gives me a sharp pain"
+            described = None if named else self._described(text)
+            if described and described.score >= LOOSE_DESCRIPTION:
+                # "when I push up on my forearms lying on my belly I get a sharp twinge"
+                named = [described.value]
             if len(set(named)) == 1:
                 stretch = self.catalogue.stretch(named[0])
                 return Reply(
@@ -825,7 +849,12 @@ class Dialogue:
         # you teach me the right way?", ask_modification 0.53 before ask_howto 0.37)
         howto_next = r.runners_up[:1] and r.runners_up[0][0] == "ask_howto"
         howto = intent == "ask_howto" or howto_next and r.runners_up[0][1] >= HOWTO_SECOND_MIN
-        steps = howto and HOWTO_WORDS.search(r.lowered)
+        # (one stretch named and its steps asked for in words, read as a request for stretches:
+        # "try the pirformis stretch for my tight bum ... just a bit sore ... how do u do it exactly")
+        howto = howto or intent == "recommend" and len(r.named) == 1
+        # (or asked for in a question, whatever the guess: "... I'm tired a lot lately ... Could
+        # you walk me through exactly how to do it, step by step?")
+        steps = HOWTO_WORDS.search(r.lowered) and (howto or HOWTO_WORDS.search(_asked(r.lowered)))
         sore = told or (in_stretch and discomfort_now(text))
         if sore and steps and not hints and not PAIN_IN_IT.search(r.lowered):
             # "my back's been a bit achy: walk me through child's pose step by step": the steps
@@ -912,11 +941,17 @@ class Dialogue:
             r.intent, r.confidence = "out_of_scope", 1.0
             return
         if r.intent == "red_flag":  # the classifier alone was not sure enough: answer the question
-            r.named = r.named or ([r.described.value] if r.described else [])
+            # (stretches asked for beside a loose description: "my bum and hip feel tight ...
+            # Which stretches help the hip and buttock area?")
+            described = r.described and not STRETCHES_WANTED.search(lowered)
+            r.named = r.named or ([r.described.value] if described else [])
             second = r.runners_up[0] if r.runners_up else None
             if r.named:  # something felt in a stretch, or asked about one: about that stretch
                 asks_fit = ASKS_IF_IT_SUITS.search(lowered)
                 r.intent = "ask_suitability" if asks_fit else "inform"
+                if HOWTO_WORDS.search(_asked(lowered)):
+                    # "... Could you explain slowly how pelvic tilts are done?"
+                    r.intent, asks_fit = "ask_howto", True
                 felt = re.search(r"\b(feel\w*|felt|hurt\w*|pain\w*|ach\w*|sore)\b", lowered)
                 if not (asks_fit or felt) and second and second[0] in STRETCH_TOPICS:
                     if second[1] >= NAMED_RUNNER_UP_MIN_CONFIDENCE:
@@ -1017,7 +1052,8 @@ class Dialogue:
             or DURING_IT.search(lowered)  # "... what do I do with my shoulders during that?"
             or not (r.areas or r.tags or r.conditions)
         )
-        if r.intent == "recommend" and r.described and not r.named and about_it:
+        plural = STRETCHES_WANTED.search(lowered)  # "which stretches help the hip and buttock?"
+        if r.intent == "recommend" and r.described and not r.named and about_it and not plural:
             # "lying on my belly propped on my forearms - good for ...?", "... what does that stretch?"
             r.named = [r.described.value]
             if HOWTO_WORDS.search(lowered):
@@ -1054,7 +1090,10 @@ class Dialogue:
         if r.intent == "ask_suitability" and wants_some and (r.areas or r.tags):
             # "... any stretches to help his posture?": no stretch to judge, stretches wanted
             r.intent = "recommend"
-        if r.intent == "general_advice" and (r.areas or r.tags or r.needs):
+        # (exercises for the core are strengthening, which the advice answers: "will core work
+        # help my back. what exercises")
+        core_only = set(r.areas) == {"core"} and not (r.tags or r.needs)
+        if r.intent == "general_advice" and (r.areas or r.tags or r.needs) and not core_only:
             besides = BESIDES_STRETCHING.sub(" ", lowered)
             if STRETCHES_WANTED.search(besides) or WHAT_TO_DO.search(besides):
                 # "any go-to morning stretches?", "stretches I can do in the office?", "what can
@@ -1113,7 +1152,9 @@ class Dialogue:
             # routine", "... should I drop it from my routine?": that stretch, in a routine of theirs
             asks_routine = None
         sure_elsewhere = r.intent == "out_of_scope" and r.confidence >= DOMAIN_GUARD_MAX_CONFIDENCE
-        if asks_routine and sure_elsewhere and not self._in_domain(lowered):
+        money = r.intent == "out_of_scope" and MONEY_ASKED.search(lowered) and not r.named
+        if asks_routine and (sure_elsewhere and not self._in_domain(lowered) or money):
+            # ("How much should I charge for a private one-to-one yoga session?": a business)
             # "whats a good 4 day bench press programme for hypertrophy": a programme of another kind
             asks_routine = None
         # The classifier tells a request to do a routine from a question about one; unsure, or
@@ -1427,6 +1468,13 @@ class Dialogue:
             # "my midwife said pelvic tilts are fine: how exactly do I do them?"
             intent = "ask_howto"
         if (
+            intent == "ask_howto"
+            and MODIFY_ASKED.search(lowered)
+            and not HOWTO_WORDS.search(lowered)
+        ):
+            # "my knees dont arrive to the floor and my low back complain a bit. what I modify?"
+            intent = "ask_modification"
+        if (
             intent == "ask_modification"
             and not set(r.needs).intersection(VERSION_NEEDS)
             and (HOWTO_WORDS.search(lowered) or not CHANGE_WORDS.search(lowered))
@@ -1638,7 +1686,14 @@ class Dialogue:
         through some stretches"), "minutes" (only a length of time), or None."""
         if ROUTINE_NAME_WORDS.search(r.lowered) or self._names_routine(r):
             return "named"
-        session = [m for m in r.of_kind("duration") if int(m) <= MAX_SESSION_MINUTES]
+        session = [
+            f
+            for f in r.found
+            if f.kind == "duration"
+            and int(f.value) <= MAX_SESSION_MINUTES
+            # (how long a feeling lasts is no session: "my foot tingles for a minute")
+            and not re.search(SYMPTOM_LASTS + re.escape(f.text.lower()), r.lowered)
+        ]
         return "minutes" if session else None
 
     def _names_routine(self, r: _Reading) -> bool:
@@ -1805,11 +1860,15 @@ class Dialogue:
             else:
                 return self._where_asked(context)
         found = answers.recommend(
-            self.catalogue, areas or (["whole_back"] if by_need else []), tags, needs=needs
+            self.catalogue,
+            areas or (["whole_back"] if by_need else []),
+            tags,
+            needs=needs,
+            said=lowered,
         )
         if not found:
             found = (
-                answers.recommend(self.catalogue, ["whole_back"], tags, needs=needs)
+                answers.recommend(self.catalogue, ["whole_back"], tags, needs=needs, said=lowered)
                 or self.catalogue.by_name()[:3]
             )
         messages = [answers.recommendation_text(found, areas, tags, needs if by_need else ())]

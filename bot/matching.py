@@ -389,7 +389,10 @@ class Matcher:
             for n in range(1, min(SOUND_MAX_WORDS, len(words) - i) + 1):
                 window = words[i : i + n]
                 key = jellyfish.metaphone("".join(w for w in window if w not in SOUND_HEADS))
-                unknown = sum(w not in english for w in window)
+                # (one word: any English word form says what it says, "overdid" is no "overhead")
+                unknown = sum(
+                    not self._word_form(w) if n == 1 else w not in english for w in window
+                )
                 close = 1 if n == 1 else 0  # one change in a word that is not English
                 heard_as_words = n >= 3 or unknown  # "through doing" is not "thread"
                 for known, value in word_keys.items():
@@ -418,15 +421,19 @@ class Matcher:
 
     def _real_word_changed(self, window: str, phrase: str) -> bool:
         """Whether a word of the window that differs from the name's is an English word form."""
+        return any(
+            said != name and self._word_form(said)
+            for said, name in zip(window.split(), phrase.split(), strict=True)
+        )
+
+    def _word_form(self, word: str) -> bool:
+        """Whether `word` is English: a common word, or a form or lemma of spaCy's lemma table
+        ("overdid", rarer than the common words, is still "overdo")."""
         if self._known_words is None:
             table = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
             self._known_words = (table, set(table.values()))  # forms (keys are hashed), lemmas
         forms, lemmas = self._known_words
-        common = _english_words()
-        return any(
-            said != name and (said in forms or said in lemmas or said in common)
-            for said, name in zip(window.split(), phrase.split(), strict=True)
-        )
+        return word in forms or word in lemmas or word in _english_words()
 
     def _nicknames(self, doc) -> List[Found]:
         """ "The cat thing", "that needle one": a word only one stretch's names have, said as the

@@ -216,6 +216,7 @@ def discomfort_now(text: str) -> bool:
     return bool(DISCOMFORT.search(lowered)) and not PAIN_QUESTION.search(lowered)
 
 
+_FEARING = "(scared|afraid|terrified|worried|nervous|frightened|fearful|anxious|paranoid|worrying)"
 # Pain only to be kept away: "how do I go deeper without hurting myself?" (never "without pain" or
 # "not good pain": said during a routine, those stop it)
 PAIN_AVOIDED = re.compile(
@@ -223,7 +224,13 @@ PAIN_AVOIDED = re.compile(
     r"|strain) (myself|my back|anything)\b|"
     # "I really don't want to overdo it and end up hurting myself"
     r"\b(don'?t|do not|never) want to ([\w']+ ){0,6}(hurting|hurt|injuring|injure|straining|strain) "
-    r"(myself|my back|anything)\b"
+    r"(myself|my back|anything)\b|"
+    # a fear of hurting oneself, not a pain: "terrified of twisting too far and hurting myself",
+    # "scared I'll tweak something"
+    rf"\b{_FEARING} (of|about) ([\w']+ ){{0,8}}(hurting|injuring|straining|tweaking|pulling) "
+    r"(myself|my back|anything|something|it)\b|"
+    rf"\b{_FEARING} (that )?(i'?ll|i will|i might|i could|i may|i'?d|to) ([\w']+ ){{0,8}}"
+    r"(hurt|injure|strain|tweak|pull) (myself|my back|anything|something|it)\b"
 )
 
 

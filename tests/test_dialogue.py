@@ -2689,3 +2689,71 @@ def test_lets_do_the_routine_then_a_question_starts_it(dialogue):
     assert not dialogue.respond(
         Turn("let us see the basic routine - how long is it?", "show_routine", 0.64)
     ).start
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, must, must_not",
+    [
+        # the steps asked for in a long, worried message the classifier half read as a warning sign
+        (
+            "I'm 60 and my GP said gentle movement would help my stiffness. She mentioned pelvic "
+            "tilts. Could you explain slowly how pelvic tilts are done?",
+            "red_flag",
+            0.54,
+            ["Pelvic Tilts", "1. "],
+            ["Please stop stretching"],
+        ),
+        # a change asked for outright, read as a how-to
+        (
+            "knee roll over: my knees dont arrive to the floor and my low back complain a bit. "
+            "what I modify?",
+            "ask_howto",
+            0.53,
+            ["Easier version of Lying Knee Roll Over", "cushion"],
+            [],
+        ),
+        # a rare past tense is an English word, no stretch's name heard ("overdid" / "overhead")
+        (
+            "heat or ice for a stiff sore back?? overdid it moving house",
+            "general_advice",
+            0.59,
+            ["heat"],
+            ["Side Stretch"],
+        ),
+        # exercises for the core are the strengthening advice
+        ("will core work help my back. what exercises", "general_advice", 0.78, ["Planks"], []),
+        # what to charge is no routine asked for
+        (
+            "How much should I charge for a private one-to-one yoga session in a big city?",
+            "out_of_scope",
+            0.82,
+            ["outside what I can help with"],
+            ["Which routine would you like", "minutes):"],
+        ),
+        # stretches asked for beside a loose description, and a tingle that lasts "a minute" is no
+        # length of routine
+        (
+            "after long meetings my bum and hip feel tight, and sometimes my foot tingles for a "
+            "minute from sitting cross-legged, then it's fine once I move. Which stretches help "
+            "the hip and buttock area?",
+            "red_flag",
+            0.97,
+            ["try:", "Piriformis Stretch"],
+            ["Routine for", "Yes:"],
+        ),
+    ],
+)
+def test_worried_and_loose_wording_gets_what_is_asked(
+    dialogue, text, intent, confidence, must, must_not
+):
+    said = "\n".join(dialogue.respond(Turn(text, intent, confidence)).messages)
+    assert all(m in said for m in must), said
+    assert not any(m in said for m in must_not), said
+
+
+def test_sharp_pain_in_a_described_stretch_names_it(dialogue):
+    said = "when I push up on my forearms lying on my belly I get a sharp twinge in my low back"
+    reply = dialogue.respond(Turn(said, "stretch_pain", 0.9))
+    assert reply.red_flag
+    assert reply.messages[0].startswith("Stop the stretch now")
+    assert "Sphinx Pose" in reply.messages[0]

@@ -526,3 +526,40 @@ def test_a_weight_carried_is_no_hint_of_weight_lost(checker):
     assert [f.id for f in checker.hinted("I've lost 6kg without trying, back aches")] == [
         "weight_loss"
     ]
+
+
+@pytest.mark.parametrize(
+    "text, not_hinted",
+    [
+        ("I'm 38 and sit at a laptop all day", "fever"),  # an age, no temperature
+        ("Nothing is injured as far as I know, I just feel stiff", "after_fall"),
+        ("How do I fill in the work injury compensation form?", "after_fall"),
+    ],
+)
+def test_an_age_a_denied_injury_and_paperwork_are_no_hints(checker, text, not_hinted):
+    assert not_hinted not in [flag.id for flag in checker.hinted(text)]
+    assert not_hinted not in [hit.flag.id for hit in checker.check(text)]
+
+
+def test_a_temperature_still_hints_a_fever(checker):
+    said = "I've been running 38.5 since yesterday and my back aches"
+    assert "fever" in [flag.id for flag in checker.hinted(said)]
+
+
+def test_a_foot_asleep_from_sitting_that_passes_is_no_warning_sign(checker):
+    assert checker.check("my foot went dead sitting in the forklift so im up walking it off") == []
+    passes = "my foot tingles for a minute from sitting cross-legged, then it's fine once I move"
+    assert checker.check(passes) == []
+    # ... while one that stays, or comes with weakness, still is
+    assert checker.check("my foot went numb sitting at my desk and it still tingles now")
+    assert checker.check("my foot goes numb when sitting and it stays numb for hours")
+    assert checker.check("my leg went dead sitting and felt weak for a minute when I got up")
+
+
+def test_a_fear_of_getting_hurt_is_no_pain_told():
+    from bot.safety import pain_told
+
+    assert not pain_told("I'm terrified of twisting too far and hurting myself")
+    assert not pain_told("I'm nervous I'll do it wrong and tweak something")
+    assert pain_told("I'm worried that it hurt my back")
+    assert pain_told("it hurts in my lower back when I twist")
