@@ -98,9 +98,10 @@ JUST_START = re.compile(
 )
 # "Guide me through some stretches" asks for a routine too.
 GUIDE_ME = re.compile(
-    r"\b(guide|walk|take|coach|lead|talk) me through (some|a few|a bit of|my|the|a|your)? ?"
+    r"\b(guide|walk|take|coach|lead|talk) me (through|thru|thro) (some|a few|a bit of|my|the|a|your)? ?"
     r"(stretch(es|ing)?|exercises)\b|"
-    r"\b(guide|walk|take|coach|lead|talk) me through ([\w']+ ){1,2}(stretches|stretching|exercises)\b|"
+    r"\b(guide|walk|take|coach|lead|talk) me (through|thru|thro) ([\w']+ ){1,2}"
+    r"(stretches|stretching|exercises)\b|"
     r"\b(start|begin|let'?s (do|start)) (stretching|some stretch(es|ing)|a stretch(ing)? session)\b"
 )
 # A request to do a routine, a question about one (the classifier's intents for them), and how sure
@@ -283,6 +284,11 @@ SYMPTOM_LASTS = (
     r"\b(tingl\w*|numb\w*|hurt\w*|aches?|aching|pain\w*|sore|dead|asleep|stiff|lasts?|lasted|"
     r"lasting|throb\w*|burn\w*|cramp\w*)\b[^.,;!?]{0,25}"
 )
+# Whether what is felt is normal, or what to do about it.
+NORMAL_ASKED = re.compile(
+    r"\b(is (that|this|it) (normal|ok|okay|fine|bad|right)|normal\?|"
+    r"should i (keep|stop|carry|push|continue)|what (should|do|can) i (change|do))\b"
+)
 # What to change in a stretch asked outright ("what I modify?", "how can I adapt it?").
 MODIFY_ASKED = re.compile(
     r"\bwhat (can |should |do |could |must )?i (modify|change|adapt|adjust)\b|"
@@ -358,7 +364,9 @@ ASKS_ABOUT_DESCRIBED = re.compile(
     r"\bhow (do|should|can|would) (i|you|he|she|they|we) (actually |properly |even )?do (it|that|this)\b|"
     r"\b(proper|correct|right) way to do (it|that|this)\b|"
     r"\bwhat (is|does|'s) (that|this|it) (actually |really |even )?"
-    r"(stretch|stretching|work|working|target|targeting)\b"
+    r"(stretch|stretching|work|working|target|targeting)\b|"
+    # "What does that resting pose do for you, the one where you kneel, sit back and fold forward"
+    r"\bwhat (does|do|will|would) (that|this|it|the)( [\w-]+){0,3} do for\b"
 )
 # "anything to undo it?", "something for this?": stretches wanted, when no stretch is in question
 SOMETHING_FOR = re.compile(r"\b(anything|something) (to|for|that)\b")
@@ -874,7 +882,10 @@ class Dialogue:
         # ("my shoulder is grumbling when I turn up" in a stretch named; not a back "grumbling
         # for years" beside a loose description)
         felt = discomfort_now(text) or (r.named and GRUMBLES.search(r.lowered))
-        mild = in_stretch and felt and not joint and intent in PAIN_TOPICS
+        # (or asked whether what is felt in it is normal, whatever the guess: "when i do the knee
+        # roll over thing i get a pinchy feeling ... is that normal? what should i change")
+        normal_asked = PAIN_IN_IT.search(r.lowered) and NORMAL_ASKED.search(r.lowered)
+        mild = in_stretch and felt and not joint and (intent in PAIN_TOPICS or normal_asked)
         sure = intent == "red_flag" and r.confidence >= RED_FLAG_SURE
         if mild and not sure and not hints:
             # "my shoulder aches a bit in kneeling back rotation": what is normal, how to ease off
@@ -894,6 +905,15 @@ class Dialogue:
         # pattern of content/safety.yml, answered before this step, would be one.
         denied = PAIN_DENIED.search(r.lowered) and all(f.id in PAIN_KIND_FLAGS for f in hints)
         if ((sure and (hints or not r.described)) or (suspected and hints)) and not denied:
+            if in_stretch and hints and all(flag.level == "stop" for flag in hints):
+                # a sharp feeling in the stretch, in words no pattern has ("standing back extension
+                # makes my lower back feel kinda sharp when i lean back"): stop, then gentler
+                stretch = self.catalogue.stretch(in_stretch)
+                new_context = replace(context, stretch=in_stretch, pending_topic=None)
+                body = answers.stretch_pain(stretch, self.catalogue, r.areas)
+                reply = self.with_disclaimer(new_context, [body])
+                reply.red_flag = True
+                return reply
             return self._caution(r.named, r.areas, r.tags, context)
         return None
 
