@@ -10,7 +10,7 @@ from bench.speech_fixtures import RATE, Take, read_wav, speech_bounds, synthesiz
 from tests.voice_fixtures import needs_speech_tools
 from voice.audio import WavSource
 from voice.engine import Transcript
-from voice.recognizer import PRE_ROLL_S, Listener
+from voice.recognizer import PRE_ROLL_S, Listener, Segmenter
 
 pytestmark = needs_speech_tools
 
@@ -228,3 +228,19 @@ def test_words_heard_in_the_first_part_stand_when_the_whole_is_heard_as_nothing(
         assert [(h.text, h.command) for h in heard] == [(said, "pause")]
     else:
         assert [h.text for h in heard if h.text] == []
+
+
+def test_after_a_mute_utterances_keep_stream_times_and_only_their_pre_roll(tmp_path):
+    """The endpointer made fresh on unmute counts time from its own first frame: the utterance's
+    start and end are still given in stream time, and its audio begins PRE_ROLL_S before the
+    speech, not wherever listening resumed."""
+    segmenter = Segmenter()
+    quiet = np.zeros(int(1.5 * RATE), dtype="<i2")
+    assert segmenter.feed(quiet) == []
+    segmenter.reset()  # as on unmute
+    said = words(tmp_path, "next")
+    out = segmenter.feed(np.concatenate([quiet[:RATE], said, quiet]))
+    ((audio, start, end, closed),) = out
+    assert 2.4 <= start <= 2.6  # 1.5 s before the mute, 1 s after it
+    assert start < end < closed
+    assert len(audio) / RATE <= PRE_ROLL_S + (closed - start) + 0.05

@@ -96,6 +96,7 @@ class Segmenter:
             window=window, ratio=0.8, vad_mode=3, sample_rate=RATE, frame_length=FRAME_S
         )
         self.ep = self._make()
+        self._origin = 0.0  # where the endpointer's own clock starts, in seconds of audio
         self.frame = self.ep.frame_bytes // 2
         self.max_samples = int(max_s * RATE)
         self._pending = np.zeros(0, dtype="<i2")
@@ -108,10 +109,15 @@ class Segmenter:
 
     def reset(self) -> None:
         """Forget any speech in progress (after the mic was muted)."""
-        self.ep = self._make()
+        self._renew()
         self._speech, self._pending = [], np.zeros(0, dtype="<i2")
         self._history.clear()
         self._quiet, self.paused_at = 0, None
+
+    def _renew(self) -> None:
+        """A fresh endpointer. Its times (`speech_start`, `speech_end`) count from its own first
+        frame, so where that lies in the audio is kept (`_origin`)."""
+        self.ep, self._origin = self._make(), self.clock / RATE
 
     def feed(self, block: np.ndarray) -> List[tuple[np.ndarray, float, float, float]]:
         """Utterances closed by this block: (samples, start s, end s, closed-at s)."""
@@ -135,16 +141,17 @@ class Segmenter:
         if speech is None:
             return None
         if not was:
-            self._start = self.ep.speech_start
+            self._start = self.ep.speech_start + self._origin
             self._speech = []
             self.paused_at = None
         self._speech.append(np.frombuffer(speech, dtype="<i2"))
         too_long = sum(len(s) for s in self._speech) >= self.max_samples
         if self.ep.in_speech and not too_long:
             return None
-        end = self.ep.speech_end if not self.ep.in_speech else self.clock / RATE
+        end = self.ep.speech_end + self._origin if not self.ep.in_speech else self.clock / RATE
         if too_long:
-            self.ep, self.paused_at = self._make(), None
+            self._renew()
+            self.paused_at = None
         return self._close(end)
 
     def _watch_pause(self, frame: np.ndarray) -> None:
@@ -159,7 +166,8 @@ class Segmenter:
         if self._quiet == round(SPECULATE_S / FRAME_S):
             self.paused_at = self.clock / RATE
             if self.on_pause is not None:
-                self.on_pause(self.cut(self.ep.speech_start), self.ep.speech_start, self.paused_at)
+                start = self.ep.speech_start + self._origin
+                self.on_pause(self.cut(start), start, self.paused_at)
 
     def _close(self, end: float):
         audio = self.cut(self._start)
