@@ -123,7 +123,8 @@ pytestmark = pytest.mark.server
 # 2026-12-06 (the code of commit adf13f6): sets 61 to 63 (fresh60 to fresh62; first met by ea67470
 # and 5ac76f4: 111/120, 115/120, 118/120) joined; all floors set again one case below that code's
 # count, false red-flag replies at its count (37 of 6935 over the 63 chat final parts). Sets 1-60:
-# 6810 -> 6833 (README).
+# 6810 -> 6833 (README). Set 64 (fresh63) first met by 45c9091 (the same product code): 114/120,
+# false 2/110; its floor one case below that.
 FLOORS = {
     "final": {"right": 153, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -189,6 +190,7 @@ FLOORS = {
     "fresh60-final": {"right": 112, "false_alarms": 4, "red_flags_missed": 1},
     "fresh61-final": {"right": 114, "false_alarms": 0},
     "fresh62-final": {"right": 117, "false_alarms": 1},
+    "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
 }
 
 
