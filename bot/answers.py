@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Iterable, List, Sequence, Tuple
+
+from spacy.lang.en.stop_words import STOP_WORDS  # a word list only, no pipeline
 
 from bot.catalogue import AREAS, Catalogue, Dose, Routine, Stretch
 from bot.safety import Hit
@@ -626,7 +629,7 @@ def recommend(
             elif tag in ("chair", "desk", "no_floor") and chair_ok:
                 score += 1
         if score > 0:
-            own = _stems(" ".join([stretch.summary, *stretch.benefits])) if said_stems else set()
+            own = _own_stems(stretch.summary, tuple(stretch.benefits)) if said_stems else set()
             scored.append((-score, -len(said_stems & own), stretch.name, stretch))
     ranked = [s for *_, s in sorted(scored, key=lambda t: t[:3])]
     chosen = ranked[:limit]
@@ -649,11 +652,15 @@ _COMMON_STEMS = frozenset(
 )
 
 
+@cache  # one entry per stretch of the catalogue
+def _own_stems(summary: str, benefits: Tuple[str, ...]) -> frozenset:
+    """A stretch's own words (its summary and benefits) as `_stems`, worked out once."""
+    return frozenset(_stems(" ".join([summary, *benefits])))
+
+
 def _stems(text: str) -> set:
     """A text's words of four letters or more but the most common, each cut to its first five
     ("hunched", "hunch")."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # a word list only, no pipeline
-
     words = set(re.findall(r"[a-z]{4,}", text.lower())) - STOP_WORDS
     return {w[:5] for w in words} - _COMMON_STEMS
 

@@ -872,13 +872,7 @@ class Dialogue:
             note = answers.gently(stretch)
             return self.with_disclaimer(new_context, [note, answers.howto(stretch, r.lowered)])
         if told:
-            stretch = self.catalogue.stretch(in_stretch)
-            new_context = replace(context, stretch=in_stretch, pending_topic=None)
-            reply = self.with_disclaimer(
-                new_context, [answers.stretch_pain(stretch, self.catalogue, r.areas)]
-            )
-            reply.red_flag = intent == "red_flag"
-            return reply
+            return self._stretch_pain(in_stretch, r.areas, context, red_flag=intent == "red_flag")
         # ("my shoulder is grumbling when I turn up" in a stretch named; not a back "grumbling
         # for years" beside a loose description)
         felt = discomfort_now(text) or (r.named and GRUMBLES.search(r.lowered))
@@ -908,14 +902,22 @@ class Dialogue:
             if in_stretch and hints and all(flag.level == "stop" for flag in hints):
                 # a sharp feeling in the stretch, in words no pattern has ("standing back extension
                 # makes my lower back feel kinda sharp when i lean back"): stop, then gentler
-                stretch = self.catalogue.stretch(in_stretch)
-                new_context = replace(context, stretch=in_stretch, pending_topic=None)
-                body = answers.stretch_pain(stretch, self.catalogue, r.areas)
-                reply = self.with_disclaimer(new_context, [body])
-                reply.red_flag = True
-                return reply
+                return self._stretch_pain(in_stretch, r.areas, context, red_flag=True)
             return self._caution(r.named, r.areas, r.tags, context)
         return None
+
+    def _stretch_pain(
+        self, stretch_id: str, areas: list[str], context: Context, red_flag: bool
+    ) -> Reply:
+        """Pain felt in one stretch: stop, then how to go gentler in it (the reply opens with the
+        stop-and-seek-care advice)."""
+        stretch = self.catalogue.stretch(stretch_id)
+        new_context = replace(context, stretch=stretch_id, pending_topic=None)
+        reply = self.with_disclaimer(
+            new_context, [answers.stretch_pain(stretch, self.catalogue, areas)]
+        )
+        reply.red_flag = red_flag
+        return reply
 
     def _hints(self, r: _Reading):
         """The warning signs the message hints at, leaving out the words of a described stretch's
