@@ -1039,7 +1039,11 @@ class Dialogue:
             # recipe for chicken soup")
             loose = all(f.kind == "tag" and f.value == "beginner" for f in r.found)
             out_but_easy = loose and not self._in_domain(lowered) and not near_advice
-            unrelated = (r.intent in STRETCH_TOPICS and out) or (
+            # (a stretch question whose only finds are a time or place, "how I make the sourdough
+            # rise faster for morning bake?")
+            only_when = all(f.kind == "tag" for f in r.found)
+            out_but_when = only_when and not self._in_domain(lowered) and not near_advice
+            unrelated = (r.intent in STRETCH_TOPICS and out_but_when) or (
                 r.intent == "recommend" and out_but_easy
             )
             if unrelated and _words_enough(lowered):

@@ -75,9 +75,11 @@ class Speller:
             ):
                 return word
             near = extract(
-                lowered, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=2
+                lowered, self.words, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=8
             )
-            if not near or near[0][0][0] != lowered[0]:
+            # only words with its first letter ("uper": "upper", whatever "super" says)
+            near = [n for n in near if n[0][0] == lowered[0]][:2]
+            if not near:
                 return word
             if len(near) > 1 and near[1][1] == near[0][1]:
                 # two words as near: a letter left out ("ofen": "often", not "open") is the
