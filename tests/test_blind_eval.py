@@ -124,7 +124,8 @@ pytestmark = pytest.mark.server
 # and 5ac76f4: 111/120, 115/120, 118/120) joined; all floors set again one case below that code's
 # count, false red-flag replies at its count (37 of 6935 over the 63 chat final parts). Sets 1-60:
 # 6810 -> 6833 (README). Set 64 (fresh63) first met by 45c9091 (the same product code): 114/120,
-# false 2/110; its floor one case below that.
+# false 2/110; its floor one case below that. Set 65 (fresh64) first met by d8601d7: 117/120, false
+# 0/110; its floor one case below that.
 FLOORS = {
     "final": {"right": 153, "turns": 46, "false_alarms": 3},
     "fresh-final": {"right": 107, "false_alarms": 1},
@@ -191,6 +192,7 @@ FLOORS = {
     "fresh61-final": {"right": 114, "false_alarms": 0},
     "fresh62-final": {"right": 117, "false_alarms": 1},
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
+    "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
 }
 
 
