@@ -227,12 +227,14 @@ def keyword_hits(text: str, keywords: Dict[str, List[str]]) -> Dict[str, float]:
     as the start of a word ("stretch" in "stretching")."""
     lowered = text.lower().replace("-", " ")
     words = set(re.findall(r"[a-z']+", lowered))
+    spaced = " " + " ".join(re.findall(r"[a-z0-9']+", lowered)) + " "
     out: Dict[str, float] = {}
     for label, kws in keywords.items():
         score = 0.0
         for kw in dict.fromkeys(k.replace("-", " ") for k in kws):
-            if " " in kw:
-                score += 2.0 if kw in lowered else 0.0
+            if " " in kw:  # whole words only ("c spine" is not in "thoracic spine")
+                phrase = " " + " ".join(re.findall(r"[a-z0-9']+", kw)) + " "
+                score += 2.0 if phrase in spaced else 0.0
             elif kw in words or (len(kw) > 4 and any(w.startswith(kw) for w in words)):
                 score += 1.0
         if score:

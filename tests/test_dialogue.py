@@ -2695,6 +2695,57 @@ def test_medication_asked_for_outright_is_refused_then_pointed_on(dialogue):
             0.9,
             "Thread the Needle",
         ),
+        # a how-to whose only find is a time of day, with nothing of stretching in it
+        (
+            "How I make the sourdough rise faster for morning bake?",
+            "ask_modification",
+            0.65,
+            "Sorry, that's outside what I can help with",
+        ),
+        # two stretches weighed for a pain: compared, not pain felt in one
+        (
+            "Between knee to chest and piriformis stretch, which one better for my waist pain?",
+            "ask_howto",
+            0.99,
+            "Knee-to-Chest: A classic lying stretch",
+        ),
+        # a slip mended to the word with its first letter ("uper" is upper, not super)
+        (
+            "uper back tight from hunchin over the steering wheel all nite, wat stretches",
+            "recommend",
+            0.99,
+            "For upper back",
+        ),
+        # a bandmate is someone else to compare oneself with
+        (
+            "My bandmate can touch the floor easily and I can barely reach my knees - am I doing "
+            "something wrong?",
+            "ask_modification",
+            0.79,
+            "Don't measure yourself against anyone else",
+        ),
+        # the seat sat in all day is no seat to stretch in
+        (
+            "Bum and hips are tight as after sitting in the ute all day, what should I stretch?",
+            "recommend",
+            0.99,
+            "For glutes and hips and after long sitting, try",
+        ),
+        # one section of the spine named, the question read as its neighbour's
+        (
+            "How many vertebra is in the upper back? I want understand why it is so stiff",
+            "general_advice",
+            0.94,
+            "The thoracic spine is",
+        ),
+        # "what's that one stretching?" about a stretch described
+        (
+            "lying on your stomach propped up on your forearms with your chest lifted - what's "
+            "that one stretching?",
+            "recommend",
+            0.79,
+            "Sphinx Pose",
+        ),
     ],
 )
 def test_loose_wording_finds_what_is_asked(dialogue, text, intent, confidence, opening):
@@ -2800,3 +2851,23 @@ def test_sharp_pain_in_a_described_stretch_names_it(dialogue):
     assert reply.red_flag
     assert reply.messages[0].startswith("Stop the stretch now")
     assert "Sphinx Pose" in reply.messages[0]
+
+
+def test_a_question_about_a_routine_shows_it_whatever_the_guess(dialogue):
+    text = "What's in your 10-15 min routine? Keen to have a squiz before I commit"
+    shown = dialogue.respond(Turn(text, "start_routine", 0.9))
+    assert shown.routine_request and not shown.start
+    assert dialogue.respond(Turn("Start the daily routine", "start_routine", 0.99)).start
+    asked_then_begun = dialogue.respond(
+        Turn("what's in the daily routine? let's do it", "start_routine", 0.9)
+    )
+    assert asked_then_begun.start
+
+
+def test_a_section_of_the_spine_named_gets_that_section(dialogue):
+    thoracic = dialogue.respond(Turn("what's the thoracic spine", "general_advice", 0.85))
+    assert thoracic.messages[0].startswith("The thoracic spine is")
+    both = dialogue.respond(
+        Turn("how many vertebrae in the lumbar vs thoracic", "general_advice", 0.9)
+    )
+    assert "twelve" in both.messages[0] and "five" in both.messages[0]

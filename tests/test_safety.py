@@ -563,3 +563,36 @@ def test_a_fear_of_getting_hurt_is_no_pain_told():
     assert not pain_told("I'm nervous I'll do it wrong and tweak something")
     assert pain_told("I'm worried that it hurt my back")
     assert pain_told("it hurts in my lower back when I twist")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the lying knee roll over's own movement
+        "the lying on back knees falling side to side one - my low back feels tight doing it",
+        # a seat sat in, with no crash
+        "my leg fell asleep sitting in the patrol car, shook it off fine, but now my back's stiff",
+        # not up yet, not unable to get up
+        "any stretches i can do lying in bed. cant get up yet",
+        # a leg gone to sleep that has passed
+        "My leg fell asleep during a long session yesterday - totally fine now, just pins and "
+        "needles for a minute",
+    ],
+)
+def test_a_position_a_seat_a_lie_in_and_a_leg_asleep_that_passed_are_no_warning_signs(
+    checker, text
+):
+    assert checker.check(text) == []
+    assert checker.hinted(text) == []
+
+
+def test_a_vehicle_that_hit_us_and_a_leg_asleep_that_stays_still_count(checker):
+    hit = "i was sitting in the car when a truck hit us, now my back hurts"
+    assert [h.flag.id for h in checker.check(hit)] == ["after_fall"]
+    assert [h.flag.id for h in checker.check("a cyclist ran into me and my back aches")] == [
+        "after_fall"
+    ]
+    assert checker.check("my leg fell asleep and it's still numb days later")
+    assert [h.flag.id for h in checker.check("i can't get up, the pain is too bad")] == [
+        "severe_persistent"
+    ]
