@@ -2871,3 +2871,12 @@ def test_a_section_of_the_spine_named_gets_that_section(dialogue):
         Turn("how many vertebrae in the lumbar vs thoracic", "general_advice", 0.9)
     )
     assert "twelve" in both.messages[0] and "five" in both.messages[0]
+
+
+def test_where_to_look_in_a_described_stretch_gets_its_steps(dialogue):
+    text = (
+        "the one where you stand and put hands on your lower back and bend backwards, where "
+        "should I look?"
+    )
+    reply = dialogue.respond(Turn(text, "ask_muscles", 0.28))
+    assert any("toward the ceiling" in m for m in reply.messages), reply.messages
