@@ -125,10 +125,13 @@ pytestmark = pytest.mark.server
 # count, false red-flag replies at its count (37 of 6935 over the 63 chat final parts). Sets 1-60:
 # 6810 -> 6833 (README). Set 64 (fresh63) first met by 45c9091 (the same product code): 114/120,
 # false 2/110; its floor one case below that. Set 65 (fresh64) first met by d8601d7: 117/120, false
-# 0/110; its floor one case below that.
+# 0/110; its floor one case below that. 2026-12-06, third session (the product code of 6668661): five
+# parts rose and their floors rose to one case below the new count; one fell by one (fresh36-final,
+# 114 -> 113, at its floor) and keeps its floor; no floor was lowered. All 65 chat final parts:
+# 7414/7798, false red-flag replies 38 of 7155 (README).
 FLOORS = {
     "final": {"right": 153, "turns": 46, "false_alarms": 3},
-    "fresh-final": {"right": 107, "false_alarms": 1},
+    "fresh-final": {"right": 108, "false_alarms": 0},
     "fresh2-final": {"right": 97, "false_alarms": 0},
     "fresh3-final": {"right": 112, "false_alarms": 0},
     "fresh4-final": {"right": 112, "false_alarms": 0},
@@ -147,7 +150,7 @@ FLOORS = {
     "fresh17-final": {"right": 114, "false_alarms": 1, "red_flags_missed": 1},
     "fresh18-final": {"right": 117, "false_alarms": 0},
     "fresh19-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
-    "fresh20-final": {"right": 113, "false_alarms": 0},
+    "fresh20-final": {"right": 114, "false_alarms": 0},
     "fresh21-final": {"right": 110, "false_alarms": 1},
     "fresh22-final": {"right": 114, "false_alarms": 1},
     "fresh23-final": {"right": 116, "false_alarms": 0},
@@ -155,7 +158,7 @@ FLOORS = {
     "fresh25-final": {"right": 113, "false_alarms": 0},
     "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
-    "fresh28-final": {"right": 109, "false_alarms": 3},
+    "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 114, "false_alarms": 0},
     "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
@@ -168,7 +171,7 @@ FLOORS = {
     "fresh37-final": {"right": 112, "false_alarms": 0},
     "fresh38-final": {"right": 111, "false_alarms": 1},
     "fresh39-final": {"right": 115, "false_alarms": 0},
-    "fresh40-final": {"right": 113, "false_alarms": 0},
+    "fresh40-final": {"right": 114, "false_alarms": 0},
     "fresh41-final": {"right": 110, "false_alarms": 0},
     "fresh42-final": {"right": 115, "false_alarms": 1},
     "fresh43-final": {"right": 114, "false_alarms": 0},
@@ -183,7 +186,7 @@ FLOORS = {
     "fresh52-final": {"right": 111, "false_alarms": 0},
     "fresh53-final": {"right": 112, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
-    "fresh55-final": {"right": 108, "false_alarms": 3},
+    "fresh55-final": {"right": 109, "false_alarms": 3},
     "fresh56-final": {"right": 112, "false_alarms": 0},
     "fresh57-final": {"right": 116, "false_alarms": 0},
     "fresh58-final": {"right": 112, "false_alarms": 1},
