@@ -786,15 +786,6 @@ class Dialogue:
         found = [f for f in (turn.entities or ()) if f.how != "description"]
         if turn.entities is None:
             found = self.matcher.find(text, ENTITY_KINDS)
-        # The seat sat in for long, not a seat to stretch in: "after sitting in the ute all day"
-        ends = [f.end for f in found if f.kind == "tag" and f.value == "after_sitting"]
-        found = [
-            f
-            for f in found
-            if not (
-                f.kind == "tag" and f.value == "chair" and any(0 <= f.start - e <= 1 for e in ends)
-            )
-        ]
         r = _Reading(
             text=text,
             lowered=text.lower(),
@@ -1300,7 +1291,7 @@ class Dialogue:
             first = _first(lowered).rstrip()
             asked_about = first.endswith("?") and ASKS_ABOUT_ROUTINE.match(first)
             if asked_about and not START_WORDS.search(lowered):
-                asking = not self._begins_now(lowered)
+                asking = asking or not self._begins_now(lowered)
         else:
             asking = (
                 SHOW_WORDS.search(lowered) or QUESTION_WORDS.search(lowered) or later or "?" in text

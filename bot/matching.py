@@ -272,6 +272,11 @@ class Matcher:
                     f for f in found if f.kind == kind and not in_names & set(range(f.start, f.end))
                 ]
                 result += _longest_first(same)
+        # The seat sat in for long is no seat to stretch in: "after sitting in the ute all day"
+        after = {f.end for f in result if f.kind == "tag" and f.value == "after_sitting"}
+        result = [
+            f for f in result if not (f.kind == "tag" and f.value == "chair" and f.start in after)
+        ]
         return sorted(result, key=lambda f: (f.start, f.kind))
 
     def _durations(self, doc) -> List[Found]:

@@ -222,19 +222,24 @@ class Understanding:
         return match if match and match.score >= TOPIC_MIN_SCORE else None
 
 
+@lru_cache(maxsize=4096)  # the content's keyword phrases, read again for every message
+def _spaced(text: str) -> str:
+    """A text's words between single spaces, with a space at each end."""
+    return " " + " ".join(re.findall(r"[a-z0-9']+", text)) + " "
+
+
 def keyword_hits(text: str, keywords: Dict[str, List[str]]) -> Dict[str, float]:
     """Per label, how many of its keywords the text uses: a phrase counts twice, a long word also
     as the start of a word ("stretch" in "stretching")."""
     lowered = text.lower().replace("-", " ")
     words = set(re.findall(r"[a-z']+", lowered))
-    spaced = " " + " ".join(re.findall(r"[a-z0-9']+", lowered)) + " "
+    spaced = _spaced(lowered)
     out: Dict[str, float] = {}
     for label, kws in keywords.items():
         score = 0.0
         for kw in dict.fromkeys(k.replace("-", " ") for k in kws):
             if " " in kw:  # whole words only ("c spine" is not in "thoracic spine")
-                phrase = " " + " ".join(re.findall(r"[a-z0-9']+", kw)) + " "
-                score += 2.0 if phrase in spaced else 0.0
+                score += 2.0 if _spaced(kw) in spaced else 0.0
             elif kw in words or (len(kw) > 4 and any(w.startswith(kw) for w in words)):
                 score += 1.0
         if score:

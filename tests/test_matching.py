@@ -306,3 +306,10 @@ def test_accents_are_folded_and_spans_stay_on_the_words(matcher):
     assert [f.value for f in found] == ["cat_cow"]
     start, end = char_span(text, found[0])
     assert text[start:end] == "cat-cow"
+
+
+def test_the_seat_sat_in_all_day_is_no_seat_to_stretch_in(matcher):
+    after = matcher.find("tight after sitting in the ute all day", ("tag",))
+    assert [f.value for f in after] == ["after_sitting"]
+    in_it = matcher.find("a stretch I can do in the ute on my break", ("tag",))
+    assert "chair" in [f.value for f in in_it]
