@@ -126,6 +126,10 @@ class Verdict:
     false_alarm: bool = False
 
 
+def started_routine(whole: str) -> bool:
+    return any(mark in whole for mark in STARTED) and "Stretch 1 of" in whole
+
+
 def judge(case: Dict, messages: Sequence[str], catalogue: Catalogue) -> Verdict:
     kind = case.get("kind", "")
     first = " ".join((messages[0] if messages else "").split())
@@ -143,7 +147,7 @@ def judge(case: Dict, messages: Sequence[str], catalogue: Catalogue) -> Verdict:
         return Verdict(ok, "" if ok else "not refused as out of scope")
     if OUT_OF_SCOPE.lower() in lowered and kind != "social":
         return Verdict(False, "answered as out of scope")
-    started = any(mark in whole for mark in STARTED) and "Stretch 1 of" in whole
+    started = started_routine(whole)
     if kind == "routine_start" and not started:
         return Verdict(False, "routine not started")
     if kind == "routine_show" and started:
@@ -235,12 +239,24 @@ class Result:
         return line
 
 
+def ask(bot, text: str) -> List[str]:
+    """One question in a fresh conversation. A routine it started is stopped afterwards, as a user
+    done with it would: left running, the hundreds a run starts would each be woken at every cue
+    (Rasa reminders), and that load slows every later question (three to five times, at the test
+    servers' twenty-fold routine speed)."""
+    chat = bot.conversation()
+    messages = chat.say(text)
+    if started_routine(" ".join(messages)):
+        chat.say("stop")
+    return messages
+
+
 def run_single(bot, cases: List[Dict], catalogue: Catalogue, name: str) -> Result:
     """Each case in a fresh conversation of its own; a few asked at once (as several users would),
     judged in order."""
     result = Result(name)
     with ThreadPoolExecutor(CONCURRENT) as pool:
-        replies = pool.map(lambda case: bot.conversation().say(case["text"]), cases)
+        replies = pool.map(lambda case: ask(bot, case["text"]), cases)
         for case, messages in zip(cases, replies, strict=True):
             result.add(case, judge(case, messages, catalogue), messages)
     return result
@@ -258,6 +274,7 @@ def run_conversations(bot, conversations: List[Dict], catalogue: Catalogue, name
             turns.add({**turn, "id": conversation["id"]}, verdict, messages)
             ok = ok and verdict.ok
             time.sleep(0.05)
+        chat.say("stop")  # a routine the conversation left running is stopped (see `ask`)
         whole.add(
             {"id": conversation["id"], "text": conversation["turns"][0]["text"]},
             Verdict(ok, "a turn failed"),
