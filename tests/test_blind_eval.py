@@ -196,6 +196,7 @@ FLOORS = {
     "fresh62-final": {"right": 117, "false_alarms": 1},
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
+    "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
 }
 
 
