@@ -45,6 +45,16 @@ def english_words() -> frozenset:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def contractions() -> frozenset:
+    """Short forms typed without their apostrophe ("dont", "wont", "thats", "doesnt"), as spaCy's
+    English tokenizer knows them: meant as themselves, not slips ("dont" is not "done", "wont" is
+    not "want")."""
+    from spacy.lang.en import English
+
+    return frozenset(k.lower() for k in English.Defaults.tokenizer_exceptions if k.isalpha())
+
+
 class Speller:
     """Writes a misspelt word of a vocabulary right ("shud i hold my breth when im streching" ->
     "... breath ... stretching"): a word that is not ordinary English and not the vocabulary's, one
@@ -58,7 +68,7 @@ class Speller:
         self.words = sorted({w for w in words if len(w) >= 4 and w.isalpha()})
         # texting spellings read as the word meant ("nite" is "night"), whatever the word list says
         self._shorthand = {k.lower(): v for k, v in shorthand.items()}
-        self._known = english_words() | set(self.words)
+        self._known = english_words() | set(self.words) | contractions()
         self._avoid = sorted({w for w in avoid if len(w) >= 4})
 
     def fix(self, text: str) -> str:

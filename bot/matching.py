@@ -64,6 +64,8 @@ QUESTION_TAIL = re.compile(
     r"\s*[,;:?!-]+\s*(?=(?:how|what|which|is|are|does|do|should|can|could|will|when|where|why)\b)",
     re.IGNORECASE,
 )
+# Where one sentence ends and the next begins.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # "the standing leaning back one hurts": the description between "the" and "one", matched alone
 THE_ONE = re.compile(r"\bthe ((?:(?!\bone\b)[\w' -]){4,60}?) one\b", re.IGNORECASE)
 # "is there a floor version of that twist where you sit cross legged ...?": the "where" clause
@@ -526,8 +528,18 @@ class Matcher:
         head = QUESTION_TAIL.split(text, maxsplit=1)[0]
         inner, clause = THE_ONE.search(text), WHERE_CLAUSE.search(text)
         first = FIRST_CLAUSE.split(text, maxsplit=1)[0]
+        # (the description's own sentence, without what opened the message: "Salam alaikum. The
+        # stretch on hands and knees where one arm goes under the other ...")
+        own = SENTENCE_END.split(head.strip())[-1]
+        own = "" if own.endswith("?") else own  # (a question of its own describes nothing)
         # the part marked as the description first ("the one where you ..."), then the rest
-        parts = (inner.group(1) if inner else "", clause.group(1) if clause else "", head, first)
+        parts = (
+            inner.group(1) if inner else "",
+            clause.group(1) if clause else "",
+            head,
+            first,
+            own,
+        )
         for part in parts:
             if not found and part.strip() and part != text:
                 found = self._describe_part(part)

@@ -378,6 +378,9 @@ def compose_routine(
     every = len(catalogue.stretches)
     wanted = recommend(catalogue, list(areas) or ["whole_back"], list(tags), every, needs)
     general = recommend(catalogue, ["whole_back", "lower_back", "upper_back"], [], every, needs)
+    if needs:  # few stretches fit ("only standing"): any area's that fits fills the time too
+        anywhere = recommend(catalogue, list(catalogue.vocabulary.areas), [], every, needs)
+        general += [s for s in anywhere if s not in general]
     if desk:
         wanted = [s for s in wanted if not s.uses_floor]
         spared = {p for n in needs for p in catalogue.vocabulary.spare_positions.get(n, ())}
@@ -510,7 +513,8 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
         return _by_its_own_words(text.lower(), catalogue)
-    if minutes and not (areas or tags):  # "the 10 minute routine": the articles' own, if one fits
+    # "the 10 minute routine": the articles' own, if one fits (not with floor or chair ruled out)
+    if minutes and not (areas or tags or needs):
         for routine in catalogue.routines.values():
             if routine.minutes[0] <= minutes <= routine.minutes[-1]:
                 return routine

@@ -114,6 +114,10 @@ def test_stretch_name_beats_area_inside_it(matcher):
         # close on single phrases, clearly ahead on all of the stretch's descriptions together
         ("the resting one where you kneel and fold forward with your forehead on the floor and "
          "arms stretched out in front - what does it actually stretch?", "childs_pose"),
+        # a greeting first, then the description's own sentence and the question
+        ("Salam alaikum. The stretch on hands and knees where you put one arm under the other arm "
+         "and your shoulder goes down to the floor, what is the correct way to do it?",
+         "thread_the_needle"),
     ],
 )  # fmt: skip
 def test_descriptions_with_a_question_or_other_words(matcher, text, expected):
@@ -286,6 +290,10 @@ def test_misspelt_words_of_the_content_are_read_as_those_words():
     # of two words as near, the one with a letter left out is the likelier slip ("chin" is not)
     assert speller.fix("chid pose") == "child pose"
     assert speller.fix("how ofen") == "how often"  # not "open"
+    # short forms typed without the apostrophe are meant as themselves
+    assert (
+        speller.fix("i dont think so, it wont and doesnt") == "i dont think so, it wont and doesnt"
+    )
 
 
 def test_a_situation_typed_with_a_slip_is_found(matcher):
@@ -313,3 +321,9 @@ def test_the_seat_sat_in_all_day_is_no_seat_to_stretch_in(matcher):
     assert [f.value for f in after] == ["after_sitting"]
     in_it = matcher.find("a stretch I can do in the ute on my break", ("tag",))
     assert "chair" in [f.value for f in in_it]
+
+
+def test_how_long_one_holds_is_no_routine_named(matcher):
+    said = "my brother holds the thoracic twist 5 seconds. how long one must hold it each side?"
+    assert not matcher.find(said, ("routine",))
+    assert [f.value for f in matcher.find("the long one please", ("routine",))] == ["comprehensive"]

@@ -309,6 +309,20 @@ def test_a_routine_asked_for_standing_only_has_only_standing_stretches(catalogue
     assert all(catalogue.stretch(i.stretch).position == "standing" for i in routine.items)
 
 
+def test_a_time_with_the_floor_ruled_out_is_filled_with_what_can_be_done(catalogue):
+    """A length of time alone picks the articles' routine that lasts it; with the floor ruled out
+    that routine (Child's Pose first) doesn't fit, so one is put together from what does."""
+    from bot.matching import default_matcher
+    from bot.routine import choose_routine
+
+    said = "I have a pause of 10 minutes, only standing, no floor. Which back stretches?"
+    routine = choose_routine(said, catalogue, default_matcher())
+    ids = {item.stretch for item in routine.items}
+    assert ids == {"standing_back_extension", "side_stretch"}
+    plain = choose_routine("I have 10 minutes. Which back stretches?", catalogue, default_matcher())
+    assert plain.id == "basic_daily"
+
+
 def test_content_routines_last_as_long_as_the_articles_say(catalogue):
     from bot.routine import duration
 
