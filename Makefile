@@ -92,7 +92,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# (--durations: the slowest tests are listed, to keep a fresh `make test` near 30 minutes)
+# (--durations: the slowest tests are listed, to keep a fresh `make test` under 30 minutes)
 test: sysdeps lint $(MODEL) $(MOONSHINE)
 	@echo "rasa data validate (every warning fails, but EXTERNAL_ intents without NLU data)..."
 	@TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m runner.validate > validate.log 2>&1 \

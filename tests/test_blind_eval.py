@@ -1,11 +1,11 @@
 """The blind evaluation end to end over REST (bench/chat_eval.py): questions and conversations written
 apart from the project, from the seed articles only, before any tuning (tests/data/eval/).
 
-The floors below guard the figures measured on 2026-12-02 and 2026-12-03 (README, BENCHMARKS.md);
+The floors below guard the figures measured from 2026-12-02 to 2026-12-06 (README, BENCHMARKS.md);
 they are not the targets (>= 95% right, red flags 100%, false red-flag replies <= 1% of ordinary
 questions), which live in the bench beside the figures. Red flags are held at 100% on every part but
-the final parts of sets 15, 18, 20, 30 and 31 (one miss each) and of red-flag set 3 (twelve), none
-looked at. The final part's failures are never printed: only its counts, so it stays unseen.
+the final parts of sets 15, 18, 20, 30, 32 and 61 (one miss each) and of red-flag set 3 (twelve),
+none looked at. The final part's failures are never printed: only its counts, so it stays unseen.
 """
 
 from __future__ import annotations
@@ -128,9 +128,13 @@ pytestmark = pytest.mark.server
 # 0/110; its floor one case below that. 2026-12-06, third session (the product code of 6668661): five
 # parts rose and their floors rose to one case below the new count; one fell by one (fresh36-final,
 # 114 -> 113, at its floor) and keeps its floor; no floor was lowered. All 65 chat final parts:
-# 7414/7798, false red-flag replies 38 of 7155 (README).
+# 7414/7798, false red-flag replies 38 of 7155 (README). Fourth session: set 66 (fresh65) first met
+# by a227571: 116/120, false 0/110; its floor one case below that. Then (the code of 8f8778e): four
+# parts rose and their floors rose to one case below the new count (and set 1's conversations to
+# 47 turns); three fell by one and keep their floors; no floor was lowered. All 66 chat final parts:
+# 7532/7918, false red-flag replies 38 of 7265 (README).
 FLOORS = {
-    "final": {"right": 153, "turns": 46, "false_alarms": 3},
+    "final": {"right": 153, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 108, "false_alarms": 0},
     "fresh2-final": {"right": 97, "false_alarms": 0},
     "fresh3-final": {"right": 112, "false_alarms": 0},
@@ -155,12 +159,12 @@ FLOORS = {
     "fresh22-final": {"right": 114, "false_alarms": 1},
     "fresh23-final": {"right": 116, "false_alarms": 0},
     "fresh24-final": {"right": 114, "false_alarms": 0},
-    "fresh25-final": {"right": 113, "false_alarms": 0},
+    "fresh25-final": {"right": 115, "false_alarms": 0},
     "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
     "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh30-final": {"right": 114, "false_alarms": 0},
+    "fresh30-final": {"right": 115, "false_alarms": 0},
     "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
     "fresh31-final": {"right": 112, "false_alarms": 0, "red_flags_missed": 1},
     "fresh32-final": {"right": 115, "false_alarms": 0},
@@ -183,7 +187,7 @@ FLOORS = {
     "fresh49-final": {"right": 113, "false_alarms": 1},
     "fresh50-final": {"right": 114, "false_alarms": 0},
     "fresh51-final": {"right": 114, "false_alarms": 0},
-    "fresh52-final": {"right": 111, "false_alarms": 0},
+    "fresh52-final": {"right": 112, "false_alarms": 0},
     "fresh53-final": {"right": 112, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
     "fresh55-final": {"right": 109, "false_alarms": 3},
@@ -192,7 +196,7 @@ FLOORS = {
     "fresh58-final": {"right": 112, "false_alarms": 1},
     "fresh59-final": {"right": 113, "false_alarms": 1},
     "fresh60-final": {"right": 112, "false_alarms": 4, "red_flags_missed": 1},
-    "fresh61-final": {"right": 114, "false_alarms": 0},
+    "fresh61-final": {"right": 115, "false_alarms": 0},
     "fresh62-final": {"right": 117, "false_alarms": 1},
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
