@@ -107,6 +107,9 @@ SPLITS = (
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
+    # the blind red-flag set 4 (2026-12-06): 120 hard warning signs over the articles' ten, 120
+    # near misses worded as close to them as its two writers could
+    "redflags4-dev", "redflags4-final",
 )  # fmt: skip
 
 
@@ -439,6 +442,8 @@ FIRST_CONTACT = {
     "chat fresh65-final": "116/120 (96.7%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
+    "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
+    "chat redflags4-final": "92/120 (76.7%); 52/60; false 20/60",
 }
 
 

@@ -132,7 +132,9 @@ pytestmark = pytest.mark.server
 # by a227571: 116/120, false 0/110; its floor one case below that. Then (the code of 8f8778e): four
 # parts rose and their floors rose to one case below the new count (and set 1's conversations to
 # 47 turns); three fell by one and keep their floors; no floor was lowered. All 66 chat final parts:
-# 7532/7918, false red-flag replies 38 of 7265 (README).
+# 7532/7918, false red-flag replies 38 of 7265 (README). Red-flag set 4 (redflags4, first met by
+# 5886a4e: its final part 92/120, red flags 52/60, false alarms 20/60 on near misses written to be as
+# close to warning signs as possible): floor one case below, its misses and false alarms at the count.
 FLOORS = {
     "final": {"right": 153, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -201,6 +203,7 @@ FLOORS = {
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
+    "redflags4-final": {"right": 91, "false_alarms": 20, "red_flags_missed": 8},  # as first met
 }
 
 
