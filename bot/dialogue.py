@@ -226,7 +226,7 @@ GRUMBLES = re.compile(r"\b(grumbl\w*|niggl\w*)\b")
 STEPS_OF_IT = re.compile(
     r"^(the )?steps\b|\bsteps (for|of|to)\b|\bhow (do|should|can) i do (it|this|that)\b|"
     r"\bhow does (it|that|this)( one)? go\b|"
-    r"\bhow (is|'s) (it|that|this)( one)?( actually| exactly| properly)? done\b"
+    r"\bhow( is|'s|s) (it|that|this)( one)?( actually| exactly| properly)? done\b"
 )
 # A description at least this close is a stretch plainly described, even when the classifier
 # half reads the message as out of scope; one under LOOSE_DESCRIPTION is no stretch talked about
@@ -1532,6 +1532,12 @@ class Dialogue:
             intent = "ask_mistakes"
         if intent == "ask_mistakes" and STEPS_OF_IT.search(lowered):
             intent = "ask_howto"  # "... I'd rather not look silly doing it wrong. How is it done?"
+        asked = _asked(lowered)
+        other_version = CHANGE_WORDS.search(asked) or set(r.needs).intersection(VERSION_NEEDS)
+        if intent == "ask_modification" and STEPS_OF_IT.search(asked) and not other_version:
+            # "... drop both knees over to one side then the other ... how's it done?": no other
+            # version asked for, its steps
+            intent = "ask_howto"
         # "What's the proper way to do thread the needle? ... paranoid I'm doing something weird":
         # the steps asked for first, then the mistakes feared
         steps_then_faults = intent == "ask_mistakes" and bool(HOWTO_WORDS.search(_first(lowered)))

@@ -2880,3 +2880,18 @@ def test_where_to_look_in_a_described_stretch_gets_its_steps(dialogue):
     )
     reply = dialogue.respond(Turn(text, "ask_muscles", 0.28))
     assert any("toward the ceiling" in m for m in reply.messages), reply.messages
+
+
+@pytest.mark.parametrize(
+    "text, must",
+    [
+        # read as a modification by the classifier, no other version asked for: the steps
+        ("theres a stretch where you lie on your back, knees bent, and drop both knees over to one "
+         "side then the other. how's it done?", "1. Lie on your back"),
+        # another version asked for: that version
+        ("is there an easier version of lying knee roll over? how's it done?", "Easier version"),
+    ],
+)  # fmt: skip
+def test_how_its_done_asks_for_the_steps_unless_another_version_is_asked(dialogue, text, must):
+    reply = dialogue.respond(Turn(text, "ask_modification", 0.55))
+    assert must in "\n\n".join(reply.messages)

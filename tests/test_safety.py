@@ -74,8 +74,26 @@ def checker():
             "down the stairs and now my back hurts.",
             "after_fall",
         ),
+        # told in other words (red-flag set 4's dev part)
+        ("the bits you sit on feel kind of dead since yesterday and my back is killing me",
+         "saddle_numbness"),
+        ("no feeling in my bottom area and the inside of my thighs, and the back pain",
+         "saddle_numbness"),
+        ("I've been finding the odd wet patch in my knickers, which is new", "bladder_bowel"),
+        ("bad back since sat, and I can't pass water since this morning", "bladder_bowel"),
+        ("mates say i look skinny lately and my belt's on a new notch, haven't changed a thing. "
+         "back's been nagging too", "weight_loss"),
+        ("Every night it's a deep gnawing in the spine once my head hits the pillow", "night_pain"),
+        ("I am taking rest from 5 days, not going for work, but no improvement", "severe_persistent"),
+        ("I'm crawling to get up off the floor, been like that since Sunday even with rest",
+         "severe_persistent"),
+        ("feeling proper rough, hot and cold sweats, and my back is killing me", "fever"),
+        # a tingle that goes at once, but keeps coming back for days, still counts
+        ("tingling in my foot goes away when I stand but keeps coming back for days", "leg_nerve"),
+        # lost weight, not on any diet
+        ("I've lost 6kg, not on any diet, and my back aches", "weight_loss"),
     ],
-)
+)  # fmt: skip
 def test_red_flags_are_recognised(checker, text, flag):
     assert flag in [hit.flag.id for hit in checker.check(text)]
 
@@ -129,6 +147,21 @@ def test_red_flags_are_recognised(checker, text, flag):
         "Need a quick 5 min cooldown after leg day, legs are dead and my back's a bit tired.",
         "I cannot sit right back on my heels in child's pose since my knee replacement, though it "
         "healed long ago.",
+        # a tingle in a stretch or a position that stops at once; weight lost on purpose; a fever
+        # with no pain, or a child's; legs "about to fall off" after leg day; the seat of a pew
+        "When I do the piriformis stretch I feel a little tingling in my bottom, but when I release "
+        "it goes away immediately.",
+        "brief tingle in my foot during knee-to-chest, gone the second I let go. normal?",
+        "get a lil tingle in my feet in childs pose, stops soon as i come up",
+        "pins and needles in my foot after sitting on it, went in a minute. fine now.",
+        "I've lost two stone at Slimming World since January and I'm delighted",
+        "my trousers are loose since I started intermittent fasting and the gym (down 6kg, all "
+        "planned)",
+        "I have cold and small fever since yesterday, no pain anywhere, only nose blocked.",
+        "my little one has a fever so i'm stuck at home minding her. my back's fine",
+        "my legs feel like they're about to fall off after leg day haha",
+        "Sat on a hard pew for two hours and the bits you sit on had gone dead. Came right back "
+        "within a minute of standing up.",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
