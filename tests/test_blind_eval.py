@@ -4,8 +4,8 @@ apart from the project, from the seed articles only, before any tuning (tests/da
 The floors below guard the figures measured from 2026-12-02 to 2026-12-06 (README, BENCHMARKS.md);
 they are not the targets (>= 95% right, red flags 100%, false red-flag replies <= 1% of ordinary
 questions), which live in the bench beside the figures. Red flags are held at 100% on every part but
-the final parts of sets 15, 18, 20, 30, 32 and 61 (one miss each) and of red-flag set 3 (twelve),
-none looked at. The final part's failures are never printed: only its counts, so it stays unseen.
+the final parts of sets 15, 18, 20, 30, 32 and 61 (one miss each) and of red-flag sets 3 (eleven)
+and 4 (seven), none looked at. The final part's failures are never printed: only its counts, so it stays unseen.
 """
 
 from __future__ import annotations
@@ -135,6 +135,9 @@ pytestmark = pytest.mark.server
 # 7532/7918, false red-flag replies 38 of 7265 (README). Red-flag set 4 (redflags4, first met by
 # 5886a4e: its final part 92/120, red flags 52/60, false alarms 20/60 on near misses written to be as
 # close to warning signs as possible): floor one case below, its misses and false alarms at the count.
+# Then (the code of 0561e26, its dev fixes in content/safety.yml): red-flag set 4's final part 94/120,
+# red flags 53/60, false alarms 19/60; red-flag set 3's 93/115, red flags 44/55; every other final
+# part as before. Floors one case below, misses and false alarms at the count.
 FLOORS = {
     "final": {"right": 153, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -167,7 +170,7 @@ FLOORS = {
     "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 115, "false_alarms": 0},
-    "redflags3-final": {"right": 91, "false_alarms": 11, "red_flags_missed": 12},
+    "redflags3-final": {"right": 92, "false_alarms": 11, "red_flags_missed": 11},
     "fresh31-final": {"right": 112, "false_alarms": 0, "red_flags_missed": 1},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
@@ -203,7 +206,7 @@ FLOORS = {
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
-    "redflags4-final": {"right": 91, "false_alarms": 20, "red_flags_missed": 8},  # as first met
+    "redflags4-final": {"right": 93, "false_alarms": 19, "red_flags_missed": 7},
 }
 
 
