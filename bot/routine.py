@@ -513,7 +513,8 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
     minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
         return _by_its_own_words(text.lower(), catalogue)
-    # "the 10 minute routine": the articles' own, if one fits (not with floor or chair ruled out)
+    # "the 10 minute routine": the articles' own, if one fits (not when a need such as "only
+    # standing" or "no floor" rules some of its stretches out)
     if minutes and not (areas or tags or needs):
         for routine in catalogue.routines.values():
             if routine.minutes[0] <= minutes <= routine.minutes[-1]:
