@@ -33,7 +33,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from bench import chat_eval, load, voice_blind
+from bench import chat_eval, load, voice_blind, warning_examples
 from bench import routine as routine_bench
 from bench import voice as voice_bench
 from bot import settings
@@ -476,6 +476,8 @@ def main() -> int:
                 figures["red_flags"] = red_flag_recall(
                     f"{ours.url}/model/parse?token={ours.api_token}"
                 )
+                print("the learned warning-sign model, cross-validated...", flush=True)
+                figures["warning_cv"] = warning_examples.cross_validate()
             finally:
                 ours.stop()
             if not args.skip_variants:
@@ -633,6 +635,8 @@ def report(f: dict) -> str:
             f"| {name} | {r['patterns']}/{r['n']} | {r['with_classifier']}/{r['n']} | {r['false_alarms']}/{r['n_negatives']} |"
         )
     lines.append("")
+    if "warning_cv" in f:
+        lines.append(warning_examples.markdown(f["warning_cv"]))
     if "blind" in f:
         lines.append(chat_eval.markdown(f["blind"]))
     if "routine" in f:

@@ -22,6 +22,7 @@ import numpy as np
 from bot import settings
 from bot.catalogue import Catalogue, default_catalogue
 from bot.embedding import default_encoder, embed
+from bot.warnings import default_warning_model
 
 # Nearest-phrase thresholds (cosine similarity), set on the dev part of the blind set
 # (tests/data/eval/*_dev.yml); the final part was never used to choose them.
@@ -125,6 +126,7 @@ class Meaning:
     topic: Match | None = None  # the nearest advice topic, whatever its score
     command: Match | None = None  # the routine command meant (None: not a command)
     details: Tuple[Detail, ...] = ()  # per stretch, its sentence nearest the message (if near)
+    warning: float | None = None  # how likely it describes a warning sign (bot/warnings.py)
 
     def detail(self, stretch_id: str) -> Detail | None:
         return next((d for d in self.details if d.stretch == stretch_id), None)
@@ -136,7 +138,12 @@ class Meaning:
             )
 
         details = [[d.stretch, d.index, round(d.score, 4)] for d in self.details]
-        return {"topic": pack(self.topic), "command": pack(self.command), "details": details}
+        return {
+            "topic": pack(self.topic),
+            "command": pack(self.command),
+            "details": details,
+            "warning": None if self.warning is None else round(self.warning, 4),
+        }
 
     @classmethod
     def from_dict(cls, data) -> Meaning | None:
@@ -154,7 +161,13 @@ class Meaning:
             details = tuple(
                 Detail(str(s), int(i), float(score)) for s, i, score in data.get("details") or ()
             )
-            return cls(unpack(data.get("topic")), unpack(data.get("command")), details)
+            warning = data.get("warning")
+            return cls(
+                unpack(data.get("topic")),
+                unpack(data.get("command")),
+                details,
+                None if warning is None else float(warning),
+            )
         except (TypeError, ValueError):
             return None
 
@@ -184,6 +197,7 @@ class Understanding:
             self.topic(text, vector),
             self.commands.predict_vector(vector),
             self.details(vector),
+            default_warning_model().probability(text),
         )
 
     def topic(self, text: str, vector: np.ndarray) -> Match | None:

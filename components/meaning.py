@@ -9,6 +9,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import settings
 from bot.understanding import default_understanding
+from bot.warnings import default_warning_model
 from components.base import ContentComponent
 from components.sentence_embeddings import SENTENCE_VECTOR
 
@@ -23,6 +24,7 @@ class MeaningExtractor(ContentComponent):
 
     def __init__(self) -> None:
         self.understanding = default_understanding()
+        default_warning_model()  # trained now (a few seconds), not on the first message
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -1,0 +1,94 @@
+"""The learned warning-sign model (bot/warnings.py): a second opinion beside content/safety.yml's
+patterns, trained on data/warning_signs.yml and data/nlu.yml."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue import WARNING_SURE, Turn
+from bot.understanding import Match, Meaning
+from bot.warnings import WarningModel, default_warning_model, nlu_examples
+
+# Written for this test, in words the patterns of content/safety.yml don't have, and not among the
+# model's examples (checked below).
+WARNINGS = [
+    "since yesterday I cannot feel the area I sit on, and my back is agony. which stretch?",
+    "I wet myself without noticing twice this week and my lower back aches, best stretch?",
+    "my back pain came with a high temperature and chills, is stretching ok",
+]
+ORDINARY = [
+    "how many seconds do I stay in the sphinx when I start out?",
+    "my lower back hurts after gardening, which stretch helps?",
+    "no numbness or tingling, just tight after my long drive",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return default_warning_model()
+
+
+def test_the_test_messages_are_not_among_the_examples():
+    from bot import settings
+    from bot.warnings import warning_examples
+
+    known = {text.lower() for text, _ in warning_examples(settings.WARNING_EXAMPLES)}
+    known |= {text.lower() for text, _ in nlu_examples(settings.NLU_DATA)}
+    assert not known & {text.lower() for text in WARNINGS + ORDINARY}
+
+
+@pytest.mark.parametrize("text", WARNINGS)
+def test_warning_signs_in_new_words_are_sure(model, text):
+    assert model.probability(text) >= WARNING_SURE
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_questions_are_far_from_sure(model, text):
+    assert model.probability(text) < 0.5
+
+
+def test_an_empty_message_is_no_warning(model):
+    assert model.probability("   ") == 0.0
+
+
+def test_examples_of_one_kind_only_are_refused():
+    with pytest.raises(ValueError, match="both"):
+        WarningModel([("my legs are numb", True), ("my legs went numb", True)])
+
+
+def test_nlu_examples_lose_their_entity_marks(tmp_path):
+    path = tmp_path / "nlu.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: red_flag\n  examples: |\n'
+        "    - numb [legs](area) after a fall\n- intent: greet\n  examples: |\n    - hi\n"
+    )
+    assert nlu_examples(path) == [("numb legs after a fall", True), ("hi", False)]
+
+
+def test_the_models_opinion_travels_in_the_meaning():
+    meaning = Meaning(Match("foam_rolling", 0.9, 0.4), None, (), 0.93)
+    assert Meaning.from_dict(meaning.to_dict()) == meaning
+    assert Meaning.from_dict({**meaning.to_dict(), "warning": "sure"}) is None
+
+
+def test_a_sure_opinion_gets_the_cautious_reply_first(dialogue):
+    text = "my back is a bit sore after gardening, what can i do"
+    assert not dialogue.checker.check(text)
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=WARNING_SURE)))
+    assert reply.red_flag
+    assert reply.messages[0] == dialogue.catalogue.safety.caution
+    assert not any("1. " in m for m in reply.messages)  # no steps
+
+
+def test_an_unsure_opinion_leaves_the_question_answered(dialogue):
+    text = "my back is a bit sore after gardening, what can i do"
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=WARNING_SURE - 0.01)))
+    assert not reply.red_flag
+    assert reply.messages[0].startswith("For ")
+
+
+def test_a_sure_opinion_on_talk_about_something_else_is_no_warning(dialogue):
+    # (heard in the room during a voice routine: the model learned from messages about backs)
+    text = "the road has been full of holes since the winter, the buses have gone round for months"
+    reply = dialogue.respond(Turn(text, "out_of_scope", 0.9, Meaning(warning=0.99)))
+    assert not reply.red_flag
