@@ -110,6 +110,8 @@ SPLITS = (
     # the blind red-flag set 4 (2026-12-06): 120 hard warning signs over the articles' ten, 120
     # near misses worded as close to them as its two writers could
     "redflags4-dev", "redflags4-final",
+    # the blind red-flag set 5 (2026-12-06, fifth session): the same brief, other voices
+    "redflags5-dev", "redflags5-final",
 )  # fmt: skip
 
 
@@ -444,6 +446,8 @@ FIRST_CONTACT = {
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
     "chat redflags4-final": "92/120 (76.7%); 52/60; false 20/60",
+    "chat redflags5-dev": "90/120 (75.0%); 57/60; false 27/60 (2026-12-06, fifth session, 6fce26e)",
+    "chat redflags5-final": "99/120 (82.5%); 56/60; false 17/60",
 }
 
 

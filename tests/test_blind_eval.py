@@ -137,7 +137,10 @@ pytestmark = pytest.mark.server
 # close to warning signs as possible): floor one case below, its misses and false alarms at the count.
 # Then (the code of 0561e26, its dev fixes in content/safety.yml): red-flag set 4's final part 94/120,
 # red flags 53/60, false alarms 19/60; red-flag set 3's 93/115, red flags 44/55; every other final
-# part as before. Floors one case below, misses and false alarms at the count.
+# part as before. Floors one case below, misses and false alarms at the count. Fifth session:
+# red-flag set 5 (redflags5) first met by 6fce26e (with the learned warning-sign model): its final
+# part 99/120, red flags 56/60, false alarms 17/60; floor one case below, misses and false alarms
+# at the count.
 FLOORS = {
     "final": {"right": 153, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -207,6 +210,7 @@ FLOORS = {
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
     "redflags4-final": {"right": 93, "false_alarms": 19, "red_flags_missed": 7},
+    "redflags5-final": {"right": 98, "false_alarms": 17, "red_flags_missed": 4},  # as first met
 }
 
 
