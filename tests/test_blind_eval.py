@@ -140,7 +140,8 @@ pytestmark = pytest.mark.server
 # part as before. Floors one case below, misses and false alarms at the count. Fifth session:
 # red-flag set 5 (redflags5) first met by 6fce26e (with the learned warning-sign model): its final
 # part 99/120, red flags 56/60, false alarms 17/60; floor one case below, misses and false alarms
-# at the count.
+# at the count. Set 67 (fresh66) first met by 5a0d9be: 117/120, false 0/110; its floor one case
+# below that.
 FLOORS = {
     "final": {"right": 153, "turns": 47, "false_alarms": 3},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -209,6 +210,7 @@ FLOORS = {
     "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
+    "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
     "redflags4-final": {"right": 93, "false_alarms": 19, "red_flags_missed": 7},
     "redflags5-final": {"right": 98, "false_alarms": 17, "red_flags_missed": 4},  # as first met
 }
