@@ -141,9 +141,13 @@ pytestmark = pytest.mark.server
 # red-flag set 5 (redflags5) first met by 6fce26e (with the learned warning-sign model): its final
 # part 99/120, red flags 56/60, false alarms 17/60; floor one case below, misses and false alarms
 # at the count. Set 67 (fresh66) first met by 5a0d9be: 117/120, false 0/110; its floor one case
-# below that.
+# below that. Then (the code of a78f5af: the learned model, and idioms in content/safety.yml): seven
+# final parts rose and their floors rose to one case below the new count; red flags missed now 1 in
+# the 67 chat final parts (set 30's), 9 in red-flag set 3's, 3 in set 4's, 4 in set 5's (at the
+# count); false alarms at the count where they fell. All 67 chat final parts: 7656/8038, red flags
+# 662/663, false red-flag replies 36 of 7375 (README).
 FLOORS = {
-    "final": {"right": 153, "turns": 47, "false_alarms": 3},
+    "final": {"right": 154, "turns": 47, "false_alarms": 2},
     "fresh-final": {"right": 108, "false_alarms": 0},
     "fresh2-final": {"right": 97, "false_alarms": 0},
     "fresh3-final": {"right": 112, "false_alarms": 0},
@@ -157,12 +161,12 @@ FLOORS = {
     "fresh11-final": {"right": 117, "false_alarms": 0},
     "fresh12-final": {"right": 117, "false_alarms": 0},
     "fresh13-final": {"right": 118, "false_alarms": 1},
-    "fresh14-final": {"right": 117, "false_alarms": 1, "red_flags_missed": 1},
+    "fresh14-final": {"right": 118, "false_alarms": 1},
     "fresh15-final": {"right": 119, "false_alarms": 0},
     "fresh16-final": {"right": 118, "false_alarms": 2},
-    "fresh17-final": {"right": 114, "false_alarms": 1, "red_flags_missed": 1},
+    "fresh17-final": {"right": 115, "false_alarms": 1},
     "fresh18-final": {"right": 117, "false_alarms": 0},
-    "fresh19-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh19-final": {"right": 113, "false_alarms": 0},
     "fresh20-final": {"right": 114, "false_alarms": 0},
     "fresh21-final": {"right": 110, "false_alarms": 1},
     "fresh22-final": {"right": 114, "false_alarms": 1},
@@ -174,8 +178,8 @@ FLOORS = {
     "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 115, "false_alarms": 0},
-    "redflags3-final": {"right": 92, "false_alarms": 11, "red_flags_missed": 11},
-    "fresh31-final": {"right": 112, "false_alarms": 0, "red_flags_missed": 1},
+    "redflags3-final": {"right": 94, "false_alarms": 11, "red_flags_missed": 9},
+    "fresh31-final": {"right": 113, "false_alarms": 0},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
     "fresh34-final": {"right": 113, "false_alarms": 2},
@@ -204,14 +208,14 @@ FLOORS = {
     "fresh57-final": {"right": 116, "false_alarms": 0},
     "fresh58-final": {"right": 112, "false_alarms": 1},
     "fresh59-final": {"right": 113, "false_alarms": 1},
-    "fresh60-final": {"right": 112, "false_alarms": 4, "red_flags_missed": 1},
+    "fresh60-final": {"right": 113, "false_alarms": 4},
     "fresh61-final": {"right": 115, "false_alarms": 0},
     "fresh62-final": {"right": 117, "false_alarms": 1},
-    "fresh63-final": {"right": 113, "false_alarms": 2},  # set 64, as first met (45c9091)
+    "fresh63-final": {"right": 114, "false_alarms": 1},  # set 64
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
     "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
-    "redflags4-final": {"right": 93, "false_alarms": 19, "red_flags_missed": 7},
+    "redflags4-final": {"right": 98, "false_alarms": 18, "red_flags_missed": 3},
     "redflags5-final": {"right": 98, "false_alarms": 17, "red_flags_missed": 4},  # as first met
 }
 
