@@ -19,7 +19,8 @@ import yaml
 
 from bench.chat_eval import EVAL_DIR
 from bot import settings
-from bot.dialogue import WARNING_SURE
+from bot.dialogue import WARNING_HINTED, WARNING_SURE
+from bot.safety import default_checker
 from bot.warnings import WarningModel, nlu_examples
 
 HEADER = """\
@@ -59,7 +60,9 @@ def cross_validate(folds: int = 5, seed: int = 0) -> Dict:
     names = sorted(sets)
     random.Random(seed).shuffle(names)
     nlu = nlu_examples(settings.NLU_DATA)
-    counts = {t: {"found": 0, "false": 0, "near_false": 0} for t in THRESHOLDS}
+    checker = default_checker()
+    rule = f"{WARNING_SURE}, or {WARNING_HINTED} with a hint (used)"
+    counts = {str(t): {"found": 0, "false": 0, "near_false": 0} for t in (*THRESHOLDS, rule)}
     totals = {"warnings": 0, "ordinary": 0, "near": 0}
     for k in range(folds):
         held = set(names[k::folds])
@@ -70,15 +73,13 @@ def cross_validate(folds: int = 5, seed: int = 0) -> Dict:
                 p = model.probability(text)
                 key = {"red_flag": "warnings", "near_miss": "near"}.get(kind, "ordinary")
                 totals[key] += 1
+                field = {"warnings": "found", "near": "near_false"}.get(key, "false")
                 for t in THRESHOLDS:
                     if p >= t:
-                        field = {"warnings": "found", "near": "near_false"}.get(key, "false")
-                        counts[t][field] += 1
-    return {
-        "folds": folds,
-        "totals": totals,
-        "by_threshold": {str(t): c for t, c in counts.items()},
-    }
+                        counts[str(t)][field] += 1
+                if p >= WARNING_SURE or (p >= WARNING_HINTED and checker.hinted(text)):
+                    counts[rule][field] += 1
+    return {"folds": folds, "totals": totals, "by_threshold": counts}
 
 
 def markdown(cv: Dict) -> str:
@@ -88,7 +89,8 @@ def markdown(cv: Dict) -> str:
         "",
         f"bot/warnings.py alone, {cv['folds']} folds each leaving whole blind sets' dev parts out "
         f"({n['warnings']} warning signs, {n['ordinary']} ordinary messages, {n['near']} near "
-        f"misses). The dialogue uses it from {WARNING_SURE}, beside content/safety.yml's patterns.",
+        f"misses). The dialogue uses it from {WARNING_SURE}, or from {WARNING_HINTED} when a word "
+        "hints at a warning sign, beside content/safety.yml's patterns.",
         "",
         "| from | warning signs found | false alarms, ordinary | false alarms, near misses |",
         "| ---: | ---: | ---: | ---: |",

@@ -340,6 +340,11 @@ RED_FLAG_SURE = 0.999
 # signs at 0.9 with 1 false alarm in 8462 ordinary messages and 5 in 120 near misses (at 0.95: 84%,
 # 0 and 3); on red-flag set 4, held out, it found 4 of the 7 that the patterns missed at first contact.
 WARNING_SURE = 0.9
+# ...and from this probability, when a word of the message hints at a warning sign (content/safety.yml
+# `cues`). Chosen by the same cross-validation, 2026-12-06 (fifth session): the model alone with both
+# finds 735 of 781 warning signs (690 at 0.9 alone), with 2 false alarms in 8462 ordinary messages
+# and 7 in 120 near misses (1 and 5); from 0.6, 742 with 3 and 7.
+WARNING_HINTED = 0.7
 # Warning signs that are a kind of pain: with pain said not to be there, a guess of one is no sign.
 PAIN_KIND_FLAGS = frozenset(
     ("severe_persistent", "night_pain", "sharp_pain", "radiating_pain", "after_fall")
@@ -877,10 +882,13 @@ class Dialogue:
         body: the model learned from messages about backs, and talk about anything else can look
         like a warning sign to it ("full of holes since the winter ... for months", heard in the
         room during a voice routine); every warning sign of the dev parts it found has a stretching
-        or body word or a hint of a sign."""
-        sure = r.meaning.warning is not None and r.meaning.warning >= WARNING_SURE
+        or body word or a hint of a sign. Less sure, a word hinting at a sign is needed."""
+        warning = r.meaning.warning
+        if warning is None or warning < WARNING_HINTED:
+            return None
+        hints = self._hints(r)
         body = self._in_domain(r.lowered) or self._other_part.search(r.lowered)
-        if sure and (body or self._hints(r)):
+        if hints or (warning >= WARNING_SURE and body):
             return self._caution(r.named, r.areas, r.tags, context)
         return None
 

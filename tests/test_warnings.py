@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import WARNING_SURE, Turn
+from bot.dialogue import WARNING_HINTED, WARNING_SURE, Turn
 from bot.understanding import Match, Meaning
 from bot.warnings import WarningModel, default_warning_model, nlu_examples
 
@@ -82,9 +82,22 @@ def test_a_sure_opinion_gets_the_cautious_reply_first(dialogue):
 
 def test_an_unsure_opinion_leaves_the_question_answered(dialogue):
     text = "my back is a bit sore after gardening, what can i do"
+    assert not dialogue.checker.hinted(text)
     reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=WARNING_SURE - 0.01)))
     assert not reply.red_flag
     assert reply.messages[0].startswith("For ")
+
+
+def test_a_less_sure_opinion_needs_a_word_that_hints_at_a_sign(dialogue):
+    # "unwell" hints at a fever (content/safety.yml cues); no pattern matches the message
+    text = "i feel a bit unwell and my back is sore, what can i do"
+    assert not dialogue.checker.check(text)
+    assert [f.id for f in dialogue.checker.hinted(text)]
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=WARNING_HINTED)))
+    assert reply.red_flag
+    assert reply.messages[0] == dialogue.catalogue.safety.caution
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=WARNING_HINTED - 0.01)))
+    assert not reply.red_flag
 
 
 def test_a_sure_opinion_on_talk_about_something_else_is_no_warning(dialogue):
