@@ -145,7 +145,10 @@ pytestmark = pytest.mark.server
 # final parts rose and their floors rose to one case below the new count; red flags missed now 1 in
 # the 67 chat final parts (set 30's), 9 in red-flag set 3's, 3 in set 4's, 4 in set 5's (at the
 # count); false alarms at the count where they fell. All 67 chat final parts: 7656/8038, red flags
-# 662/663, false red-flag replies 36 of 7375 (README).
+# 662/663, false red-flag replies 36 of 7375 (README). Then (24a225c: the model also from 0.7 with a
+# hint, chosen by cross-validation on the dev parts): red-flag set 3's final part 48/55, set 4's
+# 58/60 with one false alarm more (19/60: the false alarms allowed raised to the count), set 5's
+# 58/60; every chat final part as before.
 FLOORS = {
     "final": {"right": 154, "turns": 47, "false_alarms": 2},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -178,7 +181,7 @@ FLOORS = {
     "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 115, "false_alarms": 0},
-    "redflags3-final": {"right": 94, "false_alarms": 11, "red_flags_missed": 9},
+    "redflags3-final": {"right": 96, "false_alarms": 11, "red_flags_missed": 7},
     "fresh31-final": {"right": 113, "false_alarms": 0},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
@@ -215,8 +218,8 @@ FLOORS = {
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
     "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
-    "redflags4-final": {"right": 98, "false_alarms": 18, "red_flags_missed": 3},
-    "redflags5-final": {"right": 98, "false_alarms": 17, "red_flags_missed": 4},  # as first met
+    "redflags4-final": {"right": 98, "false_alarms": 19, "red_flags_missed": 2},
+    "redflags5-final": {"right": 100, "false_alarms": 17, "red_flags_missed": 2},
 }
 
 
