@@ -5,11 +5,12 @@ them; data/nlu.yml: the red_flag intent's examples against every other intent's)
 content/safety.yml's patterns match warning signs by their wording, and they catch what they were
 written for; people describe the same signs in words no pattern has ("the bits you sit on feel kind
 of dead"). This model reads the words and their parts (so typos and new wordings still count) and
-gives a probability; the dialogue gives the cautious reply from WARNING_SURE up (bot/dialogue.py).
-It is a second opinion only: it never takes a warning away from a pattern.
+gives a probability; the dialogue gives the cautious reply from WARNING_SURE up, or from
+WARNING_HINTED when a word hints at a warning sign (bot/dialogue.py). It is a second opinion only:
+it never takes a warning away from a pattern.
 
-Trained when first used (about 2 s on one core), from the data alone: a new example is a data
-change, never code.
+Trained when first used (a few seconds on one core; the servers do it as they start), from the data
+alone: a new example is a data change, never code.
 """
 
 from __future__ import annotations
