@@ -162,6 +162,12 @@ def test_red_flags_are_recognised(checker, text, flag):
         "my legs feel like they're about to fall off after leg day haha",
         "Sat on a hard pew for two hours and the bits you sit on had gone dead. Came right back "
         "within a minute of standing up.",
+        # idioms (set 67's and red-flag set 5's dev parts): dead tired, a dead leg from a knock in a
+        # game, a numb mind, a football fever
+        "my legs are dead tired after a double on the line, just achy",
+        "Mate gave me a dead leg playing touch footy, big bruise on the thigh, back's fine.",
+        "After six hours of back-to-back Zoom calls my brain is numb and my upper back feels tight",
+        "Mundial fever! I watch all the matches on the sofa and now my lower back is stiff",
     ],
 )
 def test_close_but_not_red_flags(checker, text):
