@@ -23,7 +23,6 @@ from bot.commands import default_commands
 from bot.dialogue import Context, Turn, default_dialogue
 from bot.matching import ENTITY_KINDS, Found
 from bot.understanding import Meaning
-from bot.warnings import default_warning_model
 
 logger = logging.getLogger(__name__)
 SORRY = (
@@ -260,9 +259,9 @@ class ActionRoutineEvent(Action):
         )
 
 
-# Build the coach (catalogue, sentence model, content vectors, command model, the learned
-# warning-sign model) when the action server starts, not on the first user's message: the content
-# vectors may come from the disk cache, so one sentence is encoded too, which loads the sentence
-# model itself.
+# Build the coach (catalogue, sentence model, content vectors, command model) when the action
+# server starts, not on the first user's message: the content vectors may come from the disk cache,
+# so one sentence is encoded too, which loads the sentence model itself. The learned warning-sign
+# model is not trained here: the NLU server's parse data carries its probability (`meaning`), and
+# only a message that comes without it (a tracker from before the meaning step) trains it, once.
 default_coach().dialogue.understanding.command("warm up")
-default_warning_model()

@@ -2074,7 +2074,7 @@ class Dialogue:
             return None
         for part in parts:
             match = self._advice_match(
-                self.understanding.interpret(part), NO_STRETCH_ADVICE_MIN_SCORE
+                self.understanding.interpret(part, warning=False), NO_STRETCH_ADVICE_MIN_SCORE
             )
             if match and match.label != label:
                 return match.label

@@ -190,14 +190,18 @@ class Understanding:
             sid: _encode_cached([text for _, text in facts]) for sid, facts in self.facts.items()
         }
 
-    def interpret(self, text: str, vector: np.ndarray | None = None) -> Meaning:
-        """The message's meaning from its sentence vector (encoded here when not given)."""
+    def interpret(
+        self, text: str, vector: np.ndarray | None = None, warning: bool = True
+    ) -> Meaning:
+        """The message's meaning from its sentence vector (encoded here when not given); without
+        the warning-sign model's probability when `warning` is false (a part of a message whose
+        whole was already checked)."""
         vector = embed(text) if vector is None else np.asarray(vector, dtype=np.float32)
         return Meaning(
             self.topic(text, vector),
             self.commands.predict_vector(vector),
             self.details(vector),
-            default_warning_model().probability(text),
+            default_warning_model().probability(text) if warning else None,
         )
 
     def topic(self, text: str, vector: np.ndarray) -> Match | None:

@@ -105,3 +105,11 @@ def test_a_sure_opinion_on_talk_about_something_else_is_no_warning(dialogue):
     text = "the road has been full of holes since the winter, the buses have gone round for months"
     reply = dialogue.respond(Turn(text, "out_of_scope", 0.9, Meaning(warning=0.99)))
     assert not reply.red_flag
+
+
+def test_a_part_of_a_checked_message_is_read_without_the_model():
+    from bot.understanding import default_understanding
+
+    understanding = default_understanding()
+    assert understanding.interpret(WARNINGS[0]).warning >= WARNING_SURE
+    assert understanding.interpret(WARNINGS[0], warning=False).warning is None
