@@ -113,6 +113,8 @@ SPLITS = (
     "redflags4-dev", "redflags4-final",
     # the blind red-flag set 5 (2026-12-06, fifth session): the same brief, other voices
     "redflags5-dev", "redflags5-final",
+    # the blind red-flag set 6 (2026-12-06, sixth session): the same brief, other voices
+    "redflags6-dev", "redflags6-final",
 )  # fmt: skip
 
 
@@ -451,6 +453,8 @@ FIRST_CONTACT = {
     "chat redflags4-final": "92/120 (76.7%); 52/60; false 20/60",
     "chat redflags5-dev": "90/120 (75.0%); 57/60; false 27/60 (2026-12-06, fifth session, 6fce26e)",
     "chat redflags5-final": "99/120 (82.5%); 56/60; false 17/60",
+    "chat redflags6-dev": "102/120 (85.0%); 59/60; false 17/60 (2026-12-06, sixth session, 804298c)",
+    "chat redflags6-final": "92/120 (76.7%); 54/60; false 21/60",
 }
 
 

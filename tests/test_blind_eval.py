@@ -140,7 +140,9 @@ pytestmark = pytest.mark.server
 # part as before. Floors one case below, misses and false alarms at the count. Fifth session:
 # red-flag set 5 (redflags5) first met by 6fce26e (with the learned warning-sign model): its final
 # part 99/120, red flags 56/60, false alarms 17/60; floor one case below, misses and false alarms
-# at the count. Set 67 (fresh66) first met by 5a0d9be: 117/120, false 0/110; its floor one case
+# at the count. Sixth session: red-flag set 6 (redflags6) first met by 804298c: its final part
+# 92/120, red flags 54/60, false alarms 21/60; floor one case below, misses and false alarms at the
+# count. Set 67 (fresh66) first met by 5a0d9be: 117/120, false 0/110; its floor one case
 # below that. Then (the code of a78f5af: the learned model, and idioms in content/safety.yml): seven
 # final parts rose and their floors rose to one case below the new count; red flags missed now 1 in
 # the 67 chat final parts (set 30's), 9 in red-flag set 3's, 3 in set 4's, 4 in set 5's (at the
@@ -220,6 +222,7 @@ FLOORS = {
     "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
     "redflags4-final": {"right": 98, "false_alarms": 19, "red_flags_missed": 2},
     "redflags5-final": {"right": 100, "false_alarms": 17, "red_flags_missed": 2},
+    "redflags6-final": {"right": 91, "false_alarms": 21, "red_flags_missed": 6},  # as first met
 }
 
 
