@@ -141,6 +141,9 @@ _STRETCH_FORMS = re.compile(
 )
 
 
+SENTENCE_MARKS = re.compile(r"[,;:.!?]")
+
+
 def _fold(text: str) -> str:
     """Normalise for matching: lower case, no accents ("rotación" is "rotacion"), no apostrophes,
     other punctuation as spaces."""
@@ -150,6 +153,23 @@ def _fold(text: str) -> str:
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = _STRETCH_FORMS.sub("stretch", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _after_marks(text: str, folded: str) -> set:
+    """Where in `folded` (= _fold(text)) a word starts that follows a comma, full stop or other
+    sentence mark in `text`: character offsets."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    runs = list(re.finditer(r"[a-z0-9]+", text))
+    words = list(re.finditer(r"\S+", folded))
+    if len(runs) != len(words):
+        return set()
+    return {
+        words[j].start()
+        for j in range(1, len(runs))
+        if SENTENCE_MARKS.search(text, runs[j - 1].end(), runs[j].start())
+    }
 
 
 def _max_edits(length: int) -> int:
@@ -245,7 +265,8 @@ class Matcher:
         """Mentions of the given kinds, exact first, then typo-tolerant; longest wins, no overlaps.
         Misspelt words of the content's vocabulary are read as those words first ("after runing"
         is "after running"); word positions are unchanged."""
-        folded = _fold(self._speller.fix(text))
+        fixed = self._speller.fix(text)
+        folded = _fold(fixed)
         doc = self.nlp.make_doc(folded)
         found: List[Found] = []
         for match_id, start, end in self._phrases(doc):
@@ -258,7 +279,10 @@ class Matcher:
             found += self._durations(self.nlp.make_doc(_fold(text))) or self._durations(doc)
         if "stretch" in kinds:
             taken = {i for f in found if f.kind == "stretch" for i in range(f.start, f.end)}
-            found += self._fuzzy(doc, taken)
+            # a name near in spelling is never read across a comma or a full stop: "grab the
+            # outside of your knee, drop your elbow back" is no knee drop (a name written exactly,
+            # "cat, cow", still is the stretch)
+            found += self._fuzzy(doc, taken, _after_marks(fixed, folded))
             if not any(f.kind == "stretch" for f in found):
                 found += self._nicknames(doc)
             if not any(f.kind == "stretch" for f in found):
@@ -322,9 +346,11 @@ class Matcher:
                 seen.append(item.value)
         return seen
 
-    def _fuzzy(self, doc, taken: set) -> List[Found]:
-        """Word windows within a few edits of a stretch name (compared in bulk by rapidfuzz)."""
+    def _fuzzy(self, doc, taken: set, marks: set = frozenset()) -> List[Found]:
+        """Word windows within a few edits of a stretch name (compared in bulk by rapidfuzz), none
+        across a sentence mark (`marks`: where the words after one start, see _after_marks)."""
         words = [t.text for t in doc]
+        after = {t.i for t in doc if t.idx in marks}
         out: List[Found] = []
         for size, (phrases, values, budgets) in self._fuzzy_table.items():
             for n in (size - 1, size, size + 1):
@@ -334,6 +360,7 @@ class Matcher:
                     i
                     for i in range(len(words) - n + 1)
                     if not any(j in taken for j in range(i, i + n))
+                    and not any(j in after for j in range(i + 1, i + n))
                     and not all(w in STOP_WORDS for w in words[i : i + n])
                 ]
                 if not starts:

@@ -46,6 +46,7 @@ CONTENT_DIR = Path(os.environ.get("STRETCHBOT_CONTENT_DIR", PROJECT_DIR / "conte
 # The NLU training data, and the examples the learned warning-sign model is trained on beside it.
 NLU_DATA = PROJECT_DIR / "data" / "nlu.yml"
 WARNING_EXAMPLES = PROJECT_DIR / "data" / "warning_signs.yml"
+WARNING_CORPUS = PROJECT_DIR / "data" / "warning_corpus.yml"
 # What the servers write (trained model, logs, conversations): beside the project in a checkout;
 # for an installed package (its data folder is not writable), STRETCHBOT_DATA_DIR or
 # ~/.local/share/stretchbot.

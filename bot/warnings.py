@@ -1,6 +1,8 @@
 """A learned second opinion on warning signs: how likely a message is to describe one, from a model
 trained on examples (data/warning_signs.yml: warning signs and ordinary messages, near misses among
-them; data/nlu.yml: the red_flag intent's examples against every other intent's).
+them, from the blind sets' dev parts; data/warning_corpus.yml: the same kinds, written as training
+examples by writers who saw only the seed articles; data/nlu.yml: the red_flag intent's examples
+against every other intent's).
 
 content/safety.yml's patterns match warning signs by their wording, and they catch what they were
 written for; people describe the same signs in words no pattern has ("the bits you sit on feel kind
@@ -88,5 +90,7 @@ def _clean(text: str) -> str:
 @lru_cache(maxsize=1)
 def default_warning_model() -> WarningModel:
     return WarningModel(
-        nlu_examples(settings.NLU_DATA) + warning_examples(settings.WARNING_EXAMPLES)
+        nlu_examples(settings.NLU_DATA)
+        + warning_examples(settings.WARNING_CORPUS)
+        + warning_examples(settings.WARNING_EXAMPLES)
     )

@@ -56,6 +56,16 @@ def test_ordinary_words_are_not_stretch_names(matcher, text):
     assert matcher.stretches(text) == []
 
 
+def test_a_name_near_in_spelling_is_not_read_across_a_comma(matcher):
+    # "knee drop" (the lying knee roll-over) is one edit from "knee, drop": two clauses
+    assert matcher.stretches("grab the outside of your knee, drop your elbow back") == []
+    assert matcher.stretches("grab the outside of your knee drop your elbow back") == [
+        "lying_knee_roll_over"
+    ]
+    # a name written exactly is still the stretch, comma or not
+    assert matcher.stretches("cat, cow and then rest") == ["cat_cow"]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [

@@ -1,5 +1,5 @@
 """The learned warning-sign model (bot/warnings.py): a second opinion beside content/safety.yml's
-patterns, trained on data/warning_signs.yml and data/nlu.yml."""
+patterns, trained on data/warning_signs.yml, data/warning_corpus.yml and data/nlu.yml."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def test_the_test_messages_are_not_among_the_examples():
     from bot.warnings import warning_examples
 
     known = {text.lower() for text, _ in warning_examples(settings.WARNING_EXAMPLES)}
+    known |= {text.lower() for text, _ in warning_examples(settings.WARNING_CORPUS)}
     known |= {text.lower() for text, _ in nlu_examples(settings.NLU_DATA)}
     assert not known & {text.lower() for text in WARNINGS + ORDINARY}
 
@@ -113,3 +114,12 @@ def test_a_part_of_a_checked_message_is_read_without_the_model():
     understanding = default_understanding()
     assert understanding.interpret(WARNINGS[0]).warning >= WARNING_SURE
     assert understanding.interpret(WARNINGS[0], warning=False).warning is None
+
+
+def test_the_writers_corpus_is_read_with_both_kinds():
+    from bot import settings
+    from bot.warnings import warning_examples
+
+    corpus = warning_examples(settings.WARNING_CORPUS)
+    assert sum(label for _, label in corpus) >= 400
+    assert sum(not label for _, label in corpus) >= 400
