@@ -111,6 +111,7 @@ class SafetyChecker:
             )
             for flag in safety.red_flags
         ]
+        self._all_clear = [re.compile(p) for p in safety.all_clear]
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
         self._speller = (
             Speller(
@@ -144,6 +145,12 @@ class SafetyChecker:
                     hits.append(Hit(flag, match.group(0)))
                     break
         return sorted(hits, key=lambda h: LEVEL_ORDER[h.flag.level])
+
+    def all_clear(self, text: str) -> bool:
+        """Whether the message says a sign has passed, is denied or is asked about in general
+        (content/safety.yml `all_clear`); alone it decides nothing (bot/dialogue.py)."""
+        normalised = normalise(text)
+        return any(p.search(normalised) for p in self._all_clear)
 
     def hinted(self, text: str) -> List[RedFlag]:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser

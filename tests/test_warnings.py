@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import WARNING_HINTED, WARNING_SURE, Turn
+from bot.dialogue import ALL_CLEAR_BELOW, WARNING_HINTED, WARNING_SURE, Turn
 from bot.understanding import Match, Meaning
 from bot.warnings import WarningModel, default_warning_model, nlu_examples
 
@@ -123,3 +123,39 @@ def test_the_writers_corpus_is_read_with_both_kinds():
     corpus = warning_examples(settings.WARNING_CORPUS)
     assert sum(label for _, label in corpus) >= 400
     assert sum(not label for _, label in corpus) >= 400
+
+
+# A pattern's sign said to have passed, denied or asked about in general (content/safety.yml
+# `all_clear`), written for this test.
+CLEARED = [
+    "sat on my heels for ages at the kids' recital and my foot went numb, after a minute of walking "
+    "it was fine again. good stretch for after?",
+    "my fingers go tingly on the handlebars but I shake them out and it's fine. what's good for a "
+    "stiff upper back?",
+    "what counts as pain radiating down the leg? I don't have it, just want to know what to watch for",
+]
+
+
+@pytest.mark.parametrize("text", CLEARED)
+def test_a_sign_said_to_be_over_gets_no_warning(dialogue, text):
+    assert dialogue.checker.check(text) and dialogue.checker.all_clear(text)
+    assert not dialogue.respond(Turn(text)).red_flag
+    # ...only while the learned model doesn't read a warning sign in it either
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=ALL_CLEAR_BELOW)))
+    assert reply.red_flag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an emergency sign, even said to be over
+        "last week I lost control of my bladder once but it's fine now. which stretch for my low back?",
+        # the sign stays
+        "my left leg has been numb for three weeks and it never goes away, which stretch?",
+        "my legs keep going weak and numb, it passes after a minute but it happens every day now",
+        # another sign beside the one that passed
+        "I fell down the stairs yesterday and my back is killing me, the tingling in my foot went away",
+    ],
+)
+def test_a_warning_sign_beside_words_of_relief_still_gets_the_warning(dialogue, text):
+    assert dialogue.respond(Turn(text)).red_flag
