@@ -143,7 +143,8 @@ pytestmark = pytest.mark.server
 # at the count. Sixth session: red-flag set 6 (redflags6) first met by 804298c: its final part
 # 92/120, red flags 54/60, false alarms 21/60; floor one case below, misses and false alarms at the
 # count. Set 67 (fresh66) first met by 5a0d9be: 117/120, false 0/110; its floor one case
-# below that. Then (the code of a78f5af: the learned model, and idioms in content/safety.yml): seven
+# below that. Set 68 (fresh67) first met by 9aa3b38: 117/120, red flags 9/10, false 0/110; its
+# floor one case below, its miss at the count. Then (the code of a78f5af: the learned model, and idioms in content/safety.yml): seven
 # final parts rose and their floors rose to one case below the new count; red flags missed now 1 in
 # the 67 chat final parts (set 30's), 9 in red-flag set 3's, 3 in set 4's, 4 in set 5's (at the
 # count); false alarms at the count where they fell. All 67 chat final parts: 7656/8038, red flags
@@ -220,6 +221,8 @@ FLOORS = {
     "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
     "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
+    # set 68, as first met (9aa3b38)
+    "fresh67-final": {"right": 116, "false_alarms": 0, "red_flags_missed": 1},
     "redflags4-final": {"right": 98, "false_alarms": 19, "red_flags_missed": 2},
     "redflags5-final": {"right": 100, "false_alarms": 17, "red_flags_missed": 2},
     "redflags6-final": {"right": 91, "false_alarms": 21, "red_flags_missed": 6},  # as first met
