@@ -3,9 +3,9 @@ is trained on, from the dev parts of the blind chat sets: every message whose ca
 sign is a warning sign, every other one (questions, near misses, small talk) is not. The final parts
 are never read, so they stay a blind check of the model. `--cv` cross-validates the model instead:
 five folds, each leaving whole blind sets out (the way WARNING_SURE was chosen); `make bench`
-reports it.
+reports it. `--without-corpus` leaves data/warning_corpus.yml out of the training, to compare.
 
-    python -m bench.warning_examples [--cv]
+    python -m bench.warning_examples [--cv [--without-corpus]]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ HEADER = """\
 """
 
 
+CORPUS_NOTE = " and the writers' corpus data/warning_corpus.yml"
 THRESHOLDS = (0.5, 0.8, WARNING_SURE, 0.95)
 
 
@@ -82,7 +83,7 @@ def cross_validate(folds: int = 5, seed: int = 0, corpus: bool = True) -> Dict:
                         counts[str(t)][field] += 1
                 if p >= WARNING_SURE or (p >= WARNING_HINTED and checker.hinted(text)):
                     counts[rule][field] += 1
-    return {"folds": folds, "totals": totals, "by_threshold": counts}
+    return {"folds": folds, "totals": totals, "by_threshold": counts, "corpus": corpus}
 
 
 def markdown(cv: Dict) -> str:
@@ -92,7 +93,8 @@ def markdown(cv: Dict) -> str:
         "",
         f"bot/warnings.py alone, {cv['folds']} folds each leaving whole blind sets' dev parts out "
         f"({n['warnings']} warning signs, {n['ordinary']} ordinary messages, {n['near']} near "
-        f"misses). The dialogue uses it from {WARNING_SURE}, or from {WARNING_HINTED} when a word "
+        f"misses; data/nlu.yml{CORPUS_NOTE if cv.get('corpus') else ''} always trained on). "
+        f"The dialogue uses it from {WARNING_SURE}, or from {WARNING_HINTED} when a word "
         "hints at a warning sign, beside content/safety.yml's patterns.",
         "",
         "| from | warning signs found | false alarms, ordinary | false alarms, near misses |",
