@@ -794,7 +794,7 @@ class Dialogue:
         warning sign either (ALL_CLEAR_BELOW); never an emergency sign."""
         if any(hit.flag.level == "emergency" for hit in hits) or not self.checker.all_clear(text):
             return False
-        warning = meaning.warning if meaning and meaning.warning is not None else None
+        warning = meaning.warning if meaning else None
         if warning is None:
             warning = default_warning_model().probability(text)
         return warning < ALL_CLEAR_BELOW

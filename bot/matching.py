@@ -144,13 +144,16 @@ _STRETCH_FORMS = re.compile(
 SENTENCE_MARKS = re.compile(r"[,;:.!?]")
 
 
-def _fold(text: str) -> str:
-    """Normalise for matching: lower case, no accents ("rotación" is "rotacion"), no apostrophes,
-    other punctuation as spaces."""
+def _plain(text: str) -> str:
+    """Lower case, no accents ("rotación" is "rotacion"), no apostrophes."""
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("\u2019", "").replace("\u2018", "").replace("'", "")
-    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return text.replace("\u2019", "").replace("\u2018", "").replace("'", "")
+
+
+def _fold(text: str) -> str:
+    """Normalise for matching: _plain, other punctuation as spaces."""
+    text = re.sub(r"[^a-z0-9]+", " ", _plain(text))
     text = _STRETCH_FORMS.sub("stretch", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -158,9 +161,7 @@ def _fold(text: str) -> str:
 def _after_marks(text: str, folded: str) -> set:
     """Where in `folded` (= _fold(text)) a word starts that follows a comma, full stop or other
     sentence mark in `text`: character offsets."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = text.replace("\u2019", "").replace("\u2018", "").replace("'", "")
+    text = _plain(text)
     runs = list(re.finditer(r"[a-z0-9]+", text))
     words = list(re.finditer(r"\S+", folded))
     if len(runs) != len(words):
