@@ -220,8 +220,8 @@ class Safety(_Model):
     negations: TextList
     # Symptom words a misspelling of which is read as the word ("fevr", "numbnes", "tinglin").
     symptom_words: TextList = []
-    # Words saying a sign has passed, is denied or is asked about in general (see bot/dialogue.py
-    # ALL_CLEAR_BELOW): regular expressions, like the patterns.
+    # Words saying a sign has passed, is denied or is asked about in general (see bot/safety.py
+    # SafetyChecker.cleared): regular expressions, like the patterns.
     all_clear: TextList = []
     guidelines: TextList
     check_first: Text

@@ -148,14 +148,20 @@ class Coach:
             )
         text = (turn.text or "").strip()
         command = self.commands.find(text)
-        if command is None and engine and engine.active and not self.control.must_stop(text):
+        warning = turn.meaning.warning if turn.meaning else None
+        if (
+            command is None
+            and engine
+            and engine.active
+            and not self.control.must_stop(text, warning)
+        ):
             if turn.meaning is None:
                 turn = replace(turn, meaning=self.dialogue.understanding.interpret(text))
             meant = turn.meaning.command  # "hang on, the doorbell"
             command = meant.label if meant else None
 
         # Safety first: a warning sign or pain stops a running routine.
-        if engine and engine.active and self.control.must_stop(text):
+        if engine and engine.active and self.control.must_stop(text, warning):
             return self._stop_for_safety(turn, context, engine, now)
         if engine and engine.status == READY:
             started = self._answer_offer(turn, command, context, engine, session, can_push, now)

@@ -69,15 +69,19 @@ class RoutineControl:
         self.checker = checker
 
     # -- safety ------------------------------------------------------------------------------------
-    def red_flag(self, text: str) -> bool:
-        return bool(self.checker.check(text))
+    def red_flag(self, text: str, warning: float | None = None) -> bool:
+        """A warning sign of content/safety.yml's patterns, unless the message clears it and the
+        learned model's probability (`warning`, when the driver has it) agrees (the dialogue's rule,
+        SafetyChecker.cleared)."""
+        hits = self.checker.check(text)
+        return bool(hits) and not self.checker.cleared(text, hits, warning)
 
     def pain(self, text: str) -> bool:
         return pain_now(text)
 
-    def must_stop(self, text: str) -> bool:
+    def must_stop(self, text: str, warning: float | None = None) -> bool:
         """Pain or a warning sign said during a routine: it must stop before anything else."""
-        return self.red_flag(text) or self.pain(text)
+        return self.red_flag(text, warning) or self.pain(text)
 
     def stop_for_safety(self, engine: RoutineEngine, now: float) -> Control:
         """Stop at once. The caller says the safety advice first, then `STOPPED_FOR_SAFETY`."""

@@ -346,13 +346,6 @@ WARNING_SURE = 0.9
 # finds 735 of 781 warning signs (690 at 0.9 alone), with 2 false alarms in 8462 ordinary messages
 # and 7 in 120 near misses (1 and 5); from 0.6, 742 with 3 and 7.
 WARNING_HINTED = 0.7
-# A pattern's warning is not given when the message says the sign has passed, is denied or is asked
-# about in general (content/safety.yml `all_clear`) and the learned model gives it less than this;
-# never for an emergency sign. Chosen by the same cross-validation on the dev parts, 2026-12-06 (sixth
-# session): of the 867 warning signs the patterns caught, none had an all-clear phrase and a
-# probability under 0.2; of the 71 near misses and questions they alarmed on, 16 had both at 0.05
-# (12 at 0.02, 18 at 0.1). The lower bar keeps a margin for warning signs.
-ALL_CLEAR_BELOW = 0.05
 # Warning signs that are a kind of pain: with pain said not to be there, a guess of one is no sign.
 PAIN_KIND_FLAGS = frozenset(
     ("severe_persistent", "night_pain", "sharp_pain", "radiating_pain", "after_fall")
@@ -789,15 +782,14 @@ class Dialogue:
         return None
 
     def _all_clear(self, text: str, hits, meaning: Meaning | None) -> bool:
-        """A pattern's warning sign said to have passed, denied or asked about in general ("my foot
-        went dead sitting cross legged, fine now"), which the learned model doesn't read as a
-        warning sign either (ALL_CLEAR_BELOW); never an emergency sign."""
-        if any(hit.flag.level == "emergency" for hit in hits) or not self.checker.all_clear(text):
+        """The patterns' warning signs cleared (SafetyChecker.cleared), with the learned model's
+        probability from the meaning, or read here when the turn came without one."""
+        if not self.checker.all_clear(text):
             return False
         warning = meaning.warning if meaning else None
         if warning is None:
             warning = default_warning_model().probability(text)
-        return warning < ALL_CLEAR_BELOW
+        return self.checker.cleared(text, hits, warning)
 
     def _unreadable(self, text: str, context: Context) -> Reply | None:
         if not text.strip():

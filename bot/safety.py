@@ -42,6 +42,15 @@ _CONTRACTIONS = {
 }
 
 
+# A pattern's warning is not given when the message says the sign has passed, is denied or is asked
+# about in general (content/safety.yml `all_clear`) and the learned model gives it less than this;
+# never for an emergency sign. Chosen by the same cross-validation on the dev parts, 2026-12-06 (sixth
+# session): of the 867 warning signs the patterns caught, none had an all-clear phrase and a
+# probability under 0.2; of the 71 near misses and questions they alarmed on, 16 had both at 0.05
+# (12 at 0.02, 18 at 0.1). The lower bar keeps a margin for warning signs.
+ALL_CLEAR_BELOW = 0.05
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"[^a-z0-9'&]+", " ", text)
@@ -148,9 +157,20 @@ class SafetyChecker:
 
     def all_clear(self, text: str) -> bool:
         """Whether the message says a sign has passed, is denied or is asked about in general
-        (content/safety.yml `all_clear`); alone it decides nothing (bot/dialogue.py)."""
+        (content/safety.yml `all_clear`); alone it decides nothing (see `cleared`)."""
         normalised = normalise(text)
         return any(p.search(normalised) for p in self._all_clear)
+
+    def cleared(self, text: str, hits: Sequence[Hit], warning: float | None) -> bool:
+        """The patterns' warning signs (`hits`) said to have passed, denied or asked about in
+        general ("my foot went dead sitting cross legged, fine now"), and the learned warning-sign
+        model's probability (`warning`, bot/warnings.py) under ALL_CLEAR_BELOW too: no warning
+        sign. Never an emergency sign; never without the model's opinion."""
+        if warning is None or warning >= ALL_CLEAR_BELOW or not hits:
+            return False
+        if any(hit.flag.level == "emergency" for hit in hits):
+            return False
+        return self.all_clear(text)
 
     def hinted(self, text: str) -> List[RedFlag]:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser

@@ -9,6 +9,7 @@ from bot.coach import LATE, STALE_AFTER, Coach, Session
 from bot.commands import default_commands
 from bot.dialogue import Context, Turn
 from bot.routine import PAUSED, RUNNING
+from bot.understanding import Meaning
 
 
 class Clock:
@@ -478,3 +479,18 @@ def test_two_routines_asked_about_side_by_side_are_both_shown(chat):
     assert "Comprehensive routine" in reply.messages[0]
     assert not reply.messages[0].startswith("Which routine would you like?")
     assert chat.status != "running"
+
+
+def test_a_sign_said_to_be_over_does_not_stop_it_when_the_model_agrees(chat):
+    # the dialogue's all-clear rule (bot/safety.py SafetyChecker.cleared), held by the controller
+    chat.say("start the daily routine", "recommend")
+    chat.wait(20)
+    text = "my foot went numb kneeling there, after a minute of wiggling it was fine again"
+    assert chat.coach.dialogue.checker.check(text)
+    reply = chat.coach.message(
+        Turn(text, "inform", 0.9, Meaning(warning=0.01)), chat.context, chat.session
+    )
+    chat._apply(reply)
+    assert not reply.red_flag and chat.status == RUNNING
+    reply = chat.say(text)  # no opinion from the model: the patterns stop it
+    assert reply.red_flag and chat.session is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import ALL_CLEAR_BELOW, WARNING_HINTED, WARNING_SURE, Turn
+from bot.dialogue import WARNING_HINTED, WARNING_SURE, Turn
+from bot.safety import ALL_CLEAR_BELOW
 from bot.understanding import Match, Meaning
 from bot.warnings import WarningModel, default_warning_model, nlu_examples
 
@@ -159,3 +160,15 @@ def test_a_sign_said_to_be_over_gets_no_warning(dialogue, text):
 )
 def test_a_warning_sign_beside_words_of_relief_still_gets_the_warning(dialogue, text):
     assert dialogue.respond(Turn(text)).red_flag
+
+
+def test_the_routine_controller_clears_the_same_signs_when_it_has_the_models_opinion(dialogue):
+    from bot.control import RoutineControl
+
+    control = RoutineControl(dialogue.catalogue, dialogue.checker)
+    text = CLEARED[0]
+    assert control.must_stop(text)  # no opinion (the voice loop's own stop): the patterns decide
+    assert not control.must_stop(text, warning=ALL_CLEAR_BELOW / 2)
+    assert control.must_stop(text, warning=ALL_CLEAR_BELOW)
+    emergency = "last week I lost control of my bladder once but it's fine now"
+    assert control.must_stop(emergency, warning=0.0)
