@@ -783,11 +783,12 @@ class Dialogue:
 
     def _all_clear(self, text: str, hits, meaning: Meaning | None) -> bool:
         """The patterns' warning signs cleared (SafetyChecker.cleared), with the learned model's
-        probability from the meaning, or read here when the turn came without one."""
-        if not self.checker.all_clear(text):
-            return False
+        probability from the meaning, or read here (only for a message that may be cleared) when
+        the turn came without one."""
         warning = meaning.warning if meaning else None
         if warning is None:
+            if not self.checker.all_clear(text):
+                return False
             warning = default_warning_model().probability(text)
         return self.checker.cleared(text, hits, warning)
 

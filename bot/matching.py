@@ -158,19 +158,20 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _after_marks(text: str, folded: str) -> set:
-    """Where in `folded` (= _fold(text)) a word starts that follows a comma, full stop or other
-    sentence mark in `text`: character offsets."""
+def _after_marks(text: str, doc) -> set:
+    """The tokens of `doc` (made from _fold(text)) that start a word following a comma, full stop
+    or other sentence mark in `text`."""
     text = _plain(text)
     runs = list(re.finditer(r"[a-z0-9]+", text))
-    words = list(re.finditer(r"\S+", folded))
+    words = list(re.finditer(r"\S+", doc.text))
     if len(runs) != len(words):
         return set()
-    return {
+    starts = {
         words[j].start()
         for j in range(1, len(runs))
         if SENTENCE_MARKS.search(text, runs[j - 1].end(), runs[j].start())
     }
+    return {t.i for t in doc if t.idx in starts}
 
 
 def _max_edits(length: int) -> int:
@@ -283,7 +284,7 @@ class Matcher:
             # a name near in spelling is never read across a comma or a full stop: "grab the
             # outside of your knee, drop your elbow back" is no knee drop (a name written exactly,
             # "cat, cow", still is the stretch)
-            found += self._fuzzy(doc, taken, _after_marks(fixed, folded))
+            found += self._fuzzy(doc, taken, _after_marks(fixed, doc))
             if not any(f.kind == "stretch" for f in found):
                 found += self._nicknames(doc)
             if not any(f.kind == "stretch" for f in found):
@@ -347,11 +348,10 @@ class Matcher:
                 seen.append(item.value)
         return seen
 
-    def _fuzzy(self, doc, taken: set, marks: set = frozenset()) -> List[Found]:
+    def _fuzzy(self, doc, taken: set, after: set = frozenset()) -> List[Found]:
         """Word windows within a few edits of a stretch name (compared in bulk by rapidfuzz), none
-        across a sentence mark (`marks`: where the words after one start, see _after_marks)."""
+        across a sentence mark (`after`: the tokens that follow one, see _after_marks)."""
         words = [t.text for t in doc]
-        after = {t.i for t in doc if t.idx in marks}
         out: List[Found] = []
         for size, (phrases, values, budgets) in self._fuzzy_table.items():
             for n in (size - 1, size, size + 1):
