@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Dict, List, Tuple
+
+import yaml
 
 from bot.catalogue import Catalogue, ContentError, default_catalogue, normalise
 
@@ -20,6 +23,21 @@ QUESTION = re.compile(
 )
 # The commands a voice session reports; the other ones (redo, status) are chat conveniences.
 VOICE_COMMANDS = ("next", "previous", "pause", "resume", "repeat", "skip", "stop", "time_left")
+
+
+def command_corpus(path: Path, catalogue: Catalogue) -> List[Tuple[str, str | None]]:
+    """data/command_corpus.yml: (phrasing, command) pairs, command None for talk that is no
+    command. A missing file gives none; a command the catalogue doesn't know is a ContentError."""
+    if not path.exists():
+        return []
+    data = yaml.safe_load(path.read_text()) or {}
+    known = set(catalogue.commands.commands)
+    pairs: List[Tuple[str, str | None]] = []
+    for command, phrasings in (data.get("commands") or {}).items():
+        if command not in known:
+            raise ContentError(f"{path.name}: {command!r} is not a command of commands.yml")
+        pairs += [(str(p), command) for p in phrasings or []]
+    return pairs + [(str(p), None) for p in data.get("not_commands") or []]
 
 
 class CommandTable:

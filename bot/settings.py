@@ -47,6 +47,9 @@ CONTENT_DIR = Path(os.environ.get("STRETCHBOT_CONTENT_DIR", PROJECT_DIR / "conte
 NLU_DATA = PROJECT_DIR / "data" / "nlu.yml"
 WARNING_EXAMPLES = PROJECT_DIR / "data" / "warning_signs.yml"
 WARNING_CORPUS = PROJECT_DIR / "data" / "warning_corpus.yml"
+# More phrasings of the routine commands, and talk that is no command, that the command classifier
+# learns from beside content/commands.yml (never matched word for word, never fitted to the sound).
+COMMAND_CORPUS = PROJECT_DIR / "data" / "command_corpus.yml"
 # What the servers write (trained model, logs, conversations): beside the project in a checkout;
 # for an installed package (its data folder is not writable), STRETCHBOT_DATA_DIR or
 # ~/.local/share/stretchbot.

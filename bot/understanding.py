@@ -21,6 +21,7 @@ import numpy as np
 
 from bot import settings
 from bot.catalogue import Catalogue, default_catalogue
+from bot.commands import command_corpus
 from bot.embedding import default_encoder, embed
 from bot.warnings import default_warning_model
 
@@ -30,6 +31,8 @@ TOPIC_MIN_SCORE = 0.45  # an advice topic is answered from this similarity up
 # A command is obeyed from this probability up (the classifier over commands and "not a command");
 # below it nothing is done. Set on tests/data/eval/voice_dev.yml (typed), never on voice_final.yml.
 COMMAND_MIN_PROBABILITY = 0.5
+# The command classifier's regularisation (inverse strength).
+COMMAND_C = 10.0
 NOT_A_COMMAND = "none"
 # A sentence of a stretch's own content (a step, tip, mistake, caution, change...) that answers a
 # detailed question ("do my hips stay up?") is passed on from this similarity up; the dialogue adds it
@@ -268,7 +271,8 @@ def keyword_hits(text: str, keywords: Dict[str, List[str]]) -> Dict[str, float]:
 class CommandModel:
     """A small logistic regression over sentence vectors: each routine command, taught by its table
     phrases and its examples, against "not a command" (content's `not_commands`, and every question
-    content teaches for the advice topics: questions to the bot are not commands)."""
+    content teaches for the advice topics: questions to the bot are not commands); data's command
+    corpus adds phrasings of both kinds (settings.COMMAND_CORPUS)."""
 
     def __init__(self, catalogue: Catalogue):
         from sklearn.linear_model import LogisticRegression
@@ -278,8 +282,11 @@ class CommandModel:
         pairs += [(c, p) for c, phrases in commands.examples.items() for p in phrases]
         pairs += [(NOT_A_COMMAND, p) for p in commands.not_commands]
         pairs += [(NOT_A_COMMAND, q) for t in catalogue.advice.values() for q in t.questions]
+        pairs += [
+            (c or NOT_A_COMMAND, p) for p, c in command_corpus(settings.COMMAND_CORPUS, catalogue)
+        ]
         vectors = _encode_cached([p for _, p in pairs])
-        self.model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+        self.model = LogisticRegression(C=COMMAND_C, max_iter=2000, class_weight="balanced")
         self.model.fit(vectors, [label for label, _ in pairs])
         self.labels = list(self.model.classes_)
 

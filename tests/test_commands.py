@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from bot import settings
 from bot.catalogue import ContentError, load_catalogue
-from bot.commands import VOICE_COMMANDS, CommandTable
+from bot.commands import VOICE_COMMANDS, CommandTable, command_corpus
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +95,25 @@ def test_a_phrase_of_only_fillers_is_refused(content_copy):
     _write_commands(content_copy, lambda d: d["commands"]["next"].append("ok please"))
     with pytest.raises(ContentError, match="only filler words"):
         CommandTable(load_catalogue(content_copy))
+
+
+def test_the_command_corpus_gives_phrasings_of_every_command_and_talk(catalogue):
+    pairs = command_corpus(settings.COMMAND_CORPUS, catalogue)
+    commands = {c for _, c in pairs}
+    assert set(catalogue.commands.commands) <= commands
+    assert None in commands  # talk that is no command
+    assert all(text.strip() for text, _ in pairs)
+
+
+def test_a_corpus_phrasing_of_an_unknown_command_is_refused(tmp_path, catalogue):
+    path = tmp_path / "command_corpus.yml"
+    path.write_text(yaml.safe_dump({"commands": {"rewind": ["take it from the top"]}}))
+    with pytest.raises(ContentError, match="'rewind' is not a command"):
+        command_corpus(path, catalogue)
+
+
+def test_no_corpus_file_gives_no_phrasings(tmp_path, catalogue):
+    assert command_corpus(tmp_path / "none.yml", catalogue) == []
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands import default_commands
-from bot.control import allowed_commands
+from bot.control import STOPPED_FOR_SAFETY, allowed_commands
 from bot.routine import PAUSED, RUNNING, STOPPED
 from tests.test_voice_loop import ROUTINE, Clock, FakeBot, FakeSpeaker
 from voice import meaning
@@ -111,6 +111,27 @@ def test_own_words_are_obeyed(text, command):
     assert obeyed == [command], said
 
 
+def test_a_command_said_with_its_reason_is_obeyed():
+    # 15 words: up to 2026-12-06 anything over 12 words was taken for talk (meaning.MAX_COMMAND_WORDS)
+    text = "oh sorry the baby just woke up so can you hold the timer right there"
+    assert len(text.split()) == 15
+    _, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == ["pause"], said
+
+
+def test_a_long_sentence_is_talk_even_with_a_command_in_it():
+    text = " ".join(["we should hold on to the old sofa until the new one comes"] * 2)
+    assert len(text.split()) > meaning.MAX_COMMAND_WORDS
+    _, obeyed, said, _ = run([(1010.0, text, [])])
+    assert obeyed == [], said
+
+
+def test_disliking_a_stretch_is_no_warning_sign():
+    _, obeyed, said, _ = run([(1010.0, "ugh i can't stand this stretch let's skip it", [])])
+    assert obeyed == ["skip"], said
+    assert STOPPED_FOR_SAFETY not in said
+
+
 def test_unsure_asks_back_and_yes_obeys():
     voice, obeyed, said, _ = run(
         [(1010.0, "i think that's me", []), (1013.0, "yes", [])], understanding=Unsure
@@ -177,15 +198,27 @@ def test_pause_on_another_reading_is_still_obeyed():
     assert obeyed == ["pause"], said
 
 
+class LeansNext:
+    """An understanding step that reads "forward" as next surely and anything else as next unsurely
+    (0.5: between meaning.ASK and meaning.OBEY)."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            sure = texts[0] == "forward"
+            return {"next": 0.9 if sure else 0.5, "none": 0.1 if sure else 0.5}
+
+
 def test_sound_and_words_agreeing_on_a_command_obey_it():
     # "forward one" heard as "forward long" (next, but not surely), with "forward" fitted to the
     # sound nearly as well: the two readings agree on next
-    _, obeyed, said, _ = run([(1010.0, "forward long", ["forward"], ["forward"])])
+    script = [(1010.0, "forward long", ["forward"], ["forward"])]
+    _, obeyed, said, _ = run(script, understanding=LeansNext)
     assert obeyed == ["next"], said
 
 
 def test_a_fitted_phrase_not_close_enough_is_only_asked_about():
-    voice, obeyed, said, _ = run([(1010.0, "forward long", ["forward"])])
+    voice, obeyed, said, _ = run([(1010.0, "forward long", ["forward"])], understanding=LeansNext)
     assert obeyed == [] and voice.asked_about == ["next"], said
 
 
@@ -352,24 +385,30 @@ def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
     assert obeyed == ["repeat"], said
 
 
-# The understanding step's ceiling, apart from the recognizer: the spoken dev part's written texts
-# through the same loop as the bench (`python -m bench.voice_blind text`). Measured on 2026-12-02:
-# 87.8% right (65 of 74), 4.1% wrong (3), 2.8% false (1 of 36); the floors are one case worse.
-# With speech the same phrasings get 40-50% right: the recognizer is most of the distance.
-TEXT_MIN_RIGHT = 64 / 74
-TEXT_MAX_WRONG = 4 / 74
-TEXT_MAX_FALSE = 2 / 36
+# The understanding step's ceiling, apart from the recognizer: the spoken dev parts' written texts
+# through the same loop as the bench (`python -m bench.voice_blind text dev`). Measured on
+# 2026-12-02: 87.8% right (65 of 74), 4.1% wrong (3), 2.8% false (1 of 36). On 2026-12-06, with the
+# command corpus (data/command_corpus.yml) and commands of up to 20 words (meaning.MAX_COMMAND_WORDS):
+# the first set's dev part 98.6% right (73 of 74), 0 wrong, 0 false; the second set's dev part
+# (voice_dev2.yml; 76.7% right, 1.7% wrong, 5.0% false at first contact) 90.8% right (109 of 120),
+# 0 wrong, 6.7% false (4 of 60). The floors are one case worse than those figures.
+TEXT_FLOORS = {
+    "dev": (72 / 74, 1 / 74, 1 / 36),  # (min right, max wrong, max false)
+    "dev2": (108 / 120, 1 / 120, 5 / 60),
+}
 
 
-def test_the_dev_phrasings_as_text_are_understood():
+@pytest.mark.parametrize("part", sorted(TEXT_FLOORS))
+def test_the_dev_phrasings_as_text_are_understood(part):
     from bench.voice_blind import cases, understood
 
-    report = understood(cases("dev"))
+    min_right, max_wrong, max_false = TEXT_FLOORS[part]
+    report = understood(cases(part))
     f = report.figures()
     mistakes = "\n".join(report.mistakes())
-    assert f["right"] >= TEXT_MIN_RIGHT, mistakes
-    assert f["wrong"] <= TEXT_MAX_WRONG, mistakes
-    assert f["false"] <= TEXT_MAX_FALSE, mistakes
+    assert f["right"] >= min_right, mistakes
+    assert f["wrong"] <= max_wrong, mistakes
+    assert f["false"] <= max_false, mistakes
 
 
 class SureOfStop:
