@@ -57,8 +57,12 @@ pytestmark = [
 # On 2026-12-05's last session (fifteenth voice pass: a beam of 4 readings for garbled ones,
 # negated one-word commands asked back): 77.5% right (86), 4.5% asked back, 1.8% wrong (2), 7.4%
 # false (4). MIN_RIGHT guards that figure, less one utterance.
+# On 2026-12-06 (eighteenth voice pass: the command corpus, commands of up to 20 words): 76.6% right
+# (85), 3.6% asked back, 1.8% wrong (2), 3.7% false (2): one command fewer, two false commands fewer.
+# MIN_RIGHT guards that figure, less one utterance; MAX_WRONG and MAX_FALSE still guard the earlier
+# figures (6 and 6), which this one is within.
 EVERY = 2
-MIN_RIGHT = 0.765  # 85 of 111
+MIN_RIGHT = 0.756  # 84 of 111
 MAX_WRONG = 0.055  # 6 of 111
 MAX_FALSE = 0.112  # 6 of 54
 

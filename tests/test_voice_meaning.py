@@ -391,21 +391,26 @@ def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
 # command corpus (data/command_corpus.yml) and commands of up to 20 words (meaning.MAX_COMMAND_WORDS):
 # the first set's dev part 98.6% right (73 of 74), 0 wrong, 0 false; the second set's dev part
 # (voice_dev2.yml; 76.7% right, 1.7% wrong, 5.0% false at first contact) 90.8% right (109 of 120),
-# 0 wrong, 6.7% false (4 of 60). The floors are one case worse than those figures.
+# 0 wrong, 6.7% false (4 of 60); 91.7% (110) once disliking a stretch was no warning sign. The final parts, counted once after that change and never looked
+# into: the first set's 90.0% -> 94.0% right (47 of 50), 2.0% wrong (1), 0 false; the second set's
+# 82.5% -> 98.3% right (118 of 120), 0.8% -> 0 wrong, 6.7% -> 3.3% false (2 of 60). The floors are
+# one case worse than those figures; a final part's failure names no phrasing.
 TEXT_FLOORS = {
     "dev": (72 / 74, 1 / 74, 1 / 36),  # (min right, max wrong, max false)
-    "dev2": (108 / 120, 1 / 120, 5 / 60),
+    "dev2": (109 / 120, 1 / 120, 5 / 60),
+    "final": (46 / 50, 2 / 50, 1 / 24),
+    "final2": (117 / 120, 1 / 120, 3 / 60),
 }
 
 
 @pytest.mark.parametrize("part", sorted(TEXT_FLOORS))
-def test_the_dev_phrasings_as_text_are_understood(part):
+def test_the_blind_phrasings_as_text_are_understood(part):
     from bench.voice_blind import cases, understood
 
     min_right, max_wrong, max_false = TEXT_FLOORS[part]
     report = understood(cases(part))
     f = report.figures()
-    mistakes = "\n".join(report.mistakes())
+    mistakes = "\n".join(report.mistakes()) if part.startswith("dev") else str(f)
     assert f["right"] >= min_right, mistakes
     assert f["wrong"] <= max_wrong, mistakes
     assert f["false"] <= max_false, mistakes
