@@ -268,6 +268,23 @@ def keyword_hits(text: str, keywords: Dict[str, List[str]]) -> Dict[str, float]:
     return out
 
 
+ROUTINE_INTENTS = ("start_routine", "show_routine")
+
+
+def intent_examples(path, intents: Sequence[str]) -> List[str]:
+    """data/nlu.yml's examples of `intents`, entity marks removed."""
+    import yaml
+
+    mark = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
+    found = []
+    for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+        if block.get("intent") in intents:
+            for line in str(block.get("examples") or "").splitlines():
+                if line.strip().startswith("- "):
+                    found.append(mark.sub(r"\1", line.strip()[2:]))
+    return found
+
+
 class CommandModel:
     """A small logistic regression over sentence vectors: each routine command, taught by its table
     phrases and its examples, against "not a command" (content's `not_commands`, and every question
@@ -285,6 +302,8 @@ class CommandModel:
         pairs += [
             (c or NOT_A_COMMAND, p) for p, c in command_corpus(settings.COMMAND_CORPUS, catalogue)
         ]
+        # asking for a routine, or about one, is no command to the running one
+        pairs += [(NOT_A_COMMAND, p) for p in intent_examples(settings.NLU_DATA, ROUTINE_INTENTS)]
         vectors = _encode_cached([p for _, p in pairs])
         self.model = LogisticRegression(C=COMMAND_C, max_iter=2000, class_weight="balanced")
         self.model.fit(vectors, [label for label, _ in pairs])

@@ -393,12 +393,15 @@ def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
 # (voice_dev2.yml; 76.7% right, 1.7% wrong, 5.0% false at first contact) 90.8% right (109 of 120),
 # 0 wrong, 6.7% false (4 of 60); 91.7% (110) once disliking a stretch was no warning sign. The final parts, counted once after that change and never looked
 # into: the first set's 90.0% -> 94.0% right (47 of 50), 2.0% wrong (1), 0 false; the second set's
-# 82.5% -> 98.3% right (118 of 120), 0.8% -> 0 wrong, 6.7% -> 3.3% false (2 of 60). The floors are
-# one case worse than those figures; a final part's failure names no phrasing.
+# 82.5% -> 98.3% right (118 of 120), 0.8% -> 0 wrong, 6.7% -> 3.3% false (2 of 60). Then requests
+# for a routine (data/nlu.yml's start_routine and show_routine examples) became "not a command" for
+# the classifier (chat read "start the comprehensive routine" during a routine as status): the first
+# set's final part 94.0% -> 92.0% right (46), the other three parts unchanged. The floors are one
+# case worse than the figures; a final part's failure names no phrasing.
 TEXT_FLOORS = {
     "dev": (72 / 74, 1 / 74, 1 / 36),  # (min right, max wrong, max false)
     "dev2": (109 / 120, 1 / 120, 5 / 60),
-    "final": (46 / 50, 2 / 50, 1 / 24),
+    "final": (45 / 50, 2 / 50, 1 / 24),
     "final2": (117 / 120, 1 / 120, 3 / 60),
 }
 
