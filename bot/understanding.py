@@ -23,7 +23,7 @@ from bot import settings
 from bot.catalogue import Catalogue, default_catalogue
 from bot.commands import command_corpus
 from bot.embedding import default_encoder, embed
-from bot.warnings import default_warning_model
+from bot.warnings import default_warning_model, intent_examples
 
 # Nearest-phrase thresholds (cosine similarity), set on the dev part of the blind set
 # (tests/data/eval/*_dev.yml); the final part was never used to choose them.
@@ -271,20 +271,6 @@ def keyword_hits(text: str, keywords: Dict[str, List[str]]) -> Dict[str, float]:
 ROUTINE_INTENTS = ("start_routine", "show_routine")
 
 
-def intent_examples(path, intents: Sequence[str]) -> List[str]:
-    """data/nlu.yml's examples of `intents`, entity marks removed."""
-    import yaml
-
-    mark = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
-    found = []
-    for block in yaml.safe_load(path.read_text()).get("nlu") or []:
-        if block.get("intent") in intents:
-            for line in str(block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    found.append(mark.sub(r"\1", line.strip()[2:]))
-    return found
-
-
 class CommandModel:
     """A small logistic regression over sentence vectors: each routine command, taught by its table
     phrases and its examples, against "not a command" (content's `not_commands`, and every question
@@ -303,7 +289,11 @@ class CommandModel:
             (c or NOT_A_COMMAND, p) for p, c in command_corpus(settings.COMMAND_CORPUS, catalogue)
         ]
         # asking for a routine, or about one, is no command to the running one
-        pairs += [(NOT_A_COMMAND, p) for p in intent_examples(settings.NLU_DATA, ROUTINE_INTENTS)]
+        pairs += [
+            (NOT_A_COMMAND, text)
+            for text, intent in intent_examples(settings.NLU_DATA)
+            if intent in ROUTINE_INTENTS
+        ]
         vectors = _encode_cached([p for _, p in pairs])
         self.model = LogisticRegression(C=COMMAND_C, max_iter=2000, class_weight="balanced")
         self.model.fit(vectors, [label for label, _ in pairs])

@@ -36,8 +36,8 @@ C = 300.0
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-def nlu_examples(path: Path) -> List[Tuple[str, bool]]:
-    """data/nlu.yml's examples, entity marks removed, each with whether its intent is red_flag."""
+def intent_examples(path: Path) -> List[Tuple[str, str]]:
+    """data/nlu.yml's examples, entity marks removed, each with its intent."""
     found = []
     for block in yaml.safe_load(path.read_text()).get("nlu") or []:
         if "intent" not in block:
@@ -45,8 +45,13 @@ def nlu_examples(path: Path) -> List[Tuple[str, bool]]:
         for line in str(block.get("examples") or "").splitlines():
             line = line.strip()
             if line.startswith("- "):
-                found.append((ANNOTATION.sub(r"\1", line[2:]), block["intent"] == WARNING_INTENT))
+                found.append((ANNOTATION.sub(r"\1", line[2:]), block["intent"]))
     return found
+
+
+def nlu_examples(path: Path) -> List[Tuple[str, bool]]:
+    """data/nlu.yml's examples, entity marks removed, each with whether its intent is red_flag."""
+    return [(text, intent == WARNING_INTENT) for text, intent in intent_examples(path)]
 
 
 def warning_examples(path: Path) -> List[Tuple[str, bool]]:
