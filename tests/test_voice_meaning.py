@@ -236,12 +236,32 @@ def test_a_command_phrase_heard_inside_words_that_mean_it_is_obeyed():
     assert obeyed == ["redo"], said
 
 
+class TornBetweenRepeatAndRedo:
+    """An understanding step that reads the table's phrases surely ("i missed that": say that
+    again, "do it again": redo) and any other words as one of the two, unsurely (between
+    meaning.ASK and meaning.OBEY)."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            sure = {"i missed that": "repeat", "do it again": "redo"}.get(texts[0])
+            if sure:
+                return {sure: 0.9, "none": 0.1}
+            return {"repeat": 0.45, "redo": 0.4, "none": 0.15}
+
+
 def test_phrases_of_two_commands_inside_one_sentence_do_not_agree():
-    # "i missed that" (say that again) and "do it again" (redo): asked back, not obeyed
+    # "i missed that" (say that again) and "do it again" (redo) inside words read unsurely: each
+    # phrase would agree with one of the two, so neither is obeyed; asked back instead
     text = "i missed that up can i do it again"
     assert set(meaning.inside(default_commands(), text)) == {"i missed that", "do it again"}
-    voice, obeyed, said, _ = run([(1010.0, text, [])])
-    assert obeyed == [] and len(voice.asked_about) == 1, said
+    voice, obeyed, said, _ = run([(1010.0, text, [])], understanding=TornBetweenRepeatAndRedo)
+    assert obeyed == [] and voice.asked_about == ["repeat"], said
+    # with only one of them inside, the same reading is obeyed: the rule, not the stub, held it
+    _, obeyed, said, _ = run(
+        [(1010.0, "i missed that up can i try", [])], understanding=TornBetweenRepeatAndRedo
+    )
+    assert obeyed == ["repeat"], said
 
 
 def test_short_command_words_inside_talk_are_no_agreement():
@@ -379,10 +399,27 @@ def test_next_and_skip_are_the_same_only_while_a_stretch_is_introduced_and_runni
     assert same_now(None) == ()
 
 
+class LeansRepeat:
+    """An understanding step that reads "huh" as say-that-again surely, any other words unsurely."""
+
+    class commands:  # noqa: N801 - stands in for CommandModel
+        @staticmethod
+        def hypotheses(texts, allowed):
+            return (
+                {"repeat": 0.9, "none": 0.1} if texts[0] == "huh" else {"repeat": 0.5, "none": 0.5}
+            )
+
+
 def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
-    # "huh?" obeyed (say that again), then "say that again slower" at once: not said twice
-    _, obeyed, said, _ = run([(1010.0, "huh", []), (1011.5, "say that again slur", [])])
+    # "huh?" obeyed (say that again), then "say that again slower" at once, read unsurely but with
+    # "say that again" inside: not said twice
+    script = [(1010.0, "huh", []), (1011.5, "say that again slur", [])]
+    _, obeyed, said, _ = run(script, understanding=LeansRepeat)
     assert obeyed == ["repeat"], said
+    # later than loop.AGAIN_S, the same words are a new request
+    script = [(1010.0, "huh", []), (1020.0, "say that again slur", [])]
+    _, obeyed, said, _ = run(script, understanding=LeansRepeat)
+    assert obeyed == ["repeat", "repeat"], said
 
 
 # The understanding step's ceiling, apart from the recognizer: the spoken dev parts' written texts
@@ -396,13 +433,17 @@ def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
 # 82.5% -> 98.3% right (118 of 120), 0.8% -> 0 wrong, 6.7% -> 3.3% false (2 of 60). Then requests
 # for a routine (data/nlu.yml's start_routine and show_routine examples) became "not a command" for
 # the classifier (chat read "start the comprehensive routine" during a routine as status): the first
-# set's final part 94.0% -> 92.0% right (46), the other three parts unchanged. The floors are one
-# case worse than the figures; a final part's failure names no phrasing.
+# set's final part 94.0% -> 92.0% right (46), the other three parts unchanged. Later that day the
+# command classifier read the words beside the sentence vector (bot.understanding
+# COMMAND_WORDS_WEIGHT): dev unchanged, dev2 91.7% -> 97.5% right (117), 0 wrong, 6.7% -> 5.0% false
+# (3); the finals, counted once after it was kept: the first set's 92.0% -> 96.0% right (48), 2.0%
+# wrong (1), 0 false; the second set's 98.3% -> 99.2% right (119), 0 wrong, 3.3% -> 5.0% false (3).
+# The floors are one case worse than the figures; a final part's failure names no phrasing.
 TEXT_FLOORS = {
     "dev": (72 / 74, 1 / 74, 1 / 36),  # (min right, max wrong, max false)
-    "dev2": (109 / 120, 1 / 120, 5 / 60),
-    "final": (45 / 50, 2 / 50, 1 / 24),
-    "final2": (117 / 120, 1 / 120, 3 / 60),
+    "dev2": (116 / 120, 1 / 120, 4 / 60),
+    "final": (47 / 50, 2 / 50, 1 / 24),
+    "final2": (118 / 120, 1 / 120, 4 / 60),
 }
 
 
