@@ -283,10 +283,11 @@ ROUTINE_INTENTS = ("start_routine", "show_routine")
 
 
 class CommandModel:
-    """A small logistic regression over sentence vectors: each routine command, taught by its table
-    phrases and its examples, against "not a command" (content's `not_commands`, and every question
-    content teaches for the advice topics: questions to the bot are not commands); data's command
-    corpus adds phrasings of both kinds (settings.COMMAND_CORPUS)."""
+    """A small logistic regression over sentence vectors and the TF-IDF of their words (see
+    COMMAND_WORDS_WEIGHT): each routine command, taught by its table phrases and its examples,
+    against "not a command" (content's `not_commands`, and every question content teaches for the
+    advice topics: questions to the bot are not commands); data's command corpus adds phrasings of
+    both kinds (settings.COMMAND_CORPUS)."""
 
     def __init__(self, catalogue: Catalogue):
         from sklearn.linear_model import LogisticRegression
