@@ -117,6 +117,8 @@ SPLITS = (
     "redflags5-dev", "redflags5-final",
     # the blind red-flag set 6 (2026-12-06, sixth session): the same brief, other voices
     "redflags6-dev", "redflags6-final",
+    # the blind red-flag set 7 (2026-12-07): the same brief, other voices
+    "redflags7-dev", "redflags7-final",
 )  # fmt: skip
 
 
@@ -459,6 +461,8 @@ FIRST_CONTACT = {
     "chat redflags5-final": "99/120 (82.5%); 56/60; false 17/60",
     "chat redflags6-dev": "102/120 (85.0%); 59/60; false 17/60 (2026-12-06, sixth session, 804298c)",
     "chat redflags6-final": "92/120 (76.7%); 54/60; false 21/60",
+    "chat redflags7-dev": "96/120 (80.0%); 51/60; false 14/60 (2026-12-07, 174850e)",
+    "chat redflags7-final": "101/120 (84.2%); 55/60; false 14/60",
 }
 
 
