@@ -76,7 +76,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # 2026-12-06's third session 20 minutes in (d8601d7); set 66 (fresh65), by two more, at the start
 # of that day's fourth session (a227571); set 67 (fresh66), by two more, 50 minutes into the fifth
 # (5a0d9be, with the learned warning-sign model); set 68 (fresh67), by two more, an hour into the
-# sixth (9aa3b38, with the writers' corpus and the all-clear rule).
+# sixth (9aa3b38, with the writers' corpus and the all-clear rule); set 69 (fresh68), by two more,
+# on 2026-12-07 an hour in (d8e8b13, with red-flag set 7's dev part learned from).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -107,6 +108,7 @@ SPLITS = (
     "fresh63-dev", "fresh63-final", "fresh64-dev", "fresh64-final",
     "fresh65-dev", "fresh65-final", "fresh66-dev", "fresh66-final",
     "fresh67-dev", "fresh67-final",
+    "fresh68-dev", "fresh68-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -453,6 +455,8 @@ FIRST_CONTACT = {
     "chat fresh66-final": "117/120 (97.5%); 10/10; false 0/110",
     "chat fresh67-dev": "131/140 (93.6%); 10/10; false 0/130 (2026-12-06, sixth session, 9aa3b38)",
     "chat fresh67-final": "117/120 (97.5%); 9/10; false 0/110",
+    "chat fresh68-dev": "133/140 (95.0%); 10/10; false 1/130 (2026-12-07, d8e8b13)",
+    "chat fresh68-final": "117/120 (97.5%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",

@@ -157,6 +157,9 @@ pytestmark = pytest.mark.server
 # set 45's 115 -> 116; set 56's (fresh55) false alarms 3 -> 4, a rise the floor now follows (a final
 # part: not looked at). All 68 chat final parts: 7774/8158, red flags 671/673, false red-flag
 # replies 37 of 7485 (README). Floors one case below, misses and false alarms at the count.
+# 2026-12-07 (d8e8b13: red-flag set 7's dev part learned from, six patterns), counted once: red-flag
+# set 3's final part red flags 49 -> 50 of 55, set 5's 58 -> 59, set 6's 54 -> 55, set 7's 55 as
+# first met; every chat final part and every false alarm count as before.
 FLOORS = {
     "final": {"right": 154, "turns": 47, "false_alarms": 2},
     "fresh-final": {"right": 108, "false_alarms": 0},
@@ -189,7 +192,7 @@ FLOORS = {
     "fresh28-final": {"right": 110, "false_alarms": 3},
     "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
     "fresh30-final": {"right": 115, "false_alarms": 0},
-    "redflags3-final": {"right": 97, "false_alarms": 11, "red_flags_missed": 6},
+    "redflags3-final": {"right": 98, "false_alarms": 11, "red_flags_missed": 5},
     "fresh31-final": {"right": 113, "false_alarms": 0},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
@@ -228,9 +231,13 @@ FLOORS = {
     "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
     # set 68, as first met (9aa3b38)
     "fresh67-final": {"right": 116, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh68-final": {"right": 116, "false_alarms": 0},  # set 69, as first met (d8e8b13)
     "redflags4-final": {"right": 100, "false_alarms": 17, "red_flags_missed": 2},
-    "redflags5-final": {"right": 102, "false_alarms": 15, "red_flags_missed": 2},
-    "redflags6-final": {"right": 91, "false_alarms": 21, "red_flags_missed": 6},  # as first met
+    "redflags5-final": {"right": 103, "false_alarms": 15, "red_flags_missed": 1},
+    "redflags6-final": {"right": 92, "false_alarms": 21, "red_flags_missed": 5},
+    # red-flag set 7 (2026-12-07): first met by 174850e, 101/120, 55/60, false 14/60; the same
+    # after its dev part was learned from (d8e8b13)
+    "redflags7-final": {"right": 100, "false_alarms": 14, "red_flags_missed": 5},
 }
 
 
