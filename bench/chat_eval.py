@@ -109,6 +109,7 @@ SPLITS = (
     "fresh65-dev", "fresh65-final", "fresh66-dev", "fresh66-final",
     "fresh67-dev", "fresh67-final",
     "fresh68-dev", "fresh68-final",
+    "fresh69-dev", "fresh69-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -121,6 +122,8 @@ SPLITS = (
     "redflags6-dev", "redflags6-final",
     # the blind red-flag set 7 (2026-12-07): the same brief, other voices
     "redflags7-dev", "redflags7-final",
+    # the blind red-flag set 8 (2026-12-07, second session): the same brief, other voices
+    "redflags8-dev", "redflags8-final",
 )  # fmt: skip
 
 
