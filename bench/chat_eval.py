@@ -77,7 +77,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # of that day's fourth session (a227571); set 67 (fresh66), by two more, 50 minutes into the fifth
 # (5a0d9be, with the learned warning-sign model); set 68 (fresh67), by two more, an hour into the
 # sixth (9aa3b38, with the writers' corpus and the all-clear rule); set 69 (fresh68), by two more,
-# on 2026-12-07 an hour in (d8e8b13, with red-flag set 7's dev part learned from).
+# on 2026-12-07 an hour in (d8e8b13, with red-flag set 7's dev part learned from); set 70
+# (fresh69), by two more, at that day's second session's start (bae1a95).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -460,6 +461,8 @@ FIRST_CONTACT = {
     "chat fresh67-final": "117/120 (97.5%); 9/10; false 0/110",
     "chat fresh68-dev": "133/140 (95.0%); 10/10; false 1/130 (2026-12-07, d8e8b13)",
     "chat fresh68-final": "117/120 (97.5%); 10/10; false 0/110",
+    "chat fresh69-dev": "130/140 (92.9%); 10/10; false 2/130 (2026-12-07, second session, bae1a95)",
+    "chat fresh69-final": "117/120 (97.5%); 10/10; false 0/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
@@ -470,6 +473,8 @@ FIRST_CONTACT = {
     "chat redflags6-final": "92/120 (76.7%); 54/60; false 21/60",
     "chat redflags7-dev": "96/120 (80.0%); 51/60; false 14/60 (2026-12-07, 174850e)",
     "chat redflags7-final": "101/120 (84.2%); 55/60; false 14/60",
+    "chat redflags8-dev": "91/120 (75.8%); 55/60; false 24/60 (2026-12-07, second session, bae1a95)",
+    "chat redflags8-final": "86/120 (71.7%); 51/60; false 25/60",
 }
 
 

@@ -140,6 +140,8 @@ OWN_ROUTINE = re.compile(
     r"\b(do|did|does) (a|an|our|my|their) ([\w-]+ ){0,2}routine (after|before|every|each|most|at)\b"
 )
 ROUTINE_INTENT_MIN_CONFIDENCE = 0.6
+# Two lengths of time set against each other: "45 minutes on Sunday, or 10 every day?"
+TIMES_WEIGHED = re.compile(r"\b(or|vs\.?|versus|than|instead of|better)\b")
 ROUTINE_WORDS_OVERRULE_MAX = 0.9
 # The intents a routine request may be classified as; others ("thanks for the routine") are not.
 ROUTINE_INTENTS = (
@@ -787,7 +789,8 @@ class Dialogue:
         the turn came without one."""
         warning = meaning.warning if meaning else None
         if warning is None:
-            if not self.checker.all_clear(text):
+            urgent = all(hit.flag.level == "urgent" for hit in hits)
+            if not urgent and not self.checker.all_clear(text):
                 return False
             warning = default_warning_model().probability(text)
         return self.checker.cleared(text, hits, warning)
@@ -832,11 +835,16 @@ class Dialogue:
         plural = r.intent == "recommend" and r.confidence >= 0.9 and PLURAL_ASKED.search(r.lowered)
         r.described = None if r.named or plural else self._described(text)
         fuzzy = any(f.kind == "stretch" and f.how == "fuzzy" for f in r.found)
+        # a word only one stretch's names have, said as a name ("the lizard-sunning-itself-on-a-rock
+        # one, where you lie on your tummy propped up on your forearms" is no pelvic rock)
+        nickname = any(f.kind == "stretch" and f.how == "nickname" for f in r.found)
         # a name that is only a position and a kind of move ("sitting twist", "floor twist")
         loose = any(
             f.kind == "stretch" and set(_words(f.text)) <= LOOSE_NAME_WORDS for f in r.found
         )
-        if len(r.named) == 1 and (POINTS_AT_STRETCH.search(r.lowered) or fuzzy or loose):
+        if len(r.named) == 1 and (
+            POINTS_AT_STRETCH.search(r.lowered) or fuzzy or loose or nickname
+        ):
             # "that sitting twist where one hand goes on the opposite knee and the other on the
             # chair back": a loose name, and a description that fits another stretch fully (or a
             # name only guessed at: "a proper stretch" is no "prayer stretch"); a name that is
@@ -845,6 +853,8 @@ class Dialogue:
             other = described and described.value != r.named[0]
             clearly = other and (
                 described.score >= 0.95
+                or nickname
+                and described.score >= CLEAR_DESCRIPTION
                 or loose
                 and self.matcher.best_described(text, [r.named[0], described.value])
                 == described.value
@@ -923,7 +933,12 @@ class Dialogue:
         # opens with the stop-and-seek-care advice too).
         joint = {"knees", "wrists"} & set(r.needs)  # "my wrists hurt in cat cow": a way round it
         hints = self._hints(r)
+        # (a stretch's point asked about by someone whose back hurts is no pain felt in it: "wats
+        # the point of the piriformus strech, my back hurts not my hip??")
+        why_asked = intent == "ask_benefits" and r.confidence >= 0.7
+        why_asked = why_asked and not PAIN_IN_IT.search(r.lowered)
         told = in_stretch and pain_told(text) and intent != "ask_suitability" and not joint
+        told = told and not why_asked
         if told and any(flag.level != "stop" for flag in hints):
             # Pain in a stretch with a hint of a warning sign ("since then it runs down my leg"):
             # the warning signs and seeing a professional first. A hint of sharp pain ("a sharp
@@ -1321,6 +1336,13 @@ class Dialogue:
         other_sure = other and r.confidence >= ROUTINE_WORDS_OVERRULE_MAX
         if other_sure and asks_routine and not self._names_routine(r):
             asks_routine = None
+        # Two lengths of time weighed against each other in a question ("One long 45-minute
+        # session on Sunday, or 10 minutes every day? Which gets better results?"): advice on how
+        # often to stretch, whatever the classifier guessed; nothing to start
+        times = {f.value for f in r.found if f.kind == "duration"}
+        weighed = len(times) >= 2 and "?" in lowered and TIMES_WEIGHED.search(lowered)
+        if weighed and not self._names_routine(r) and not START_WORDS.search(lowered):
+            r.intent, sure, asks_routine = "general_advice", False, None
         if not (sure or (asks_routine and r.intent in ROUTINE_INTENTS)):
             return None
         routine = choose_routine(text, self.catalogue, self.matcher)

@@ -8,8 +8,9 @@ content/safety.yml's patterns match warning signs by their wording, and they cat
 written for; people describe the same signs in words no pattern has ("the bits you sit on feel kind
 of dead"). This model reads the words and their parts (so typos and new wordings still count) and
 gives a probability; the dialogue gives the cautious reply from WARNING_SURE up, or from
-WARNING_HINTED when a word hints at a warning sign (bot/dialogue.py). It is a second opinion only:
-it never takes a warning away from a pattern.
+WARNING_HINTED when a word hints at a warning sign (bot/dialogue.py). It takes a pattern's warning
+away only when the sign is urgent (never an emergency) and it gives the message next to nothing, or
+the message says the sign has passed (bot/safety.py, ALL_CLEAR_BELOW and LEARNED_CLEAR_BELOW).
 
 Trained when first used (a few seconds on one core; the servers do it as they start), from the data
 alone: a new example is a data change, never code.

@@ -8,6 +8,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety import default_checker
 from components.base import ContentComponent
+from components.meaning import MEANING
 
 RED_FLAG = "red_flag"
 
@@ -15,7 +16,9 @@ RED_FLAG = "red_flag"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagDetector(ContentComponent):
     """Sets the intent to `red_flag` (confidence 1.0) and adds `red_flag` entities when a message
-    describes a red-flag symptom from content/safety.yml, whatever the classifier predicted."""
+    describes a red-flag symptom from content/safety.yml, whatever the classifier predicted; not
+    when the message clears the signs it names and the learned model agrees (SafetyChecker.cleared,
+    with the probability MeaningExtractor put in the parse data), as the dialogue does."""
 
     def __init__(self) -> None:
         self.checker = default_checker()
@@ -24,6 +27,9 @@ class RedFlagDetector(ContentComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             hits = self.checker.check(text)
+            warning = (message.get(MEANING) or {}).get("warning")
+            if hits and self.checker.cleared(text, hits, warning):
+                hits = []
             entities = list(message.get(ENTITIES, []))
             for hit in hits:
                 entities.append(

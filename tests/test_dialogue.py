@@ -547,6 +547,24 @@ def test_a_question_about_minutes_a_day_is_advice_not_a_routine(dialogue):
     assert not reply.routine_request
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A long 40-minute session on Saturdays, or 10 minutes each day? Which works better?",
+        "is an hour once a week better than 5 min daily?",
+    ],
+)
+def test_two_lengths_of_time_weighed_is_advice_even_when_read_as_a_start(dialogue, text):
+    reply = dialogue.respond(Turn(text, "start_routine", 0.75))
+    assert not reply.routine_request
+    assert "every day" in reply.messages[0] or "daily" in reply.messages[0]
+
+
+def test_a_length_of_time_asked_for_still_starts_a_routine(dialogue):
+    reply = dialogue.respond(Turn("give me a 10 or 15 minute routine", "start_routine", 0.75))
+    assert reply.routine_request
+
+
 def test_stretching_misspelt_after_a_name_still_names_it(dialogue):
     reply = dialogue.respond(Turn("side streching how long each side", "ask_dosage", 0.9))
     assert reply.messages[0].startswith("Side Stretch")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dialogue import WARNING_HINTED, WARNING_SURE, Turn
-from bot.safety import ALL_CLEAR_BELOW
+from bot.safety import ALL_CLEAR_BELOW, LEARNED_CLEAR_BELOW
 from bot.understanding import Match, Meaning
 from bot.warnings import WarningModel, default_warning_model, nlu_examples
 
@@ -172,3 +172,59 @@ def test_the_routine_controller_clears_the_same_signs_when_it_has_the_models_opi
     assert control.must_stop(text, warning=ALL_CLEAR_BELOW)
     emergency = "last week I lost control of my bladder once but it's fine now"
     assert control.must_stop(emergency, warning=0.0)
+
+
+# An urgent sign's words in an ordinary message, with no all-clear phrase (written for this test).
+READ_AS_ORDINARY = [
+    "my nephew had a fever at the weekend so we stayed in and played board games. which stretch for "
+    "a stiff upper back?",
+    "had chills watching the final penalty, what a match. back stiff from the sofa, stretch?",
+]
+
+
+@pytest.mark.parametrize("text", READ_AS_ORDINARY)
+def test_an_urgent_sign_the_model_gives_next_to_nothing_gets_no_warning(dialogue, text):
+    checker = dialogue.checker
+    hits = checker.check(text)
+    assert hits and all(hit.flag.level == "urgent" for hit in hits)
+    assert not checker.all_clear(text)
+    assert checker.cleared(text, hits, LEARNED_CLEAR_BELOW / 2)
+    assert not checker.cleared(text, hits, LEARNED_CLEAR_BELOW)
+    assert not checker.cleared(text, hits, None)  # never without the model's opinion
+    quiet = Meaning(warning=LEARNED_CLEAR_BELOW / 2)
+    assert not dialogue.respond(Turn(text, "recommend", 0.9, quiet)).red_flag
+    reply = dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=LEARNED_CLEAR_BELOW)))
+    assert reply.red_flag and reply.messages[0].startswith("Please stop stretching")
+    # the real model reads them as ordinary too (they are not among its examples)
+    assert default_warning_model().probability(text) < LEARNED_CLEAR_BELOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an emergency sign
+        "I can't feel when I need to pee since Monday and my back aches, which stretch?",
+        # a sharp pain felt in a stretch: its stop-and-ease-off answer
+        "sharp stabbing pain in my spine when I do cat cow, keep going?",
+    ],
+)
+def test_the_model_never_clears_an_emergency_or_a_sharp_pain(dialogue, text):
+    hits = dialogue.checker.check(text)
+    assert hits and not dialogue.checker.cleared(text, hits, 0.0)
+    assert dialogue.respond(Turn(text, "recommend", 0.9, Meaning(warning=0.0))).red_flag
+
+
+def test_the_pipeline_leaves_a_cleared_sign_to_the_classifier():
+    from rasa.shared.nlu.training_data.message import Message
+
+    from components.red_flags import RedFlagDetector
+
+    detector = RedFlagDetector()
+    text = READ_AS_ORDINARY[0]
+    guess = {"name": "recommend", "confidence": 0.8}
+    for warning, expected in ((LEARNED_CLEAR_BELOW / 2, "recommend"), (0.5, "red_flag")):
+        message = Message(data={"text": text, "intent": guess, "meaning": {"warning": warning}})
+        detector.process([message])
+        assert message.get("intent")["name"] == expected
+        flags = [e for e in message.get("entities") if e["entity"] == "red_flag"]
+        assert bool(flags) == (expected == "red_flag")
