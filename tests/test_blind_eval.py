@@ -163,85 +163,95 @@ pytestmark = pytest.mark.server
 # grown by 300 warning signs, 300 near misses and 300 plain questions), counted once: set 3's 50 ->
 # 49 of 55 (a loss the floor now follows: a final part, not looked at), set 4's 58 -> 59 (false
 # alarms 17 -> 18, followed too), set 7's 55 -> 56, set 56's (fresh55) false alarms 4 -> 3; set 69's
-# first contact (fresh68) unchanged.
+# first contact (fresh68) unchanged. Second session (4f8299d: an urgent sign's pattern gives way
+# when the learned model gives the message under 0.005, also in the NLU component; red-flag set 8's
+# and set 70's dev parts learned from), counted once: false red-flag replies in the 69 chat final
+# parts 36 -> 11 of 7595, right 7891 -> 7923 of 8278 (sets 20, 31, 65 and 67 one case down each:
+# the floors follow, a final part is not looked at); red-flag set 3's red flags 49 -> 50 of 55 and
+# false alarms 11 -> 3, set 4's 18 -> 16, set 5's 15 -> 14, set 6's 21 -> 15, set 7's red flags 56 ->
+# 57 and false alarms 14 -> 8. Floors one case below, misses and false alarms at the count.
 FLOORS = {
-    "final": {"right": 154, "turns": 47, "false_alarms": 2},
-    "fresh-final": {"right": 108, "false_alarms": 0},
+    "final": {"right": 156, "turns": 47, "false_alarms": 0},
+    "fresh-final": {"right": 109, "false_alarms": 0},
     "fresh2-final": {"right": 97, "false_alarms": 0},
     "fresh3-final": {"right": 112, "false_alarms": 0},
-    "fresh4-final": {"right": 112, "false_alarms": 0},
-    "fresh5-final": {"right": 91, "false_alarms": 0},
-    "fresh6-final": {"right": 102, "false_alarms": 2},
-    "fresh7-final": {"right": 83, "false_alarms": 1},
-    "fresh8-final": {"right": 117, "false_alarms": 0},
-    "fresh9-final": {"right": 120, "false_alarms": 3},
+    "fresh4-final": {"right": 113, "false_alarms": 0},
+    "fresh5-final": {"right": 92, "false_alarms": 0},
+    "fresh6-final": {"right": 103, "false_alarms": 1},
+    "fresh7-final": {"right": 84, "false_alarms": 0},
+    "fresh8-final": {"right": 118, "false_alarms": 0},
+    "fresh9-final": {"right": 122, "false_alarms": 1},
     "fresh10-final": {"right": 120, "false_alarms": 0},
     "fresh11-final": {"right": 117, "false_alarms": 0},
     "fresh12-final": {"right": 117, "false_alarms": 0},
     "fresh13-final": {"right": 118, "false_alarms": 1},
     "fresh14-final": {"right": 118, "false_alarms": 1},
     "fresh15-final": {"right": 119, "false_alarms": 0},
-    "fresh16-final": {"right": 118, "false_alarms": 2},
-    "fresh17-final": {"right": 115, "false_alarms": 1},
+    "fresh16-final": {"right": 119, "false_alarms": 1},
+    "fresh17-final": {"right": 116, "false_alarms": 0},
     "fresh18-final": {"right": 117, "false_alarms": 0},
-    "fresh19-final": {"right": 113, "false_alarms": 0},
+    "fresh19-final": {"right": 112, "false_alarms": 0},
     "fresh20-final": {"right": 114, "false_alarms": 0},
-    "fresh21-final": {"right": 110, "false_alarms": 1},
-    "fresh22-final": {"right": 114, "false_alarms": 1},
-    "fresh23-final": {"right": 116, "false_alarms": 0},
+    "fresh21-final": {"right": 110, "false_alarms": 0},
+    "fresh22-final": {"right": 115, "false_alarms": 0},
+    "fresh23-final": {"right": 117, "false_alarms": 0},
     "fresh24-final": {"right": 114, "false_alarms": 0},
     "fresh25-final": {"right": 115, "false_alarms": 0},
     "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
-    "fresh28-final": {"right": 110, "false_alarms": 3},
-    "fresh29-final": {"right": 111, "false_alarms": 1, "red_flags_missed": 1},
-    "fresh30-final": {"right": 115, "false_alarms": 0},
-    "redflags3-final": {"right": 97, "false_alarms": 11, "red_flags_missed": 6},
+    "fresh28-final": {"right": 110, "false_alarms": 2},
+    "fresh29-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
+    "fresh30-final": {"right": 114, "false_alarms": 0},
+    "redflags3-final": {"right": 106, "false_alarms": 3, "red_flags_missed": 5},
     "fresh31-final": {"right": 113, "false_alarms": 0},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
-    "fresh34-final": {"right": 113, "false_alarms": 2},
+    "fresh34-final": {"right": 115, "false_alarms": 0},
     "fresh35-final": {"right": 116, "false_alarms": 0},
     "fresh36-final": {"right": 113, "false_alarms": 0},
     "fresh37-final": {"right": 112, "false_alarms": 0},
-    "fresh38-final": {"right": 111, "false_alarms": 1},
+    "fresh38-final": {"right": 112, "false_alarms": 0},
     "fresh39-final": {"right": 115, "false_alarms": 0},
     "fresh40-final": {"right": 114, "false_alarms": 0},
     "fresh41-final": {"right": 110, "false_alarms": 0},
-    "fresh42-final": {"right": 115, "false_alarms": 1},
+    "fresh42-final": {"right": 117, "false_alarms": 0},
     "fresh43-final": {"right": 114, "false_alarms": 0},
     "fresh44-final": {"right": 115, "false_alarms": 0},
-    "fresh45-final": {"right": 115, "false_alarms": 1},
+    "fresh45-final": {"right": 115, "false_alarms": 0},
     "fresh46-final": {"right": 108, "false_alarms": 0},
     "fresh47-final": {"right": 105, "false_alarms": 0},
-    "fresh48-final": {"right": 112, "false_alarms": 0},
-    "fresh49-final": {"right": 113, "false_alarms": 1},
-    "fresh50-final": {"right": 114, "false_alarms": 0},
+    "fresh48-final": {"right": 113, "false_alarms": 0},
+    "fresh49-final": {"right": 114, "false_alarms": 0},
+    "fresh50-final": {"right": 115, "false_alarms": 0},
     "fresh51-final": {"right": 114, "false_alarms": 0},
     "fresh52-final": {"right": 112, "false_alarms": 0},
-    "fresh53-final": {"right": 112, "false_alarms": 0},
+    "fresh53-final": {"right": 113, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
-    "fresh55-final": {"right": 109, "false_alarms": 3},
+    "fresh55-final": {"right": 110, "false_alarms": 2},
     "fresh56-final": {"right": 112, "false_alarms": 0},
     "fresh57-final": {"right": 116, "false_alarms": 0},
     "fresh58-final": {"right": 112, "false_alarms": 1},
-    "fresh59-final": {"right": 113, "false_alarms": 1},
-    "fresh60-final": {"right": 113, "false_alarms": 4},
-    "fresh61-final": {"right": 115, "false_alarms": 0},
-    "fresh62-final": {"right": 117, "false_alarms": 1},
-    "fresh63-final": {"right": 114, "false_alarms": 1},  # set 64
-    "fresh64-final": {"right": 116, "false_alarms": 0},  # set 65, as first met (d8601d7)
+    "fresh59-final": {"right": 114, "false_alarms": 0},
+    "fresh60-final": {"right": 117, "false_alarms": 1},
+    "fresh61-final": {"right": 116, "false_alarms": 0},
+    "fresh62-final": {"right": 118, "false_alarms": 0},
+    "fresh63-final": {"right": 115, "false_alarms": 0},  # set 64
+    "fresh64-final": {"right": 115, "false_alarms": 0},  # set 65
     "fresh65-final": {"right": 115, "false_alarms": 0},  # set 66, as first met (a227571)
-    "fresh66-final": {"right": 116, "false_alarms": 0},  # set 67, as first met (5a0d9be)
+    "fresh66-final": {"right": 115, "false_alarms": 0},  # set 67
     # set 68, as first met (9aa3b38)
     "fresh67-final": {"right": 116, "false_alarms": 0, "red_flags_missed": 1},
     "fresh68-final": {"right": 116, "false_alarms": 0},  # set 69, as first met (d8e8b13)
-    "redflags4-final": {"right": 100, "false_alarms": 18, "red_flags_missed": 1},
-    "redflags5-final": {"right": 103, "false_alarms": 15, "red_flags_missed": 1},
-    "redflags6-final": {"right": 92, "false_alarms": 21, "red_flags_missed": 5},
+    "fresh69-final": {"right": 116, "false_alarms": 0},  # set 70, as first met (bae1a95) and now
+    "redflags4-final": {"right": 102, "false_alarms": 16, "red_flags_missed": 1},
+    "redflags5-final": {"right": 104, "false_alarms": 14, "red_flags_missed": 1},
+    "redflags6-final": {"right": 98, "false_alarms": 15, "red_flags_missed": 5},
     # red-flag set 7 (2026-12-07): first met by 174850e, 101/120, 55/60, false 14/60; the same
     # after its dev part was learned from (d8e8b13); 102/120, 56/60 after the corpus grew
-    "redflags7-final": {"right": 101, "false_alarms": 14, "red_flags_missed": 4},
+    "redflags7-final": {"right": 108, "false_alarms": 8, "red_flags_missed": 3},
+    # red-flag set 8 (2026-12-07, second session): first met by bae1a95, 86/120, 51/60, false 25/60;
+    # 91/120, 52/60, false 20/60 after its dev part was learned from and the learned model's veto
+    "redflags8-final": {"right": 90, "false_alarms": 20, "red_flags_missed": 8},
 }
 
 
