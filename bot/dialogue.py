@@ -16,6 +16,7 @@ from bot.lexicon import english_words
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import (
+    LEARNED_CLEAR_BELOW,
     PAIN_DENIED,
     SafetyChecker,
     checker_for,
@@ -1012,12 +1013,18 @@ class Dialogue:
 
     def _hints(self, r: _Reading):
         """The warning signs the message hints at, leaving out the words of a described stretch's
-        own description and steps."""
+        own description and steps, and the urgent signs of a message the learned model reads as
+        ordinary (under LEARNED_CLEAR_BELOW: the same bar that clears a pattern's urgent sign)."""
         if not r.described:
-            return self.checker.hinted(r.text)
-        own = self._own_words[r.described.value]
-        rest = re.sub(r"[a-z']+", lambda m: " " if m.group() in own else m.group(), r.lowered)
-        return self.checker.hinted(rest)
+            hinted = self.checker.hinted(r.text)
+        else:
+            own = self._own_words[r.described.value]
+            rest = re.sub(r"[a-z']+", lambda m: " " if m.group() in own else m.group(), r.lowered)
+            hinted = self.checker.hinted(rest)
+        warning = r.meaning.warning if r.meaning else None
+        if warning is not None and warning < LEARNED_CLEAR_BELOW:
+            hinted = [flag for flag in hinted if flag.level != "urgent"]
+        return hinted
 
     def _comparison(self, r: _Reading, context: Context) -> Reply | None:
         """Two stretches side by side ("what's the difference between X and Y?"), named or

@@ -228,3 +228,13 @@ def test_the_pipeline_leaves_a_cleared_sign_to_the_classifier():
         assert message.get("intent")["name"] == expected
         flags = [e for e in message.get("entities") if e["entity"] == "red_flag"]
         assert bool(flags) == (expected == "red_flag")
+
+
+def test_a_hint_of_an_urgent_sign_backs_no_suspicion_the_model_reads_as_ordinary(dialogue):
+    # a word that hints at an accident ("car"), no pattern, and the classifier suspecting a sign
+    text = "my car is in the garage so I walk to work now, stretch for a stiff back?"
+    assert not dialogue.checker.check(text) and dialogue.checker.hinted(text)
+    quiet = Meaning(warning=LEARNED_CLEAR_BELOW / 2)
+    assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
+    unsure = Meaning(warning=LEARNED_CLEAR_BELOW)
+    assert dialogue.respond(Turn(text, "red_flag", 0.6, unsure)).red_flag
