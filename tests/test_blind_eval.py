@@ -169,7 +169,10 @@ pytestmark = pytest.mark.server
 # parts 36 -> 11 of 7595, right 7891 -> 7923 of 8278 (sets 20, 31, 65 and 67 one case down each:
 # the floors follow, a final part is not looked at); red-flag set 3's red flags 49 -> 50 of 55 and
 # false alarms 11 -> 3, set 4's 18 -> 16, set 5's 15 -> 14, set 6's 21 -> 15, set 7's red flags 56 ->
-# 57 and false alarms 14 -> 8. Floors one case below, misses and false alarms at the count.
+# 57 and false alarms 14 -> 8. Then (a4b2dfd: a hint of an urgent sign backs no suspicion in a
+# message the learned model gives under 0.005), counted once: no final part fell; false red-flag
+# replies 11 -> 7 of 7705 (sets 10, 29, 56 and 59), red-flag sets 4 to 8's false alarms 16, 14, 15, 8,
+# 20 -> 13, 11, 13, 7, 17 of 60. Floors one case below, misses and false alarms at the count.
 FLOORS = {
     "final": {"right": 156, "turns": 47, "false_alarms": 0},
     "fresh-final": {"right": 109, "false_alarms": 0},
@@ -180,7 +183,7 @@ FLOORS = {
     "fresh6-final": {"right": 103, "false_alarms": 1},
     "fresh7-final": {"right": 84, "false_alarms": 0},
     "fresh8-final": {"right": 118, "false_alarms": 0},
-    "fresh9-final": {"right": 122, "false_alarms": 1},
+    "fresh9-final": {"right": 123, "false_alarms": 0},
     "fresh10-final": {"right": 120, "false_alarms": 0},
     "fresh11-final": {"right": 117, "false_alarms": 0},
     "fresh12-final": {"right": 117, "false_alarms": 0},
@@ -199,7 +202,7 @@ FLOORS = {
     "fresh25-final": {"right": 115, "false_alarms": 0},
     "fresh26-final": {"right": 109, "false_alarms": 0},
     "fresh27-final": {"right": 116, "false_alarms": 0},
-    "fresh28-final": {"right": 110, "false_alarms": 2},
+    "fresh28-final": {"right": 111, "false_alarms": 1},
     "fresh29-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
     "fresh30-final": {"right": 114, "false_alarms": 0},
     "redflags3-final": {"right": 106, "false_alarms": 3, "red_flags_missed": 5},
@@ -227,10 +230,10 @@ FLOORS = {
     "fresh52-final": {"right": 112, "false_alarms": 0},
     "fresh53-final": {"right": 113, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
-    "fresh55-final": {"right": 110, "false_alarms": 2},
+    "fresh55-final": {"right": 111, "false_alarms": 1},
     "fresh56-final": {"right": 112, "false_alarms": 0},
     "fresh57-final": {"right": 116, "false_alarms": 0},
-    "fresh58-final": {"right": 112, "false_alarms": 1},
+    "fresh58-final": {"right": 113, "false_alarms": 0},
     "fresh59-final": {"right": 114, "false_alarms": 0},
     "fresh60-final": {"right": 117, "false_alarms": 1},
     "fresh61-final": {"right": 116, "false_alarms": 0},
@@ -243,15 +246,16 @@ FLOORS = {
     "fresh67-final": {"right": 116, "false_alarms": 0, "red_flags_missed": 1},
     "fresh68-final": {"right": 116, "false_alarms": 0},  # set 69, as first met (d8e8b13)
     "fresh69-final": {"right": 116, "false_alarms": 0},  # set 70, as first met (bae1a95) and now
-    "redflags4-final": {"right": 102, "false_alarms": 16, "red_flags_missed": 1},
-    "redflags5-final": {"right": 104, "false_alarms": 14, "red_flags_missed": 1},
-    "redflags6-final": {"right": 98, "false_alarms": 15, "red_flags_missed": 5},
+    "redflags4-final": {"right": 105, "false_alarms": 13, "red_flags_missed": 1},
+    "redflags5-final": {"right": 107, "false_alarms": 11, "red_flags_missed": 1},
+    "redflags6-final": {"right": 100, "false_alarms": 13, "red_flags_missed": 5},
     # red-flag set 7 (2026-12-07): first met by 174850e, 101/120, 55/60, false 14/60; the same
     # after its dev part was learned from (d8e8b13); 102/120, 56/60 after the corpus grew
-    "redflags7-final": {"right": 108, "false_alarms": 8, "red_flags_missed": 3},
+    "redflags7-final": {"right": 109, "false_alarms": 7, "red_flags_missed": 3},
     # red-flag set 8 (2026-12-07, second session): first met by bae1a95, 86/120, 51/60, false 25/60;
-    # 91/120, 52/60, false 20/60 after its dev part was learned from and the learned model's veto
-    "redflags8-final": {"right": 90, "false_alarms": 20, "red_flags_missed": 8},
+    # 91/120, 52/60, false 20/60 after its dev part was learned from and the learned model's veto;
+    # 94/120, false 17/60 with hints cleared below the same bar
+    "redflags8-final": {"right": 93, "false_alarms": 17, "red_flags_missed": 8},
 }
 
 
