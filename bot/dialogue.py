@@ -790,8 +790,7 @@ class Dialogue:
         the turn came without one."""
         warning = meaning.warning if meaning else None
         if warning is None:
-            urgent = all(hit.flag.level == "urgent" for hit in hits)
-            if not urgent and not self.checker.all_clear(text):
+            if not self.checker.may_clear(text, hits):
                 return False
             warning = default_warning_model().probability(text)
         return self.checker.cleared(text, hits, warning)

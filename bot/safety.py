@@ -60,6 +60,10 @@ ALL_CLEAR_BELOW = 0.05
 LEARNED_CLEAR_BELOW = 0.005
 
 
+def _urgent_only(hits: Sequence[Hit]) -> bool:
+    return all(hit.flag.level == "urgent" for hit in hits)
+
+
 def normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"[^a-z0-9'&]+", " ", text)
@@ -176,13 +180,17 @@ class SafetyChecker:
         model's probability (`warning`, bot/warnings.py) under ALL_CLEAR_BELOW too: no warning
         sign. Urgent signs only, with the model's probability under LEARNED_CLEAR_BELOW: no warning
         sign either. Never an emergency sign; never without the model's opinion."""
-        if warning is None or warning >= ALL_CLEAR_BELOW or not hits:
+        if warning is None or warning >= ALL_CLEAR_BELOW or not self.may_clear(text, hits):
             return False
-        if any(hit.flag.level == "emergency" for hit in hits):
+        return warning < LEARNED_CLEAR_BELOW and _urgent_only(hits) or self.all_clear(text)
+
+    def may_clear(self, text: str, hits: Sequence[Hit]) -> bool:
+        """Whether the learned model's opinion could clear `hits` (see `cleared`): no emergency
+        sign, and urgent signs only or an all-clear phrase. A driver without the probability reads
+        it only then."""
+        if not hits or any(hit.flag.level == "emergency" for hit in hits):
             return False
-        if warning < LEARNED_CLEAR_BELOW and all(hit.flag.level == "urgent" for hit in hits):
-            return True
-        return self.all_clear(text)
+        return _urgent_only(hits) or self.all_clear(text)
 
     def hinted(self, text: str) -> List[RedFlag]:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
