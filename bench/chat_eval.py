@@ -125,6 +125,8 @@ SPLITS = (
     "redflags7-dev", "redflags7-final",
     # the blind red-flag set 8 (2026-12-07, second session): the same brief, other voices
     "redflags8-dev", "redflags8-final",
+    # the blind red-flag set 9 (2026-12-07, third session): the same brief, other voices
+    "redflags9-dev", "redflags9-final",
 )  # fmt: skip
 
 
@@ -475,6 +477,8 @@ FIRST_CONTACT = {
     "chat redflags7-final": "101/120 (84.2%); 55/60; false 14/60",
     "chat redflags8-dev": "91/120 (75.8%); 55/60; false 24/60 (2026-12-07, second session, bae1a95)",
     "chat redflags8-final": "86/120 (71.7%); 51/60; false 25/60",
+    "chat redflags9-dev": "109/120 (90.8%); 53/60; false 3/60 (2026-12-07, third session, e255d61)",
+    "chat redflags9-final": "99/120 (82.5%); 55/60; false 15/60",
 }
 
 

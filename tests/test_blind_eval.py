@@ -256,6 +256,8 @@ FLOORS = {
     # 91/120, 52/60, false 20/60 after its dev part was learned from and the learned model's veto;
     # 94/120, false 17/60 with hints cleared below the same bar
     "redflags8-final": {"right": 93, "false_alarms": 17, "red_flags_missed": 8},
+    # red-flag set 9 (2026-12-07, third session): first met by e255d61, 99/120, 55/60, false 15/60
+    "redflags9-final": {"right": 98, "false_alarms": 15, "red_flags_missed": 5},
 }
 
 
