@@ -338,17 +338,19 @@ RED_FLAG_MIN_CONFIDENCE = 0.5
 # Raised from 0.99 on 2026-12-05: on all dev parts no warning sign relied on the classifier alone,
 # while ordinary messages with no cue scored 0.994 and 0.996 after a retraining.)
 RED_FLAG_SURE = 0.999
-# The learned warning-sign model's probability (bot/warnings.py) from which a message with no
-# pattern of content/safety.yml gets the cautious reply. Chosen by cross-validation on the dev parts
-# (five folds, each leaving whole blind sets out; 2026-12-06): alone, it found 88% of the warning
-# signs at 0.9 with 1 false alarm in 8462 ordinary messages and 5 in 120 near misses (at 0.95: 84%,
-# 0 and 3); on red-flag set 4, held out, it found 4 of the 7 that the patterns missed at first contact.
-WARNING_SURE = 0.9
+# The learned warning-sign model's probability (bot/warnings.py) from which a message about the
+# body with no pattern of content/safety.yml gets the cautious reply. First chosen at 0.9 by
+# cross-validation on the dev parts (five folds, each leaving whole blind sets out; 2026-12-06).
+# Lowered to 0.5 on 2026-12-07 (third session) by replaying each red-flag set's dev part (sets 4 to
+# 9, 360 warning signs, 360 near misses) with the patterns of content/safety.yml as they were when
+# that set was first met and the model trained without that set: at 0.9 / 0.7 the two found 334 of
+# the 360, at 0.5 / 0.3 352, for 5 more false alarms on the 360 near misses (101 -> 106, nearly
+# all the old patterns'); over the same folds the model alarmed on 5 -> 10 of 8942 ordinary
+# questions that no pattern matched (0.1%; the target allows 1%), 4 -> 10 of 360 near misses.
+WARNING_SURE = 0.5
 # ...and from this probability, when a word of the message hints at a warning sign (content/safety.yml
-# `cues`). Chosen by the same cross-validation, 2026-12-06 (fifth session): the model alone with both
-# finds 735 of 781 warning signs (690 at 0.9 alone), with 2 false alarms in 8462 ordinary messages
-# and 7 in 120 near misses (1 and 5); from 0.6, 742 with 3 and 7.
-WARNING_HINTED = 0.7
+# `cues`). Chosen with WARNING_SURE (0.7 before 2026-12-07's third session).
+WARNING_HINTED = 0.3
 # Warning signs that are a kind of pain: with pain said not to be there, a guess of one is no sign.
 PAIN_KIND_FLAGS = frozenset(
     ("severe_persistent", "night_pain", "sharp_pain", "radiating_pain", "after_fall")

@@ -2906,3 +2906,19 @@ def test_where_to_look_in_a_described_stretch_gets_its_steps(dialogue):
 def test_how_its_done_asks_for_the_steps_unless_another_version_is_asked(dialogue, text, must):
     reply = dialogue.respond(Turn(text, "ask_modification", 0.55))
     assert must in "\n\n".join(reply.messages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the warning signs I should look out for?",
+        "is numbness in the legs a warning sign?",
+    ],
+)
+def test_the_warning_signs_asked_about_in_general_are_listed_not_out_of_scope(dialogue, text):
+    # the classifier reads these as a warning sign (0.98); no pattern's sign is told
+    reply = dialogue.respond(Turn(text, "red_flag", 0.98))
+    answer = "\n\n".join(reply.messages)
+    assert not reply.red_flag
+    assert "numb" in answer and "bladder" in answer
+    assert "outside what I can help with" not in answer

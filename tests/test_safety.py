@@ -635,3 +635,31 @@ def test_a_vehicle_that_hit_us_and_a_leg_asleep_that_stays_still_count(checker):
     assert [h.flag.id for h in checker.check("i can't get up, the pain is too bad")] == [
         "severe_persistent"
     ]
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # (red-flag set 9's dev part, reworded)
+        ("my legs just give out on me now and then, back's stiff too", "leg_nerve"),
+        ("on the stairs my knee folded under me for no reason, sore back since", "leg_nerve"),
+        ("both feet feel like ants are crawling in them, back aches, stretches?", "leg_nerve"),
+        ("i sit on the loo and nothing comes though i need to go, back's bad", "bladder_bowel"),
+        ("since my back went i have to strain for ages to pee", "bladder_bowel"),
+    ],
+)
+def test_legs_giving_out_ants_in_the_feet_and_straining_to_pee_count(checker, text, flag):
+    assert [h.flag.id for h in checker.check(text)] == [flag]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "legs give out after a 20 km hike, fine after a rest and a meal",  # no "give out on me"
+        "fold your knees under you and sit back on your heels",
+        "ants got into the kitchen again, my back is stiff from cleaning up",
+        "i push the stretch further each time, how far is too far?",
+    ],
+)
+def test_a_hike_a_fold_ants_and_a_push_in_other_senses_are_no_warning_signs(checker, text):
+    assert checker.check(text) == []
