@@ -129,6 +129,8 @@ SPLITS = (
     "redflags8-dev", "redflags8-final",
     # the blind red-flag set 9 (2026-12-07, third session): the same brief, other voices
     "redflags9-dev", "redflags9-final",
+    # the blind red-flag set 10 (2026-12-07, third session): the same brief, other voices
+    "redflags10-dev", "redflags10-final",
 )  # fmt: skip
 
 
@@ -483,6 +485,8 @@ FIRST_CONTACT = {
     "chat redflags8-final": "86/120 (71.7%); 51/60; false 25/60",
     "chat redflags9-dev": "109/120 (90.8%); 53/60; false 3/60 (2026-12-07, third session, e255d61)",
     "chat redflags9-final": "99/120 (82.5%); 55/60; false 15/60",
+    "chat redflags10-dev": "101/120 (84.2%); 59/60; false 18/60 (2026-12-07, third session, dd90c14)",
+    "chat redflags10-final": "100/120 (83.3%); 57/60; false 17/60",
 }
 
 

@@ -259,6 +259,8 @@ FLOORS = {
     "redflags8-final": {"right": 93, "false_alarms": 17, "red_flags_missed": 8},
     # red-flag set 9 (2026-12-07, third session): first met by e255d61, 99/120, 55/60, false 15/60
     "redflags9-final": {"right": 98, "false_alarms": 15, "red_flags_missed": 5},
+    # red-flag set 10 (2026-12-07, third session): first met by dd90c14, 100/120, 57/60, false 17/60
+    "redflags10-final": {"right": 99, "false_alarms": 17, "red_flags_missed": 3},
 }
 
 
