@@ -223,6 +223,9 @@ class Safety(_Model):
     # Words saying a sign has passed, is denied or is asked about in general (see bot/safety.py
     # SafetyChecker.cleared): regular expressions, like the patterns.
     all_clear: TextList = []
+    # Words saying a sign is asked about as written somewhere (a list, a leaflet, a site): like
+    # `all_clear`, and for emergency signs too (see SafetyChecker.cleared).
+    asked_about: TextList = []
     guidelines: TextList
     check_first: Text
     disclaimer: Text

@@ -134,6 +134,7 @@ class SafetyChecker:
             for flag in safety.red_flags
         ]
         self._all_clear = [re.compile(p) for p in safety.all_clear]
+        self._asked_about = [re.compile(p) for p in safety.asked_about]
         # a slip from a stretch's name is that name ("chils pose" is not "chills")
         self._speller = (
             Speller(
@@ -174,22 +175,34 @@ class SafetyChecker:
         normalised = normalise(text)
         return any(p.search(normalised) for p in self._all_clear)
 
+    def asked_about(self, text: str) -> bool:
+        """Whether the message asks about a sign as written on a list, a leaflet or a site ("What
+        does saddle numbness mean? I saw it on a list", content/safety.yml `asked_about`)."""
+        normalised = normalise(text)
+        return any(p.search(normalised) for p in self._asked_about)
+
     def cleared(self, text: str, hits: Sequence[Hit], warning: float | None) -> bool:
         """The patterns' warning signs (`hits`) said to have passed, denied or asked about in
         general ("my foot went dead sitting cross legged, fine now"), and the learned warning-sign
         model's probability (`warning`, bot/warnings.py) under ALL_CLEAR_BELOW too: no warning
         sign. Urgent signs only, with the model's probability under LEARNED_CLEAR_BELOW: no warning
-        sign either. Never an emergency sign; never without the model's opinion."""
+        sign either. An emergency sign only when it is asked about as written on a list (with the
+        model's probability under ALL_CLEAR_BELOW); never without the model's opinion."""
         if warning is None or warning >= ALL_CLEAR_BELOW or not self.may_clear(text, hits):
             return False
+        if self.asked_about(text):
+            return True
         return warning < LEARNED_CLEAR_BELOW and _urgent_only(hits) or self.all_clear(text)
 
     def may_clear(self, text: str, hits: Sequence[Hit]) -> bool:
-        """Whether the learned model's opinion could clear `hits` (see `cleared`): no emergency
-        sign, and urgent signs only or an all-clear phrase. A driver without the probability reads
-        it only then."""
-        if not hits or any(hit.flag.level == "emergency" for hit in hits):
+        """Whether the learned model's opinion could clear `hits` (see `cleared`): a sign asked
+        about as written on a list (never a sharp pain felt in a stretch); or no emergency sign, and
+        urgent signs only or an all-clear phrase. A driver without the probability reads it only
+        then."""
+        if not hits or any(hit.flag.level == "stop" for hit in hits) and self.asked_about(text):
             return False
+        if any(hit.flag.level == "emergency" for hit in hits):
+            return self.asked_about(text)
         return _urgent_only(hits) or self.all_clear(text)
 
     def hinted(self, text: str) -> List[RedFlag]:

@@ -238,3 +238,40 @@ def test_a_hint_of_an_urgent_sign_backs_no_suspicion_the_model_reads_as_ordinary
     assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
     unsure = Meaning(warning=LEARNED_CLEAR_BELOW)
     assert dialogue.respond(Turn(text, "red_flag", 0.6, unsure)).red_flag
+
+
+def test_an_emergency_sign_asked_about_as_written_on_a_list_is_cleared_with_the_model(dialogue):
+    checker = dialogue.checker
+    text = "What does saddle numbness mean? I saw it on a list of warning signs, I'm fine"
+    hits = checker.check(text)
+    assert [h.flag.level for h in hits][:1] == ["emergency"]
+    assert checker.cleared(text, hits, ALL_CLEAR_BELOW / 2)
+    assert not checker.cleared(text, hits, ALL_CLEAR_BELOW)  # the model must agree
+    assert not checker.cleared(text, hits, None)
+    reply = dialogue.respond(Turn(text, "red_flag", 0.9, Meaning(warning=ALL_CLEAR_BELOW / 2)))
+    assert not reply.red_flag
+    # told as one's own, in the same words but with no list: an emergency, whatever the model says
+    own = "what does it mean that I have saddle numbness since yesterday?"
+    assert not checker.cleared(own, checker.check(own), 0.0)
+
+
+def test_a_sharp_pain_in_a_stretch_asked_about_with_a_list_is_never_cleared(dialogue):
+    text = "the site says sharp pain means stop, I get a sharp stabbing pain in cat cow"
+    hits = dialogue.checker.check(text)
+    assert "stop" in [h.flag.level for h in hits]
+    assert dialogue.checker.asked_about(text)
+    assert not dialogue.checker.cleared(text, hits, 0.0)
+
+
+def test_a_hint_of_a_sign_said_to_have_passed_backs_no_suspicion_the_model_reads_as_ordinary(
+    dialogue,
+):
+    # (red-flag set 10's dev part, reworded): a leg gone dead from kneeling, shaken out at once
+    text = "knelt on the tiles for an hour and my leg went dead, shook it out and it was fine, stretch?"
+    checker = dialogue.checker
+    assert checker.all_clear(text) and [f.level for f in checker.hinted(text)] == ["urgent"]
+    assert not checker.check(text) or checker.cleared(text, checker.check(text), 0.02)
+    quiet = Meaning(warning=ALL_CLEAR_BELOW / 2)
+    assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
+    unsure = Meaning(warning=ALL_CLEAR_BELOW)
+    assert dialogue.respond(Turn(text, "red_flag", 0.6, unsure)).red_flag
