@@ -173,25 +173,34 @@ pytestmark = pytest.mark.server
 # message the learned model gives under 0.005), counted once: no final part fell; false red-flag
 # replies 11 -> 7 of 7705 (sets 10, 29, 56 and 59), red-flag sets 4 to 8's false alarms 16, 14, 15, 8,
 # 20 -> 13, 11, 13, 7, 17 of 60. Floors one case below, misses and false alarms at the count.
+# Third session (dd90c14: the learned model trusted from 0.5, or 0.3 with a hint, instead of 0.9
+# and 0.7; three patterns; red-flag set 9's dev part learned from), counted once: red flags missed
+# in red-flag sets 3 to 8's final parts 23 -> 12 of 355, their false alarms 64 -> 70 of 360; false
+# red-flag replies in the 70 chat final parts 7 -> 14 of 7705 (the floors follow: a final part is
+# not looked at; the target allows 1%). Then (8f0006c: a sign asked about as written on a list, and
+# a hint of a sign said to have passed, cleared with the model's agreement; red-flag set 10's dev
+# part learned from), counted once: red-flag sets 3 to 10's false alarms 3, 15, 11, 14, 10, 17, 15,
+# 17 -> 2, 15, 8, 13, 8, 15, 12, 14 of 60, no warning sign lost; chat final parts 15 -> 16 false of
+# 7815. Floors one case below, misses and false alarms at the count.
 FLOORS = {
-    "final": {"right": 156, "turns": 47, "false_alarms": 0},
+    "final": {"right": 155, "turns": 47, "false_alarms": 1},
     "fresh-final": {"right": 109, "false_alarms": 0},
     "fresh2-final": {"right": 97, "false_alarms": 0},
     "fresh3-final": {"right": 112, "false_alarms": 0},
     "fresh4-final": {"right": 113, "false_alarms": 0},
     "fresh5-final": {"right": 92, "false_alarms": 0},
     "fresh6-final": {"right": 103, "false_alarms": 1},
-    "fresh7-final": {"right": 84, "false_alarms": 0},
+    "fresh7-final": {"right": 82, "false_alarms": 2},
     "fresh8-final": {"right": 118, "false_alarms": 0},
     "fresh9-final": {"right": 123, "false_alarms": 0},
     "fresh10-final": {"right": 120, "false_alarms": 0},
     "fresh11-final": {"right": 117, "false_alarms": 0},
     "fresh12-final": {"right": 117, "false_alarms": 0},
-    "fresh13-final": {"right": 118, "false_alarms": 1},
+    "fresh13-final": {"right": 119, "false_alarms": 0},
     "fresh14-final": {"right": 118, "false_alarms": 1},
     "fresh15-final": {"right": 119, "false_alarms": 0},
     "fresh16-final": {"right": 119, "false_alarms": 1},
-    "fresh17-final": {"right": 116, "false_alarms": 0},
+    "fresh17-final": {"right": 115, "false_alarms": 1},
     "fresh18-final": {"right": 117, "false_alarms": 0},
     "fresh19-final": {"right": 112, "false_alarms": 0},
     "fresh20-final": {"right": 114, "false_alarms": 0},
@@ -205,13 +214,13 @@ FLOORS = {
     "fresh28-final": {"right": 111, "false_alarms": 1},
     "fresh29-final": {"right": 113, "false_alarms": 0, "red_flags_missed": 1},
     "fresh30-final": {"right": 114, "false_alarms": 0},
-    "redflags3-final": {"right": 106, "false_alarms": 3, "red_flags_missed": 5},
+    "redflags3-final": {"right": 107, "false_alarms": 2, "red_flags_missed": 5},
     "fresh31-final": {"right": 113, "false_alarms": 0},
     "fresh32-final": {"right": 115, "false_alarms": 0},
     "fresh33-final": {"right": 117, "false_alarms": 0},
     "fresh34-final": {"right": 115, "false_alarms": 0},
     "fresh35-final": {"right": 116, "false_alarms": 0},
-    "fresh36-final": {"right": 113, "false_alarms": 0},
+    "fresh36-final": {"right": 112, "false_alarms": 0},
     "fresh37-final": {"right": 112, "false_alarms": 0},
     "fresh38-final": {"right": 112, "false_alarms": 0},
     "fresh39-final": {"right": 115, "false_alarms": 0},
@@ -219,7 +228,7 @@ FLOORS = {
     "fresh41-final": {"right": 110, "false_alarms": 0},
     "fresh42-final": {"right": 117, "false_alarms": 0},
     "fresh43-final": {"right": 114, "false_alarms": 0},
-    "fresh44-final": {"right": 115, "false_alarms": 0},
+    "fresh44-final": {"right": 114, "false_alarms": 1},
     "fresh45-final": {"right": 115, "false_alarms": 0},
     "fresh46-final": {"right": 108, "false_alarms": 0},
     "fresh47-final": {"right": 105, "false_alarms": 0},
@@ -230,10 +239,10 @@ FLOORS = {
     "fresh52-final": {"right": 112, "false_alarms": 0},
     "fresh53-final": {"right": 113, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
-    "fresh55-final": {"right": 111, "false_alarms": 1},
+    "fresh55-final": {"right": 110, "false_alarms": 3},
     "fresh56-final": {"right": 112, "false_alarms": 0},
     "fresh57-final": {"right": 116, "false_alarms": 0},
-    "fresh58-final": {"right": 113, "false_alarms": 0},
+    "fresh58-final": {"right": 112, "false_alarms": 1},
     "fresh59-final": {"right": 114, "false_alarms": 0},
     "fresh60-final": {"right": 117, "false_alarms": 1},
     "fresh61-final": {"right": 116, "false_alarms": 0},
@@ -245,22 +254,24 @@ FLOORS = {
     # set 68, as first met (9aa3b38)
     "fresh67-final": {"right": 116, "false_alarms": 0, "red_flags_missed": 1},
     "fresh68-final": {"right": 116, "false_alarms": 0},  # set 69, as first met (d8e8b13)
-    "fresh69-final": {"right": 116, "false_alarms": 0},  # set 70, as first met (bae1a95) and now
+    "fresh69-final": {"right": 115, "false_alarms": 1},  # set 70, as first met (bae1a95) and now
     "fresh70-final": {"right": 114, "false_alarms": 1},  # set 71, as first met (38e0d16)
-    "redflags4-final": {"right": 105, "false_alarms": 13, "red_flags_missed": 1},
-    "redflags5-final": {"right": 107, "false_alarms": 11, "red_flags_missed": 1},
-    "redflags6-final": {"right": 100, "false_alarms": 13, "red_flags_missed": 5},
+    "redflags4-final": {"right": 104, "false_alarms": 15},
+    "redflags5-final": {"right": 111, "false_alarms": 8},
+    "redflags6-final": {"right": 104, "false_alarms": 13, "red_flags_missed": 1},
     # red-flag set 7 (2026-12-07): first met by 174850e, 101/120, 55/60, false 14/60; the same
     # after its dev part was learned from (d8e8b13); 102/120, 56/60 after the corpus grew
-    "redflags7-final": {"right": 109, "false_alarms": 7, "red_flags_missed": 3},
+    "redflags7-final": {"right": 110, "false_alarms": 8, "red_flags_missed": 1},
     # red-flag set 8 (2026-12-07, second session): first met by bae1a95, 86/120, 51/60, false 25/60;
     # 91/120, 52/60, false 20/60 after its dev part was learned from and the learned model's veto;
     # 94/120, false 17/60 with hints cleared below the same bar
-    "redflags8-final": {"right": 93, "false_alarms": 17, "red_flags_missed": 8},
-    # red-flag set 9 (2026-12-07, third session): first met by e255d61, 99/120, 55/60, false 15/60
-    "redflags9-final": {"right": 98, "false_alarms": 15, "red_flags_missed": 5},
-    # red-flag set 10 (2026-12-07, third session): first met by dd90c14, 100/120, 57/60, false 17/60
-    "redflags10-final": {"right": 99, "false_alarms": 17, "red_flags_missed": 3},
+    "redflags8-final": {"right": 97, "false_alarms": 15, "red_flags_missed": 5},
+    # red-flag set 9 (2026-12-07, third session): first met by e255d61, 99/120, 55/60, false 15/60;
+    # 104/120, 58/60, false 12/60 after the model was trusted further and the list rule (8f0006c)
+    "redflags9-final": {"right": 103, "false_alarms": 12, "red_flags_missed": 2},
+    # red-flag set 10 (2026-12-07, third session): first met by dd90c14, 100/120, 57/60, false 17/60;
+    # 103/120, 57/60, false 14/60 after the list rule (8f0006c)
+    "redflags10-final": {"right": 102, "false_alarms": 14, "red_flags_missed": 3},
 }
 
 
