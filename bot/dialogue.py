@@ -16,8 +16,6 @@ from bot.lexicon import english_words
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import (
-    ALL_CLEAR_BELOW,
-    LEARNED_CLEAR_BELOW,
     PAIN_DENIED,
     SafetyChecker,
     checker_for,
@@ -1015,29 +1013,15 @@ class Dialogue:
 
     def _hints(self, r: _Reading):
         """The warning signs the message hints at, leaving out the words of a described stretch's
-        own description and steps, the urgent signs of a message the learned model reads as
-        ordinary (under LEARNED_CLEAR_BELOW: the same bar that clears a pattern's urgent sign) or
-        that says the sign has passed (the all-clear rule), and
-        any but a sharp pain of a sign asked about as written on a list, with the bar of
-        `SafetyChecker.cleared` for that."""
+        own description and steps, and those the learned model's opinion takes away
+        (`SafetyChecker.hints_left`, the rules that clear a pattern's signs)."""
         if not r.described:
             hinted = self.checker.hinted(r.text)
         else:
             own = self._own_words[r.described.value]
             rest = re.sub(r"[a-z']+", lambda m: " " if m.group() in own else m.group(), r.lowered)
             hinted = self.checker.hinted(rest)
-        warning = r.meaning.warning if r.meaning else None
-        quiet = warning is not None and warning < ALL_CLEAR_BELOW and self.checker.all_clear(r.text)
-        if warning is not None and warning < LEARNED_CLEAR_BELOW or quiet:
-            # (or a sign said to have passed, with the model's agreement: the all-clear rule of
-            # SafetyChecker.cleared; cross-validated on the dev parts, no warning sign had an
-            # all-clear phrase and a probability under 0.2)
-            hinted = [flag for flag in hinted if flag.level != "urgent"]
-        if warning is not None and warning < ALL_CLEAR_BELOW and self.checker.asked_about(r.text):
-            # a sign asked about as written on a list, read as ordinary: the bar that clears the
-            # patterns' signs there (SafetyChecker.cleared); a sharp pain still counts
-            hinted = [flag for flag in hinted if flag.level == "stop"]
-        return hinted
+        return self.checker.hints_left(hinted, r.text, r.meaning.warning if r.meaning else None)
 
     def _comparison(self, r: _Reading, context: Context) -> Reply | None:
         """Two stretches side by side ("what's the difference between X and Y?"), named or

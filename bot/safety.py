@@ -205,6 +205,22 @@ class SafetyChecker:
             return self.asked_about(text)
         return _urgent_only(hits) or self.all_clear(text)
 
+    def hints_left(
+        self, hinted: Sequence[RedFlag], text: str, warning: float | None
+    ) -> List[RedFlag]:
+        """The hints (`hinted`) that still back a suspicion of a warning sign, by the rules of
+        `cleared`: none of an urgent sign when the learned model gives the message under
+        LEARNED_CLEAR_BELOW, or under ALL_CLEAR_BELOW with an all-clear phrase (cross-validated on
+        the dev parts, no warning sign had an all-clear phrase and a probability under 0.2); only a
+        sharp pain's when the sign is asked about as written on a list, under ALL_CLEAR_BELOW."""
+        if warning is None or warning >= ALL_CLEAR_BELOW:
+            return list(hinted)
+        if self.asked_about(text):
+            return [flag for flag in hinted if flag.level == "stop"]
+        if warning < LEARNED_CLEAR_BELOW or self.all_clear(text):
+            return [flag for flag in hinted if flag.level != "urgent"]
+        return list(hinted)
+
     def hinted(self, text: str) -> List[RedFlag]:
         """Warning signs the message hints at with the words of content/safety.yml's `cues`, looser
         than the patterns (negated symptoms, "no numbness, just stiff", don't count). Alone they

@@ -252,7 +252,9 @@ def test_an_emergency_sign_asked_about_as_written_on_a_list_is_cleared_with_the_
     assert not reply.red_flag
     # told as one's own, in the same words but with no list: an emergency, whatever the model says
     own = "what does it mean that I have saddle numbness since yesterday?"
-    assert not checker.cleared(own, checker.check(own), 0.0)
+    own_hits = checker.check(own)
+    assert "emergency" in [h.flag.level for h in own_hits]
+    assert not checker.cleared(own, own_hits, 0.0)
 
 
 def test_a_sharp_pain_in_a_stretch_asked_about_with_a_list_is_never_cleared(dialogue):
@@ -270,7 +272,8 @@ def test_a_hint_of_a_sign_said_to_have_passed_backs_no_suspicion_the_model_reads
     text = "knelt on the tiles for an hour and my leg went dead, shook it out and it was fine, stretch?"
     checker = dialogue.checker
     assert checker.all_clear(text) and [f.level for f in checker.hinted(text)] == ["urgent"]
-    assert not checker.check(text) or checker.cleared(text, checker.check(text), 0.02)
+    hits = checker.check(text)
+    assert hits and checker.cleared(text, hits, ALL_CLEAR_BELOW / 2)
     quiet = Meaning(warning=ALL_CLEAR_BELOW / 2)
     assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
     unsure = Meaning(warning=ALL_CLEAR_BELOW)
