@@ -40,6 +40,7 @@ from bench.speech_fixtures import (
     write_wav,
 )
 from bot import settings
+from voice.loop import read_utterances
 
 EVAL_DIR = settings.PROJECT_DIR / "tests" / "data" / "eval"
 CACHE = settings.CACHE_DIR / "voice-blind"
@@ -87,6 +88,14 @@ class Outcome:
     asked: List[str]  # commands asked back about
     latency_s: float | None = None  # end of speech to the command obeyed
     path: Path | None = None
+    # What `stretchbot voice --wav` reports for the file (`voice.loop.read_utterances`: every
+    # command allowed, no routine state): commands, and commands asked back about.
+    filed: List[str] = field(default_factory=list)
+    filed_asked: List[str] = field(default_factory=list)
+
+    @property
+    def filed_right(self) -> bool:
+        return self.filed == ([self.case.expected] if self.case.expected else [])
 
     @property
     def right(self) -> bool:
@@ -137,6 +146,13 @@ class Report:
             "wrong": sum(o.wrong for o in commands) / n,
             "false": sum(bool(o.obeyed) for o in others) / m,
             "asked_on_non_commands": sum(bool(o.asked) and not o.obeyed for o in others) / m,
+            "wav": {  # as `stretchbot voice --wav` reports the same files
+                "right": sum(o.filed_right for o in commands) / n,
+                "asked": sum(not o.filed and o.case.expected in o.filed_asked for o in commands)
+                / n,
+                "wrong": sum(any(c != o.case.expected for c in o.filed) for o in commands) / n,
+                "false": sum(bool(o.filed) for o in others) / m,
+            },
             "latency_ms": {
                 "p50": round(float(np.percentile(lat, 50)) * 1000) if lat else None,
                 "p95": round(float(np.percentile(lat, 95)) * 1000) if lat else None,
@@ -149,7 +165,7 @@ class Report:
     def mistakes(self) -> List[str]:
         return [
             f"{o.case.id} {o.case.text!r} [{o.speaker}] want {o.case.expected} heard {o.heard} "
-            f"-> obeyed {o.obeyed} asked {o.asked}"
+            f"-> obeyed {o.obeyed} asked {o.asked} (--wav {o.filed} asked {o.filed_asked})"
             for o in self.outcomes
             if not o.right
         ]
@@ -266,9 +282,12 @@ def outcome(case: Case, fixture: Fixture, heard: list) -> Outcome:
             done = max(h.ready_at or h.closed, h.closed + h.compute_s)
             latency = max(0.0, done - fixture.speech_end)
             break
+    filed = read_utterances(heard)
     return Outcome(
-        case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency, fixture.path
-    )
+        case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency, fixture.path,
+        [r.command for _, r, _ in filed if r.act == "command"],
+        [r.command for _, r, _ in filed if r.act == "ask"],
+    )  # fmt: skip
 
 
 def evaluate(
@@ -295,7 +314,14 @@ def understood(part_cases: Sequence[Case]) -> Report:
         text = " ".join(re.findall(r"[a-z][a-z']*", case.text.lower().replace("\u2019", "'")))
         heard = Heard(text, matcher.match(text).command, 0.0, 1.0, 1.0, 0.0)
         obeyed, asked = act([heard], case.expected)
-        outcomes.append(Outcome(case, "text", [text], obeyed, asked))
+        filed = read_utterances([heard])
+        outcomes.append(
+            Outcome(
+                case, "text", [text], obeyed, asked, None, None,
+                [r.command for _, r, _ in filed if r.act == "command"],
+                [r.command for _, r, _ in filed if r.act == "ask"],
+            )
+        )  # fmt: skip
     return Report(outcomes)
 
 

@@ -490,3 +490,63 @@ def test_talk_with_a_negated_command_word_does_not_stop_the_routine():
     )
     assert obeyed == [] and voice.engine.status == RUNNING
     assert "Did you say stop the routine?" in said
+
+
+# -- `stretchbot voice --wav`: each recording read as the loop reads speech ------------------------
+def _read(*texts):
+    from voice.loop import read_utterances
+
+    heard = [Heard(t, None, 2.0 * i, 2.0 * i + 1, 2.0 * i + 1.1, 0.0) for i, t in enumerate(texts)]
+    return [(r.act, r.command, safety) for _, r, safety in read_utterances(heard)]
+
+
+@pytest.mark.parametrize(
+    "text, command",
+    [
+        ("pass on this one", "skip"),
+        ("you can start the timer again", "resume"),  # no routine state rules resume out
+        ("could you hold the timer a moment", "pause"),
+        ("how many more seconds do i have", "time_left"),
+        ("where are we in the routine", "status"),
+    ],
+)
+def test_a_recording_is_read_by_meaning_not_only_by_the_phrase_table(text, command):
+    # Until 2026-12-07 `--wav` reported only exact table phrases: all of these were null.
+    assert default_commands().match(text) is None
+    assert _read(text) == [("command", command, False)]
+
+
+def test_a_recording_that_says_it_hurts_reads_as_a_stop_for_safety():
+    assert _read("ow that really hurts my back") == [("command", "stop", True)]
+
+
+def test_a_remark_in_a_recording_is_no_command():
+    assert _read("the kettle has boiled") == [("remark", None, False)]
+
+
+def test_the_rest_of_a_recorded_sentence_is_not_a_second_command():
+    from voice.loop import read_utterances
+
+    first = Heard("skip", "skip", 0.0, 0.4, 0.5, 0.0)
+    rest = Heard("this one please", None, 0.6, 1.2, 1.3, 0.0, follows_command=True)
+    readings = read_utterances([first, rest])
+    # a remark: sent on only for its warning-sign check, never a command
+    assert [(r.act, r.command) for _, r, _ in readings] == [("command", "skip"), ("remark", None)]
+
+
+def test_the_wav_record_says_what_was_obeyed_or_asked():
+    from voice import cli
+    from voice.loop import Reading
+
+    heard = Heard("hold on a sec", None, 1.0, 2.0, 2.1, 0.05)
+    record = cli._record("a.wav", (heard, Reading("ask", "pause"), False))
+    assert record["command"] is None and record["asked"] == "pause"
+    assert record["latency_ms"] == 150
+    record = cli._record("a.wav", (heard, Reading("command", "stop"), True))
+    assert record["command"] == "stop" and record["stopped_for_safety"] is True
+    assert cli._record("b.wav", None) == {
+        "wav": "b.wav",
+        "text": "",
+        "command": None,
+        "asked": None,
+    }

@@ -58,8 +58,12 @@ def _engine(want: str, say):
 
 
 def run_wavs(paths, want: str = "auto", out=sys.stdout) -> int:
-    """Recognize each file with the live pipeline; one JSON object per utterance."""
+    """Recognize each file with the live pipeline and read each utterance as voice mode does during
+    a routine (`voice.loop.read_utterances`); one JSON object per utterance."""
+    from bot.understanding import default_understanding
     from voice.audio import AudioError, WavSource
+    from voice.loop import read_utterances
+    from voice.meaning import sure_command
     from voice.recognizer import Listener
 
     sources = []
@@ -69,8 +73,10 @@ def run_wavs(paths, want: str = "auto", out=sys.stdout) -> int:
         except AudioError as exc:
             return _fail(str(exc))
     engine = _engine(want, say=lambda line: print(line, file=sys.stderr))
+    sure = sure_command(default_understanding().commands)
     for path, source in zip(paths, sources, strict=True):
         listener = Listener(source, engine)
+        listener.sure = sure  # as voice mode does
         heard = []
         while True:
             try:
@@ -79,22 +85,28 @@ def run_wavs(paths, want: str = "auto", out=sys.stdout) -> int:
                 break
             if item is not None and item.text:
                 heard.append(item)
-        for item in heard or [None]:
+        readings = read_utterances(heard)
+        for item in readings or [None]:
             print(json.dumps(_record(path, item)), file=out, flush=True)
     return 0
 
 
-def _record(path, heard) -> dict:
-    if heard is None:
-        return {"wav": str(path), "text": "", "command": None}
-    return {
+def _record(path, read) -> dict:
+    if read is None:
+        return {"wav": str(path), "text": "", "command": None, "asked": None}
+    heard, reading, safety = read
+    record = {
         "wav": str(path),
         "text": heard.text,
-        "command": heard.command,
+        "command": reading.command if reading.act == "command" else None,
+        "asked": reading.command if reading.act == "ask" else None,
         "start_s": round(heard.start, 3),
         "end_s": round(heard.end, 3),
         "latency_ms": round(heard.latency_s * 1000),
     }
+    if safety:
+        record["stopped_for_safety"] = True
+    return record
 
 
 def run_live(args) -> int:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, List, Sequence, Tuple
 
 from bot import settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.commands import default_commands
+from bot.control import COMMANDS as ALL_COMMANDS
 from bot.control import STOPPED_FOR_SAFETY, RoutineControl, allowed_commands
 from bot.routine import FINISHED, PAUSED, RUNNING, STOPPED, RoutineEngine, build_phases
 from bot.safety import default_checker
@@ -38,6 +40,17 @@ ASK_WINDOW_S = 8.0  # how long "Did you say pause?" waits for a yes or no
 # rest of the same request ("huh? | say that again slower": without this rule, "repeat" twice on the
 # spoken dev part, one command right fewer on speakers 0, 2, 5, 7).
 AGAIN_S = 5.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an utterance asks of the routine (`VoiceSession.read`): `act` is "command" (obey
+    `command`), "ask" (ask back whether `command` was meant), "not_by_voice" (a chat-only phrase),
+    "question" (for the bot), "remark" (sent on only for its warning-sign check) or "nothing"."""
+
+    act: str
+    command: str | None = None
+    meaning: voice_meaning.Meaning | None = None  # the understanding step's, when it was asked
 
 
 class VoiceSession:
@@ -127,27 +140,83 @@ class VoiceSession:
         if not heard.text:
             return
         self.log(f"You: {heard.text}" + (f"  [{heard.command}]" if heard.command else ""))
-        said = heard.heard_as or heard.text  # what the engine wrote, before a phrase was fitted
-        if self.active() and any(self.control.must_stop(t) for t in {heard.text, said}):
+        if self.must_stop(heard):
             self.asking = None
-            self.stop_for_safety(said)
+            self.stop_for_safety(heard.heard_as or heard.text)
             return
         if self.answered(heard):
             return
+        reading = self.read(heard)
+        if reading.meaning is not None:
+            meant = reading.meaning
+            self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
+        if reading.act == "command":
+            self.last_obeyed = (reading.command, heard.end)
+            self.command(reading.command)
+        elif reading.act == "not_by_voice":
+            self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
+        elif reading.act == "ask":
+            self.asking = (reading.command, self.clock() + ASK_WINDOW_S)
+            self.asked_about.append(reading.command)
+            self.speak([voice_meaning.ask_back(reading.command)])
+        elif reading.act in ("question", "remark"):
+            self.ask(heard.text, quiet=reading.act == "remark")
+
+    def must_stop(self, heard: Heard) -> bool:
+        """Pain or a warning sign in what was heard, during a routine: it stops first. What the
+        engine wrote itself counts too, before a command phrase was fitted to the sound."""
+        said = heard.heard_as or heard.text
+        return self.active() and any(self.control.must_stop(t) for t in {heard.text, said})
+
+    def read(self, heard: Heard, allowed: tuple | None = None) -> Reading:
+        """What `heard` asks of the routine, with nothing done yet: a command (from the phrase
+        table, or by meaning among `allowed`, by default the commands that make sense now), a
+        command to ask back about, a chat-only phrase, a question for the bot, a remark (sent on
+        only for its warning-sign check) or nothing. The loop acts on it (`handle`);
+        `stretchbot voice --wav` prints it (`read_utterances`)."""
         table = default_commands()
         if heard.command:
-            self.last_obeyed = (heard.command, heard.end)
-            self.command(heard.command)
-        elif table.match(heard.text) and not table.by_voice(heard.text) and not heard.unsure:
-            self.speak([NOT_BY_VOICE if self.active() else NO_ROUTINE])
-        elif self.active() and heard.follows_command:
-            self.meant_command(heard, commands=False)
-        elif self.active() and not heard.unsure and self.local_command(heard.text):
-            return
-        elif self.active():
-            self.meant_command(heard)
-        elif len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
-            self.ask(heard.text)
+            return Reading("command", heard.command)
+        if table.match(heard.text) and not table.by_voice(heard.text) and not heard.unsure:
+            return Reading("not_by_voice")
+        if self.active() and heard.follows_command:  # the rest of a sentence whose start was obeyed
+            return self.meant(heard, ())
+        if self.active() and not heard.unsure:
+            # "where am I?" and "do this one again": answered from the routine here, not by the bot
+            extra = table.match(heard.text)
+            if extra in ("status", "redo"):
+                return Reading("command", extra)
+        if self.active():
+            return self.meant(heard, allowed_commands(self.engine) if allowed is None else allowed)
+        if len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
+            return Reading("question")
+        return Reading("nothing")
+
+    def meant(self, heard: Heard, allowed: tuple) -> Reading:
+        """During a routine: a command in the user's own words ("pass on this one", "are we nearly
+        there?"), understood by meaning from everything the recognizer may have heard (its N-best
+        list), among `allowed`; unsure: ask back; a clear question: the bot answers it; anything
+        else (talk to someone in the room) is a remark. With nothing `allowed` (the rest of a
+        sentence whose start was obeyed) it is no command at all."""
+        close = (*heard.close, *voice_meaning.inside(default_commands(), heard.text))
+        words = voice_meaning.one_words(default_commands())
+        meant = voice_meaning.interpret(
+            self.understanding().commands,
+            heard.hypotheses,
+            allowed,
+            close,
+            same_now(self.engine),
+            words,
+        )
+        if meant.act == "obey" and meant.agreed and self.just_obeyed(meant.command, heard):
+            return Reading("nothing", meaning=meant)
+        if meant.act == "obey" and not heard.unsure:
+            return Reading("command", meant.command, meant)
+        if meant.act in ("obey", "ask"):
+            return Reading("ask", meant.command, meant)
+        if len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
+            return Reading("question" if meant.act == "question" else "remark", meaning=meant)
+        return Reading("nothing", meaning=meant)
 
     def answered(self, heard: Heard) -> bool:
         """A yes or no to "Did you say ...?" (any other words drop the question)."""
@@ -178,45 +247,6 @@ class VoiceSession:
         if done.moved:
             self.deadline = done.deadline
         self.speak(done.messages)
-
-    def local_command(self, text: str) -> bool:
-        """ "Where am I?" and "do this one again" during a routine: answered from the routine here,
-        not by the bot. (They are not among the eight commands `--wav` reports.)"""
-        extra = default_commands().match(text)
-        if extra not in ("status", "redo"):
-            return False
-        self.obey(self.control.command(self.engine, extra, self.clock()))
-        return True
-
-    def meant_command(self, heard: Heard, commands: bool = True) -> None:
-        """During a routine: a command in the user's own words ("pass on this one", "are we nearly
-        there?"), understood by meaning from everything the recognizer may have heard (its N-best
-        list), among the commands that make sense now; unsure: ask back; a clear question: the
-        bot answers it; anything else (talk to someone in the room) is left alone. Without
-        `commands` (the rest of a sentence whose start was obeyed) it is no command at all."""
-        allowed = allowed_commands(self.engine) if commands else ()
-        close = (*heard.close, *voice_meaning.inside(default_commands(), heard.text))
-        words = voice_meaning.one_words(default_commands())
-        meant = voice_meaning.interpret(
-            self.understanding().commands,
-            heard.hypotheses,
-            allowed,
-            close,
-            same_now(self.engine),
-            words,
-        )
-        self.log(f"  ({meant.act} {meant.command or ''} {meant.confidence:.2f})")
-        if meant.act == "obey" and meant.agreed and self.just_obeyed(meant.command, heard):
-            return
-        if meant.act == "obey" and not heard.unsure:
-            self.last_obeyed = (meant.command, heard.end)
-            self.obey(self.control.command(self.engine, meant.command, self.clock()))
-        elif meant.act in ("obey", "ask"):
-            self.asking = (meant.command, self.clock() + ASK_WINDOW_S)
-            self.asked_about.append(meant.command)
-            self.speak([voice_meaning.ask_back(meant.command)])
-        elif len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
-            self.ask(heard.text, quiet=meant.act != "question")
 
     def just_obeyed(self, command: str, heard: Heard) -> bool:
         """Whether `heard` began less than AGAIN_S after the speech that gave `command`."""
@@ -366,3 +396,46 @@ class RoutineStore:
             self.clear()
             return None
         return routine, engine, scale
+
+
+class _Quiet:
+    """Listener and speaker for reading recordings: nothing is heard live, nothing is said."""
+
+    def listen(self, timeout=None):
+        raise EOFError
+
+    def mute(self) -> None:
+        pass
+
+    def unmute(self) -> None:
+        pass
+
+    def say(self, text: str) -> None:
+        pass
+
+
+def read_utterances(heard: Sequence[Heard], catalogue: Catalogue | None = None) -> List[Tuple]:
+    """What voice mode makes of each utterance of one recording (`stretchbot voice --wav`):
+    (utterance, Reading, stopped for safety) for each, read as the loop reads speech during a
+    routine. A recording says nothing of the routine's state, so none rules a command out: the
+    routine is in a stretch's hold and every command is allowed ("resume" too). Nothing is said,
+    sent or done; a command read counts as obeyed for what follows (the rest of its sentence, the
+    same command agreed again). Pain or a warning sign reads as a stop, as it stops the routine."""
+    catalogue = catalogue or default_catalogue()
+    quiet = _Quiet()
+    session = VoiceSession(quiet, quiet, None, clock=lambda: 0.0, sleep=lambda s: None,
+                           catalogue=catalogue, scale=1.0)  # fmt: skip
+    session.start(catalogue.routines[sorted(catalogue.routines)[0]])
+    session.obey(session.control.command(session.engine, "next", 0.0))  # into the hold
+    out = []
+    for one in heard:
+        if not one.text:
+            continue
+        if session.must_stop(one):
+            out.append((one, Reading("command", "stop"), True))
+            continue
+        reading = session.read(one, allowed=ALL_COMMANDS)
+        if reading.act == "command":
+            session.last_obeyed = (reading.command, one.end)
+        out.append((one, reading, False))
+    return out
