@@ -353,9 +353,11 @@ def talk_files(directory: Path) -> List[Fixture]:
 
 def background(directory: Path, workers: int = 2) -> Dict:
     files = talk_files(directory)
-    obeyed, asked, seconds = [], [], 0.0
+    obeyed, asked, filed, seconds = [], [], [], 0.0
     for fixture, heard in zip(files, recognize(files, workers), strict=True):
         seconds += len(read_wav(fixture.path)) / 16000
+        # `stretchbot voice --wav` on the whole recording
+        filed += [r.command for _, r, _ in read_utterances(heard) if r.act == "command"]
         for (
             one
         ) in heard:  # each utterance to a fresh routine: an obeyed stop hides nothing after it
@@ -368,6 +370,8 @@ def background(directory: Path, workers: int = 2) -> Dict:
         "false_per_10_min": round(len(obeyed) * per10, 2),
         "asked_per_10_min": round(len(asked) * per10, 2),
         "false_commands": obeyed,
+        "wav_false_per_10_min": round(len(filed) * per10, 2),
+        "wav_false_commands": filed,
     }
 
 
@@ -395,6 +399,11 @@ def _row(name: str, f: Dict) -> str:
         f"| {name} | {f['commands']} / {f['non_commands']} | {f['right']:.1%} | {f['asked']:.1%} "
         f"| {f['wrong']:.1%} | {f['false']:.1%} | {timing} |"
     )
+
+
+def _filed(f: Dict) -> Dict:
+    """A part's figures as `--wav` reports them (no latency of its own: the same utterances)."""
+    return {**f, **f["wav"], "latency_ms": {"p50": None, "p95": None}}
 
 
 def markdown(result: Dict) -> str:
@@ -427,13 +436,19 @@ def markdown(result: Dict) -> str:
         if part in result
     ]
     lines += [_row(name, result[name]) for name in result if name.endswith(", typed")]
+    lines += [
+        _row(f"{part}, as `stretchbot voice --wav` reads it", _filed(result[part]))
+        for part in ("dev", "final", "dev2", "final2")
+        if "wav" in result.get(part, {})
+    ]
     talk = result["talk"]
     lines += [
         "",
         f"Background talk: {talk['talk_minutes']} minutes of ordinary talk by "
         f"{len(TALK_SPEAKERS)} voices: **{talk['false_per_10_min']} false commands per 10 "
         f"minutes** ({', '.join(talk['false_commands']) or 'none'}), "
-        f"{talk['asked_per_10_min']} ask-backs per 10 minutes.",
+        f"{talk['asked_per_10_min']} ask-backs per 10 minutes; read by `stretchbot voice --wav`, "
+        f"{talk.get('wav_false_per_10_min')} false commands per 10 minutes.",
         "",
         "| speaker (dev + final) | commands right | false on non-commands |",
         "| --- | --- | --- |",
