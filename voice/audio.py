@@ -9,7 +9,6 @@ results however fast it is read.
 from __future__ import annotations
 
 import queue
-import wave
 from math import gcd
 from pathlib import Path
 
@@ -35,22 +34,45 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
 
 
 def read_wav(path: Path) -> np.ndarray:
-    """A 16-bit mono WAV file as 16 kHz int16 samples; AudioError for anything else."""
+    """A WAV file as 16 kHz mono int16 samples: any integer width (8 to 32 bits) or float samples,
+    any rate, channels mixed down (a phone's or an editor's recording works as it is); AudioError
+    in one line for anything that is no readable WAV file."""
+    import warnings
+
+    from scipy.io import wavfile
+
     path = Path(path)
     if not path.is_file():
         raise AudioError(f"{path}: no such file")
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            data = wav.readframes(wav.getnframes())
-    except (wave.Error, EOFError) as exc:
+        with warnings.catch_warnings():  # chunks it skips (cue points, metadata) are no error
+            warnings.simplefilter("ignore", wavfile.WavFileWarning)
+            rate, data = wavfile.read(str(path))
+    except (ValueError, EOFError, OSError, MemoryError) as exc:
         raise AudioError(f"{path}: not a readable WAV file ({exc})") from None
-    if channels != 1 or width != 2:
-        raise AudioError(
-            f"{path}: must be 16-bit mono PCM (it has {channels} channel(s), {8 * width}-bit); "
-            f"convert it with: sox {path} -c 1 -b 16 out.wav"
-        )
-    return resample(np.frombuffer(data, dtype="<i2"), rate)
+    if rate <= 0:
+        raise AudioError(f"{path}: not a readable WAV file (sample rate {rate})")
+    return resample(_int16(_mono(data)), rate)
+
+
+def _mono(data: np.ndarray) -> np.ndarray:
+    if data.ndim == 1:
+        return data
+    if data.dtype.kind == "f":
+        return data.mean(axis=1)
+    return np.round(data.astype(np.float64).mean(axis=1)).astype(data.dtype)
+
+
+def _int16(data: np.ndarray) -> np.ndarray:
+    """Samples of any WAV sample type as int16 (scipy gives integer widths left-justified)."""
+    if data.dtype == np.int16:
+        return data
+    if data.dtype.kind == "f":
+        return np.clip(np.round(data.astype(np.float64) * 32767), -32768, 32767).astype("<i2")
+    if data.dtype == np.uint8:
+        return ((data.astype(np.int16) - 128) * 256).astype("<i2")
+    bits = 8 * data.dtype.itemsize
+    return (data.astype(np.int64) >> (bits - 16)).astype("<i2")
 
 
 class WavSource:
