@@ -131,6 +131,8 @@ SPLITS = (
     "redflags9-dev", "redflags9-final",
     # the blind red-flag set 10 (2026-12-07, third session): the same brief, other voices
     "redflags10-dev", "redflags10-final",
+    # the blind red-flag set 11 (2026-12-07, fourth session): the same brief, other voices
+    "redflags11-dev", "redflags11-final",
 )  # fmt: skip
 
 
@@ -487,6 +489,8 @@ FIRST_CONTACT = {
     "chat redflags9-final": "99/120 (82.5%); 55/60; false 15/60",
     "chat redflags10-dev": "101/120 (84.2%); 59/60; false 18/60 (2026-12-07, third session, dd90c14)",
     "chat redflags10-final": "100/120 (83.3%); 57/60; false 17/60",
+    "chat redflags11-dev": "107/120 (89.2%); 58/60; false 11/60 (2026-12-07, fourth session, 86a89b3)",
+    "chat redflags11-final": "105/120 (87.5%); 58/60; false 13/60",
 }
 
 

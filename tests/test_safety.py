@@ -663,3 +663,61 @@ def test_legs_giving_out_ants_in_the_feet_and_straining_to_pee_count(checker, te
 )
 def test_a_hike_a_fold_ants_and_a_push_in_other_senses_are_no_warning_signs(checker, text):
     assert checker.check(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # (red-flag set 11's dev part, reworded)
+        (
+            "my soles feel fuzzy all day like i'm walking on thick carpet, back is stiff",
+            "leg_nerve",
+        ),
+        ("soon as i lie down it starts up so bad i've been kipping in the armchair", "night_pain"),
+    ],
+)
+def test_fuzzy_feet_and_kipping_in_a_chair_for_the_pain_count(checker, text, flag):
+    assert [h.flag.id for h in checker.check(text)] == [flag]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "treated myself to fuzzy socks and my feet are toasty, best stretch for a stiff back?",
+        "three pints at the match and I nearly didn't make it to the loo in time, anyway cat cow?",
+        "in the butterfly I feel it in my groin. is that normal? not numb, just a stretch",
+    ],
+)
+def test_fuzzy_socks_a_near_thing_a_saddle_that_passed_and_a_stretch_in_the_groin(checker, text):
+    assert checker.check(text) == []
+
+
+def test_a_saddle_gone_numb_on_a_ride_that_passed_is_no_emergency(checker):
+    text = "long ride, my bum went numb on the saddle but feeling came back once I got off the bike"
+    # a numb bum is still a hint of the legs' nerves, which the all-clear and the model may clear
+    assert [h.flag.id for h in checker.check(text)] == ["leg_nerve"]
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # a near thing is no accident, but an accident is
+        (
+            "had four coffees and didn't make it to the toilet, wet myself, never happens",
+            "bladder_bowel",
+        ),
+        # the saddle numbness stays, or comes with the bladder
+        (
+            "after cycling my saddle area goes numb and it still hasn't come back today",
+            "saddle_numbness",
+        ),
+        (
+            "since the ride my groin is numb and it comes back only slowly, and peeing feels odd",
+            "saddle_numbness",
+        ),
+        # "not" before another word is no denial of the numbness
+        ("my groin is not right, numb since yesterday", "saddle_numbness"),
+    ],
+)
+def test_an_accident_a_saddle_numbness_that_stays_and_a_numb_groin_still_count(checker, text, flag):
+    assert flag in [h.flag.id for h in checker.check(text)]

@@ -70,11 +70,14 @@ pytestmark = [
 # `stretchbot voice --wav` reads the same files (voice.loop.read_utterances, every command allowed):
 # until 2026-12-07 it printed only exact table phrases as commands.
 EVERY = 2
-MIN_RIGHT = 0.783  # 87 of 111
+# On 2026-12-07 (twenty-second voice pass: two more writers' phrasings in the command corpus,
+# "next stretch" is next): 80.2% right (89), 5.4% asked back, 0.9% wrong (1), 3.7% false (2), the
+# same as `--wav` reads it. MIN_RIGHT and MIN_WAV_RIGHT guard that figure, less one utterance.
+MIN_RIGHT = 0.792  # 88 of 111
 # Measured on 2026-12-07 when `--wav` came to read by meaning: 79.3% right (88, as the loop), 6.3%
 # asked back, 0.9% wrong, 3.7% false; printing only table phrases, it had 23.6% right on the dev
 # part's speakers 0, 2, 5, 7. The floor guards that figure, less one utterance.
-MIN_WAV_RIGHT = 0.783  # 87 of 111
+MIN_WAV_RIGHT = 0.792  # 88 of 111
 MAX_WRONG = 0.055  # 6 of 111
 MAX_FALSE = 0.112  # 6 of 54
 

@@ -438,12 +438,17 @@ def test_the_rest_of_a_request_is_not_obeyed_twice_on_agreement():
 # COMMAND_WORDS_WEIGHT): dev unchanged, dev2 91.7% -> 97.5% right (117), 0 wrong, 6.7% -> 5.0% false
 # (3); the finals, counted once after it was kept: the first set's 92.0% -> 96.0% right (48), 2.0%
 # wrong (1), 0 false; the second set's 98.3% -> 99.2% right (119), 0 wrong, 3.3% -> 5.0% false (3).
+# On 2026-12-07, with two more writers' phrasings in the corpus and "next stretch" meaning next:
+# dev unchanged (73 of 74, 0 wrong, 0 false), dev2 117 of 120 right, 0 wrong, 5.0% -> 1.7% false
+# (1); the finals, counted once after both were kept: the first set's 96.0% -> 98.0% right (49),
+# 2.0% -> 0 wrong, 0 false; the second set's 99.2% right (119), 0 -> 0.8% wrong (1), 5.0% -> 1.7%
+# false (1).
 # The floors are one case worse than the figures; a final part's failure names no phrasing.
 TEXT_FLOORS = {
     "dev": (72 / 74, 1 / 74, 1 / 36),  # (min right, max wrong, max false)
-    "dev2": (116 / 120, 1 / 120, 4 / 60),
-    "final": (47 / 50, 2 / 50, 1 / 24),
-    "final2": (118 / 120, 1 / 120, 4 / 60),
+    "dev2": (116 / 120, 1 / 120, 2 / 60),
+    "final": (48 / 50, 1 / 50, 1 / 24),
+    "final2": (118 / 120, 2 / 120, 2 / 60),
 }
 
 

@@ -278,3 +278,37 @@ def test_a_hint_of_a_sign_said_to_have_passed_backs_no_suspicion_the_model_reads
     assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
     unsure = Meaning(warning=ALL_CLEAR_BELOW)
     assert dialogue.respond(Turn(text, "red_flag", 0.6, unsure)).red_flag
+
+
+@pytest.mark.parametrize(
+    "text, all_clear",
+    [
+        (
+            "the article says tingling in your legs is a sign. I've never had it, just checking",
+            True,
+        ),
+        (
+            "back in 2015 I had a bad back for a couple of months, it cleared up and never returned",
+            True,
+        ),
+        # a sign said to be new is no all-clear
+        ("my legs went numb twice this week, I've never had that before", False),
+        ("my leg has been tingling for weeks and I've never had it this bad", False),
+    ],
+)
+def test_a_sign_never_had_or_cleared_up_reads_as_all_clear_but_a_new_one_does_not(
+    dialogue, text, all_clear
+):
+    assert dialogue.checker.check(text)
+    assert dialogue.checker.all_clear(text) is all_clear
+
+
+def test_a_sign_quoted_to_ask_what_it_covers_is_asked_about(dialogue):
+    checker = dialogue.checker
+    text = "Does 'unexplained weight loss' mean any weight loss? I've lost a few pounds walking"
+    assert checker.check(text) and checker.asked_about(text)
+    assert checker.cleared(text, checker.check(text), ALL_CLEAR_BELOW / 2)
+    # the article's words said without asking what they mean
+    own = "the article says bladder trouble is a warning and I have bladder trouble since Monday"
+    assert checker.asked_about(own)
+    assert not checker.cleared(own, checker.check(own), ALL_CLEAR_BELOW)  # the model must agree
