@@ -14,7 +14,10 @@ def register(subparsers) -> None:
         "voice", help="hands-free voice mode (microphone and speaker), or --wav files"
     )
     voice.add_argument(
-        "--wav", nargs="+", metavar="PATH", help="recognize 16-bit mono WAV files; print JSON lines"
+        "--wav",
+        nargs="+",
+        metavar="PATH",
+        help="read WAV files as voice mode would; print JSON lines",
     )
     voice.add_argument("--url", default=f"http://{settings.RASA_HOST}:{settings.RASA_PORT}")
     voice.add_argument(
