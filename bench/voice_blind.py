@@ -272,6 +272,16 @@ def recognize(fixtures: Sequence[Fixture], workers: int = 2) -> List[list]:
         return pool.map(_hear, fixtures, chunksize=4)
 
 
+def as_wav(heard) -> tuple:
+    """What `stretchbot voice --wav` prints for these utterances: (commands, commands asked back
+    about)."""
+    readings = [r for _, r in read_utterances(heard)]
+    return (
+        [r.command for r in readings if r.act == "command"],
+        [r.command for r in readings if r.act == "ask"],
+    )
+
+
 def outcome(case: Case, fixture: Fixture, heard: list) -> Outcome:
     obeyed, asked = act(heard, case.expected)
     latency = None
@@ -282,11 +292,9 @@ def outcome(case: Case, fixture: Fixture, heard: list) -> Outcome:
             done = max(h.ready_at or h.closed, h.closed + h.compute_s)
             latency = max(0.0, done - fixture.speech_end)
             break
-    filed = read_utterances(heard)
     return Outcome(
         case, fixture.take.label, [h.text for h in heard], obeyed, asked, latency, fixture.path,
-        [r.command for _, r, _ in filed if r.act == "command"],
-        [r.command for _, r, _ in filed if r.act == "ask"],
+        *as_wav(heard),
     )  # fmt: skip
 
 
@@ -314,13 +322,8 @@ def understood(part_cases: Sequence[Case]) -> Report:
         text = " ".join(re.findall(r"[a-z][a-z']*", case.text.lower().replace("\u2019", "'")))
         heard = Heard(text, matcher.match(text).command, 0.0, 1.0, 1.0, 0.0)
         obeyed, asked = act([heard], case.expected)
-        filed = read_utterances([heard])
         outcomes.append(
-            Outcome(
-                case, "text", [text], obeyed, asked, None, None,
-                [r.command for _, r, _ in filed if r.act == "command"],
-                [r.command for _, r, _ in filed if r.act == "ask"],
-            )
+            Outcome(case, "text", [text], obeyed, asked, None, None, *as_wav([heard]))
         )  # fmt: skip
     return Report(outcomes)
 
@@ -353,11 +356,11 @@ def talk_files(directory: Path) -> List[Fixture]:
 
 def background(directory: Path, workers: int = 2) -> Dict:
     files = talk_files(directory)
-    obeyed, asked, filed, seconds = [], [], [], 0.0
+    obeyed, asked, wav_commands, seconds = [], [], [], 0.0
     for fixture, heard in zip(files, recognize(files, workers), strict=True):
         seconds += len(read_wav(fixture.path)) / 16000
         # `stretchbot voice --wav` on the whole recording
-        filed += [r.command for _, r, _ in read_utterances(heard) if r.act == "command"]
+        wav_commands += as_wav(heard)[0]
         for (
             one
         ) in heard:  # each utterance to a fresh routine: an obeyed stop hides nothing after it
@@ -370,8 +373,8 @@ def background(directory: Path, workers: int = 2) -> Dict:
         "false_per_10_min": round(len(obeyed) * per10, 2),
         "asked_per_10_min": round(len(asked) * per10, 2),
         "false_commands": obeyed,
-        "wav_false_per_10_min": round(len(filed) * per10, 2),
-        "wav_false_commands": filed,
+        "wav_false_per_10_min": round(len(wav_commands) * per10, 2),
+        "wav_false_commands": wav_commands,
     }
 
 

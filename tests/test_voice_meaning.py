@@ -502,7 +502,7 @@ def _read(*texts):
     from voice.loop import read_utterances
 
     heard = [Heard(t, None, 2.0 * i, 2.0 * i + 1, 2.0 * i + 1.1, 0.0) for i, t in enumerate(texts)]
-    return [(r.act, r.command, safety) for _, r, safety in read_utterances(heard)]
+    return [(r.act, r.command, r.for_safety) for _, r in read_utterances(heard)]
 
 
 @pytest.mark.parametrize(
@@ -536,7 +536,7 @@ def test_the_rest_of_a_recorded_sentence_is_not_a_second_command():
     rest = Heard("this one please", None, 0.6, 1.2, 1.3, 0.0, follows_command=True)
     readings = read_utterances([first, rest])
     # a remark: sent on only for its warning-sign check, never a command
-    assert [(r.act, r.command) for _, r, _ in readings] == [("command", "skip"), ("remark", None)]
+    assert [(r.act, r.command) for _, r in readings] == [("command", "skip"), ("remark", None)]
 
 
 def test_the_wav_record_says_what_was_obeyed_or_asked():
@@ -544,10 +544,10 @@ def test_the_wav_record_says_what_was_obeyed_or_asked():
     from voice.loop import Reading
 
     heard = Heard("hold on a sec", None, 1.0, 2.0, 2.1, 0.05)
-    record = cli._record("a.wav", (heard, Reading("ask", "pause"), False))
+    record = cli._record("a.wav", (heard, Reading("ask", "pause")))
     assert record["command"] is None and record["asked"] == "pause"
     assert record["latency_ms"] == 150
-    record = cli._record("a.wav", (heard, Reading("command", "stop"), True))
+    record = cli._record("a.wav", (heard, Reading("command", "stop", for_safety=True)))
     assert record["command"] == "stop" and record["stopped_for_safety"] is True
     assert cli._record("b.wav", None) == {
         "wav": "b.wav",

@@ -97,7 +97,7 @@ def run_wavs(paths, want: str = "auto", out=sys.stdout) -> int:
 def _record(path, read) -> dict:
     if read is None:
         return {"wav": str(path), "text": "", "command": None, "asked": None}
-    heard, reading, safety = read
+    heard, reading = read
     record = {
         "wav": str(path),
         "text": heard.text,
@@ -107,7 +107,7 @@ def _record(path, read) -> dict:
         "end_s": round(heard.end, 3),
         "latency_ms": round(heard.latency_s * 1000),
     }
-    if safety:
+    if reading.for_safety:
         record["stopped_for_safety"] = True
     return record
 

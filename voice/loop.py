@@ -51,6 +51,7 @@ class Reading:
     act: str
     command: str | None = None
     meaning: voice_meaning.Meaning | None = None  # the understanding step's, when it was asked
+    for_safety: bool = False  # a stop for pain or a warning sign heard (`must_stop`)
 
 
 class VoiceSession:
@@ -414,9 +415,11 @@ class _Quiet:
         pass
 
 
-def read_utterances(heard: Sequence[Heard], catalogue: Catalogue | None = None) -> List[Tuple]:
+def read_utterances(
+    heard: Sequence[Heard], catalogue: Catalogue | None = None
+) -> List[Tuple[Heard, Reading]]:
     """What voice mode makes of each utterance of one recording (`stretchbot voice --wav`):
-    (utterance, Reading, stopped for safety) for each, read as the loop reads speech during a
+    (utterance, Reading) for each, read as the loop reads speech during a
     routine. A recording says nothing of the routine's state, so none rules a command out: the
     routine is in a stretch's hold and every command is allowed ("resume" too). Nothing is said,
     sent or done; a command read counts as obeyed for what follows (the rest of its sentence, the
@@ -432,10 +435,10 @@ def read_utterances(heard: Sequence[Heard], catalogue: Catalogue | None = None) 
         if not one.text:
             continue
         if session.must_stop(one):
-            out.append((one, Reading("command", "stop"), True))
+            out.append((one, Reading("command", "stop", for_safety=True)))
             continue
         reading = session.read(one, allowed=ALL_COMMANDS)
         if reading.act == "command":
             session.last_obeyed = (reading.command, one.end)
-        out.append((one, reading, False))
+        out.append((one, reading))
     return out
