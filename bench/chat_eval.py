@@ -133,6 +133,8 @@ SPLITS = (
     "redflags10-dev", "redflags10-final",
     # the blind red-flag set 11 (2026-12-07, fourth session): the same brief, other voices
     "redflags11-dev", "redflags11-final",
+    # the blind red-flag set 12 (2026-12-07, fifth session): the same brief, other voices
+    "redflags12-dev", "redflags12-final",
 )  # fmt: skip
 
 
@@ -491,6 +493,8 @@ FIRST_CONTACT = {
     "chat redflags10-final": "100/120 (83.3%); 57/60; false 17/60",
     "chat redflags11-dev": "107/120 (89.2%); 58/60; false 11/60 (2026-12-07, fourth session, 86a89b3)",
     "chat redflags11-final": "105/120 (87.5%); 58/60; false 13/60",
+    "chat redflags12-dev": "103/120 (85.8%); 59/60; false 16/60 (2026-12-07, fifth session, 8c00c23)",
+    "chat redflags12-final": "113/120 (94.2%); 60/60; false 6/60",
 }
 
 
