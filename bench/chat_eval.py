@@ -79,7 +79,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # sixth (9aa3b38, with the writers' corpus and the all-clear rule); set 69 (fresh68), by two more,
 # on 2026-12-07 an hour in (d8e8b13, with red-flag set 7's dev part learned from); set 70
 # (fresh69), by two more, at that day's second session's start (bae1a95); set 71 (fresh70), by two
-# more, 30 minutes into that day's third session (with red-flag set 9's dev part learned from).
+# more, 30 minutes into that day's third session (with red-flag set 9's dev part learned from); set
+# 72 (fresh71), by two more, at the start of that day's fifth session (8c00c23).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -113,6 +114,7 @@ SPLITS = (
     "fresh68-dev", "fresh68-final",
     "fresh69-dev", "fresh69-final",
     "fresh70-dev", "fresh70-final",
+    "fresh71-dev", "fresh71-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -475,6 +477,8 @@ FIRST_CONTACT = {
     "chat fresh69-final": "117/120 (97.5%); 10/10; false 0/110",
     "chat fresh70-dev": "134/140 (95.7%); 10/10; false 0/130 (2026-12-07, third session, 38e0d16)",
     "chat fresh70-final": "115/120 (95.8%); 10/10; false 1/110",
+    "chat fresh71-dev": "129/140 (92.1%); 10/10; false 1/130 (2026-12-07, fifth session, 8c00c23)",
+    "chat fresh71-final": "110/120 (91.7%); 10/10; false 1/110",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
