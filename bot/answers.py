@@ -316,6 +316,19 @@ def _no_floor_answer(stretch, catalogue) -> str:
     )
 
 
+LYING_POSITIONS = ("lying_back", "lying_front", "side_lying")
+
+
+def in_bed(stretch: Stretch, catalogue: Catalogue) -> str:
+    """Whether a stretch can be done lying in bed: how, if it is done lying down; otherwise where
+    it is done and the ones that are done lying down."""
+    where = POSITION_NAMES.get(stretch.position, stretch.position)
+    if stretch.position in LYING_POSITIONS:
+        return f"{stretch.name} is done {where}, so a bed will do.\n\n" + numbered(stretch.steps)
+    lying = [s.name for s in catalogue.by_name() if s.position in LYING_POSITIONS]
+    return f"{stretch.name} is done {where}. Done lying down, in bed too: {', '.join(lying)}."
+
+
 def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:
     """Other stretches for the same main area, closest first."""
     main = stretch.areas[0]

@@ -441,6 +441,9 @@ PAIR_SPLITS = [
         "and",
     )
 ]
+# A how-to question of one named stretch the classifier is this sure of is no comparison with a
+# stretch described beside it (set on a dev case, s72b-008: 1.0 there).
+HOWTO_SURE = 0.9
 # The share of a description's words a side of a comparison split at a plain "or"/"and" must
 # have to count as a stretch described (set on the dev parts; DESCRIPTION_MIN_OVERLAP elsewhere).
 PAIR_DESCRIBED_MIN_OVERLAP = 0.7
@@ -452,7 +455,7 @@ STRONG_ADVICE_MIN_SCORE = 0.7
 # Asking what to do, not asking about something ("where should I start?").
 WHAT_TO_DO = re.compile(
     r"\b(where|how) (do|should|can|would) (i|we) (start|begin)\b|\bwhat (should|can|could|would) "
-    r"(i|we|she|he|they) (be )?(do|doing|try|stretch)\b|\b(wat|wht|wot) (should|can|could) (i|we) (do|stretch|try)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
+    r"(i|we|she|he|they) (be )?(do|doing|try|stretch|stretching)\b|\b(wat|wht|wot) (should|can|could) (i|we) (do|stretch|try)\b|\b(anything|something) (i|we) (can|could) do\b|\b(suggest|recommend)\w*\b|\bwhich (exercise|stretch|move)\b"
 )
 # A question typed without its question mark ("am I doing something wrong or is my body just
 # broken lol").
@@ -1027,7 +1030,15 @@ class Dialogue:
         """Two stretches side by side ("what's the difference between X and Y?"), named or
         described ("the kneel-and-fold-forward one versus the all-fours arch-and-round one")."""
         named, lowered = r.named, r.lowered
-        pair = list(named) if len(named) > 1 else self._described_pair(r.text, named) or list(named)
+        pair = list(named)
+        only_or = not COMPARE_WORDS.search(re.sub(r"\b(or|and)\b", " ", lowered))
+        if len(named) < 2 and not (
+            r.intent == "ask_howto" and r.confidence >= HOWTO_SURE and named and only_or
+        ):
+            # (a how-to of one named stretch sure to be one, with no word of comparison but an
+            # "or": "legs out in front or crossed, and where do my hands go" asks about its
+            # positions, not a second stretch)
+            pair = self._described_pair(r.text, named) or list(named)
         both = re.search(r"\b(two|both)\b|\bwhich of (them|these|those)\b", lowered)
         if len(pair) < 2 and both and len(context.offered) == 2:
             # "which of the two is more relaxing?": both side by side, the one it fits first
@@ -1480,6 +1491,9 @@ class Dialogue:
         if intent == "out_of_scope":
             return self._out_of_scope(context)
         if intent == "list_stretches":
+            if r.areas or r.tags:
+                # "what stretches help posture": the ones for it, not all fourteen
+                return self._recommend(r.areas, r.tags, r.conditions, context, lowered, r.needs)
             return Reply([answers.list_stretches(self.catalogue)], context)
         if intent == "deny":
             return Reply(
@@ -1934,6 +1948,10 @@ class Dialogue:
                 # "is the side stretch something I could do without lying down?": where it is done
                 # (and how, off the floor), then whether it suits
                 text = answers.modification(stretch, ["no_floor"], self.catalogue) + "\n\n" + text
+            elif "in_bed" in needs:
+                # "could he do pelvic tilts lying on his bed?": whether it is done lying down, and
+                # how, then whether it suits
+                text = answers.in_bed(stretch, self.catalogue) + "\n\n" + text
             # "is the knee hug ok first thing in the morning?": and how to go about it then
             text += "".join(f"\n\n{note}" for note in self._tag_notes(tags))
             return text

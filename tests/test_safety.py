@@ -721,3 +721,38 @@ def test_a_saddle_gone_numb_on_a_ride_that_passed_is_no_emergency(checker):
 )
 def test_an_accident_a_saddle_numbness_that_stays_and_a_numb_groin_still_count(checker, text, flag):
     assert flag in [h.flag.id for h in checker.check(text)]
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        # a numb seat told by what it is like (red-flag set 12)
+        (
+            "since Tuesday when I sit it feels like my backside just isn't there, ok to do cat cow?",
+            "saddle_numbness",
+        ),
+        # a laugh with a leak, or one that keeps happening, still counts
+        (
+            "I laughed at a joke and leaked a bit, I didn't even feel it, back hurts",
+            "bladder_bowel",
+        ),
+        ("every time I laugh I nearly wet myself since the back went", "bladder_bowel"),
+        # pain one wants to prevent beside pain that wakes you
+        ("I want to prevent back pain. it hurts at night and wakes me", "night_pain"),
+    ],
+)
+def test_a_seat_not_there_a_laugh_with_a_leak_and_night_pain_beside_prevention_count(
+    checker, text, flag
+):
+    assert flag in [h.flag.id for h in checker.check(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "laughed so hard at my mate's joke I nearly peed my pants haha, back only stiff from my desk",
+        "which pillow is best for not having back pain? I wake up every morning a bit stiff",
+    ],
+)
+def test_a_laugh_and_a_pillow_against_pain_are_no_warning_signs(checker, text):
+    assert checker.check(text) == []

@@ -291,6 +291,22 @@ def test_a_hint_of_a_sign_said_to_have_passed_backs_no_suspicion_the_model_reads
             "back in 2015 I had a bad back for a couple of months, it cleared up and never returned",
             True,
         ),
+        # a fall or a knock with nothing hurt after (red-flag set 12)
+        ("took a knock at five-a-side, on the deck for a second, nothing hurt after", True),
+        ("got rear ended in the van, not a scratch on me, which stretches before shifts?", True),
+        ("came off my horse in the sand but I'm totally fine, post-ride stretches?", True),
+        ("a big tackle at rugby but walked away fine, a routine for the week?", True),
+        # a sign said to have passed, or denied when asked about
+        ("my bum went a bit numb on the stool, then I stand up and walk and it is ok", True),
+        ("slept on a sofa bed and woke up with a crick, back in my own bed and it's gone", True),
+        ("Severe pain? No, nothing like that, it's easing off every day", True),
+        # ... not when the sign is only better at some times, or has got worse
+        (
+            "pins and needles down my leg into my foot since Tuesday, and it's gone a bit numb",
+            False,
+        ),
+        ("the pain wakes me up at night, but it's fine in the daytime", False),
+        ("my back gets way worse at night when i lie down, its fine-ish during the day", False),
         # a sign said to be new is no all-clear
         ("my legs went numb twice this week, I've never had that before", False),
         ("my leg has been tingling for weeks and I've never had it this bad", False),
@@ -301,6 +317,18 @@ def test_a_sign_never_had_or_cleared_up_reads_as_all_clear_but_a_new_one_does_no
 ):
     assert dialogue.checker.check(text)
     assert dialogue.checker.all_clear(text) is all_clear
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is unexplained weight loss a red flag with back pain? I saw it in an article",
+        "what sort of night pain is supposed to be worrying with a bad back? my friend said so",
+    ],
+)
+def test_a_sign_read_in_an_article_or_asked_which_kind_worries_is_asked_about(dialogue, text):
+    checker = dialogue.checker
+    assert checker.check(text) and checker.asked_about(text)
 
 
 def test_a_sign_quoted_to_ask_what_it_covers_is_asked_about(dialogue):
