@@ -80,7 +80,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # on 2026-12-07 an hour in (d8e8b13, with red-flag set 7's dev part learned from); set 70
 # (fresh69), by two more, at that day's second session's start (bae1a95); set 71 (fresh70), by two
 # more, 30 minutes into that day's third session (with red-flag set 9's dev part learned from); set
-# 72 (fresh71), by two more, at the start of that day's fifth session (8c00c23).
+# 72 (fresh71), by two more, at the start of that day's fifth session (8c00c23); set 73 (fresh72),
+# by two more, with 50 multi-turn conversations by two more, 50 minutes into it (dcfd8fd).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -115,6 +116,7 @@ SPLITS = (
     "fresh69-dev", "fresh69-final",
     "fresh70-dev", "fresh70-final",
     "fresh71-dev", "fresh71-final",
+    "fresh72-dev", "fresh72-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -137,6 +139,8 @@ SPLITS = (
     "redflags11-dev", "redflags11-final",
     # the blind red-flag set 12 (2026-12-07, fifth session): the same brief, other voices
     "redflags12-dev", "redflags12-final",
+    # the blind red-flag set 13 (2026-12-07, fifth session): the same brief, other voices
+    "redflags13-dev", "redflags13-final",
 )  # fmt: skip
 
 
@@ -479,6 +483,10 @@ FIRST_CONTACT = {
     "chat fresh70-final": "115/120 (95.8%); 10/10; false 1/110",
     "chat fresh71-dev": "129/140 (92.1%); 10/10; false 1/130 (2026-12-07, fifth session, 8c00c23)",
     "chat fresh71-final": "110/120 (91.7%); 10/10; false 1/110",
+    "chat fresh72-dev": "135/140 (96.4%); 10/10; false 2/130 (2026-12-07, fifth session, dcfd8fd)",
+    "chat fresh72-final": "116/120 (96.7%); 10/10; false 0/110",
+    "conversations fresh72-dev (turns)": "79/104 (76.0%); 15/26 whole",
+    "conversations fresh72-final (turns)": "84/96 (87.5%); 14/24 whole",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
@@ -499,6 +507,8 @@ FIRST_CONTACT = {
     "chat redflags11-final": "105/120 (87.5%); 58/60; false 13/60",
     "chat redflags12-dev": "103/120 (85.8%); 59/60; false 16/60 (2026-12-07, fifth session, 8c00c23)",
     "chat redflags12-final": "113/120 (94.2%); 60/60; false 6/60",
+    "chat redflags13-dev": "108/120 (90.0%); 60/60; false 11/60 (2026-12-07, fifth session, dcfd8fd)",
+    "chat redflags13-final": "109/120 (90.8%); 60/60; false 10/60",
 }
 
 
