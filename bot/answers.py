@@ -390,6 +390,8 @@ def suitability(
         )
         if stretch and stretch.modifications.easier:
             parts.append("To make it gentler:\n" + bullets(stretch.modifications.easier))
+        if stretch:  # "suitable for older people or only for gym types?": what it asks and gives
+            parts.append("What it does for you:\n" + bullets(stretch.benefits))
     joints = [j for j in ("knees", "wrists") if j in conditions and stretch]
     if {"back_pain", "stiffness"} & set(conditions) or not (parts or joints):
         if stretch and stretch.back_pain:

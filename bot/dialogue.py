@@ -12,7 +12,7 @@ from typing import List, Tuple
 from bot import answers, settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.letters import body
-from bot.lexicon import english_words
+from bot.lexicon import Speller, catalogue_words, default_speller, english_words
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import (
@@ -301,6 +301,10 @@ CHANGE_WORDS = re.compile(
     r"adapt\w*|swap|replace\w*|modif\w*|substitut\w*|options?|pillow|towel|cushion|blanket|"
     r"block|strap|props?|steadier|more stable|(could|can|to) use)\b"
 )
+# Another stretch asked for in place of the one talked about ("what could I do instead?").
+INSTEAD_ASKED = re.compile(
+    r"\b(instead|something else|anything else|other (stretch|stretches|exercise|exercises|ones?))\b"
+)
 # Money asked about: what to charge or pay, a price, a fee, a salary.
 MONEY_ASKED = re.compile(
     r"\bhow much (should|do|would|can|could|to) (i|we|you|they) (charge|bill|earn|make|pay|ask for)\b|"
@@ -378,6 +382,13 @@ NAMED_RUNNER_UP_MIN_CONFIDENCE = 0.15
 # A follow-up with no words of its own ("what's the method?") refers to the current stretch only
 # when the classifier is at least this sure of the topic.
 FOLLOW_UP_MIN_CONFIDENCE = 0.5
+# A short message about "it" after a stretch, read as out of scope less surely than this, follows up
+# on the stretch with the classifier's next guess about one (set on set 73's dev conversations:
+# "bet. whats it actually good 4" 0.68, "How d'ye dae it then" 0.37; "is it going to rain today",
+# "who sings it", "what's it cost" 0.9 and more).
+OUT_FOLLOW_UP_MAX_CONFIDENCE = 0.8
+# ...when that next guess has at least this (0.21 and 0.36 there).
+OUT_FOLLOW_UP_NEXT_MIN = 0.1
 # The domain guard only overrides the classifier when it is less sure than this.
 DOMAIN_GUARD_MAX_CONFIDENCE = 0.7
 MAX_MESSAGE_CHARS = settings.MAX_MESSAGE_CHARS
@@ -417,6 +428,11 @@ POINTS_AT_STRETCH = re.compile(
 )
 # Whether one can do a stretch somewhere or some way ("can i do the lean back stretch at my desk?").
 CAN_I_DO = re.compile(r"^\W*(can|could|may|should) (i|we|you|u|he|she|they) (still )?do\b")
+# "both", "the two" said of stretches (not "one leg or both", "both knees").
+BOTH_STRETCHES = re.compile(
+    r"(?<!\bor )\b(two|both)\b(?! (legs?|knees?|sides?|arms?|hands?|feet|foot|ways|directions|"
+    r"times|minutes|mins|seconds|secs|breaths|reps)\b)"
+)
 # Two stretches in one question, asked side by side.
 COMPARE_WORDS = re.compile(
     r"\b(differ\w*|diffrence|vs\.?|versus|compare\w*|comparison|better|or|which (one|is|of)|"
@@ -704,6 +720,13 @@ class Dialogue:
         self.understanding = understanding or (
             default_understanding() if catalogue is None else Understanding(self.catalogue)
         )
+        self.speller = (
+            default_speller()
+            if catalogue is None
+            else Speller(
+                catalogue_words(self.catalogue), shorthand=self.catalogue.vocabulary.shorthand
+            )
+        )
         parts = sorted(self.catalogue.vocabulary.other_body_parts, key=len, reverse=True)
         self._other_part = re.compile(
             r"\b(" + "|".join(re.escape(p.lower()) for p in parts) + r")\b" if parts else r"(?!)"
@@ -823,7 +846,9 @@ class Dialogue:
             found = self.matcher.find(text, ENTITY_KINDS)
         r = _Reading(
             text=text,
-            lowered=text.lower(),
+            # misspelt words of the content's vocabulary written right ("good strech for" is a
+            # stretch asked for), for the rules that read the words
+            lowered=self.speller.fix(text).lower(),
             meaning=turn.meaning or self.understanding.interpret(text),
             intent=turn.intent or "inform",
             confidence=turn.confidence,
@@ -1039,12 +1064,14 @@ class Dialogue:
             # "or": "legs out in front or crossed, and where do my hands go" asks about its
             # positions, not a second stretch)
             pair = self._described_pair(r.text, named) or list(named)
-        both = re.search(r"\b(two|both)\b|\bwhich of (them|these|those)\b", lowered)
+        both = BOTH_STRETCHES.search(lowered) or re.search(
+            r"\bwhich of (them|these|those)\b", lowered
+        )
         if len(pair) < 2 and both and len(context.offered) == 2:
             # "which of the two is more relaxing?": both side by side, the one it fits first
             pair = sorted(context.offered, key=lambda s: s not in named)
         if len(pair) == 1 and context.stretch and context.stretch not in pair:
-            if REFERS_BACK.search(lowered) or re.search(r"\b(two|both)\b", lowered):
+            if REFERS_BACK.search(lowered) or BOTH_STRETCHES.search(lowered):
                 pair.insert(0, context.stretch)
         # (A warning sign the classifier was sure of, or hinted at, was answered before this step;
         # a described position often reads as a symptom to it.)
@@ -1154,14 +1181,31 @@ class Dialogue:
             )
             if unrelated and _words_enough(lowered):
                 r.intent = "out_of_scope"
+        # ("Thank you. Also I cannot sit down to my heels completely.", thanks 0.51: more than thanks)
+        half_thanks = (
+            r.intent in ("thanks", "affirm") and r.confidence < DOMAIN_GUARD_MAX_CONFIDENCE
+        )
         follows = (
-            context.stretch and not r.named and not r.described and r.intent in FOLLOW_UP_INTENTS
+            context.stretch
+            and not r.named
+            and not r.described
+            and (r.intent in FOLLOW_UP_INTENTS or half_thanks)
         )
         if follows and self._detail(context.stretch, r.meaning, lowered):
             # Said about the stretch being talked about, in words of its own content ("I can't get
             # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
             r.named = [context.stretch]
             r.intent = "ask_modification" if r.needs else "ask_howto"
+        topic_next = next(
+            (i for i, c in r.runners_up if i in STRETCH_TOPICS and c >= OUT_FOLLOW_UP_NEXT_MIN),
+            None,
+        )
+        half_out = r.intent == "out_of_scope" and r.confidence < OUT_FOLLOW_UP_MAX_CONFIDENCE
+        if half_out and context.stretch and topic_next and not (r.named or r.described):
+            # "bet. whats it actually good 4", "How d'ye dae it then" after a stretch: half read
+            # as out of scope, said of "it"; about that stretch, what the classifier guessed next
+            if REFERS_BACK.search(lowered) and not _words_enough(lowered):
+                r.intent = topic_next
         clear = r.described and r.described.score >= CLEAR_DESCRIPTION
         if r.intent == "out_of_scope" and unsure and clear and not r.named:
             # "the one where you lie on your belly and prop yourself up on your forearms like a
@@ -1936,6 +1980,11 @@ class Dialogue:
             if needs == ["no_floor"] and places:
                 # "can i do the seated thoracic twist at the front desk?": yes, it suits a desk
                 return answers.fit(stretch, areas, places, self.catalogue) + "\n\n" + text
+            others = [s.name for s in answers.alternatives(stretch, self.catalogue)[:3]]
+            if INSTEAD_ASKED.search(lowered) and others and not set(needs) - {"easier"}:
+                # "what could I do instead that's a wee bit gentler?": the gentler version, and
+                # other stretches for the same area
+                text += f"\n\nOr instead, for a similar area: {', '.join(others)}."
             return text
         if topic == "ask_suitability":
             places = set(tags) - {"beginner"}  # (a beginner is answered as a condition)

@@ -2985,3 +2985,86 @@ def test_easier_kneeling_back_rotation_gives_the_steadier_base(dialogue):
         "ask_modification",
     )
     assert "foam roller between your knees" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "text, confidence, runners_up, starts",
+    [
+        # half read as out of scope, about "it": the stretch talked about (set 73's conversations)
+        ("bet. whats it actually good 4", 0.68, [("ask_benefits", 0.21)], "Why do Cat-Cow"),
+        ("How d'ye dae it then", 0.37, [("ask_howto", 0.36), ("greet", 0.14)], "Cat-Cow: A"),
+        # sure of it, or with no stretch question as a next guess: out of scope
+        ("is it going to rain today", 0.96, [("ask_howto", 0.02)], "Sorry, that's outside"),
+        ("what's it cost", 0.6, [("help", 0.3)], "Sorry, that's outside"),
+    ],
+)
+def test_a_short_question_about_it_half_read_as_out_of_scope_follows_up(
+    dialogue, text, confidence, runners_up, starts
+):
+    turn = Turn(text, "out_of_scope", confidence, runners_up=runners_up)
+    reply = dialogue.respond(turn, Context(stretch="cat_cow"))
+    assert reply.messages[0].startswith(starts), reply.messages[0]
+
+
+def test_how_many_seconds_with_no_stretch_gets_the_general_timing_not_out_of_scope(dialogue):
+    answer, _ = say(
+        dialogue, "and how much seconds and how many times?", "ask_dosage", Context(), 1.0
+    )
+    assert "15 to 60 seconds" in answer, answer
+
+
+def test_one_leg_or_both_is_no_comparison_with_the_stretch_before(dialogue):
+    answer, _ = say(
+        dialogue,
+        "and the knee to chest one - one leg or both?",
+        "inform",
+        Context(stretch="standing_back_extension"),
+        0.89,
+    )
+    assert "Standing Back Extension" not in answer and "Knee-to-Chest" in answer, answer
+
+
+def test_thanks_with_a_detail_of_the_stretch_answers_the_detail(dialogue):
+    answer, _ = say(
+        dialogue,
+        "Thank you. Also I cannot sit down to my heels completely.",
+        "thanks",
+        Context(stretch="childs_pose"),
+        0.51,
+    )
+    assert answer.startswith("Child's Pose:") and "heels" in answer, answer
+    # plain thanks stays thanks
+    answer, _ = say(dialogue, "thank you so much", "thanks", Context(stretch="childs_pose"), 0.98)
+    assert answer.startswith("You're welcome"), answer
+
+
+def test_something_gentler_instead_gives_other_stretches_too(dialogue):
+    answer, _ = say(
+        dialogue,
+        "Fair enough. What could I do instead that's a bit gentler?",
+        "ask_modification",
+        Context(stretch="sphinx_pose"),
+        0.84,
+    )
+    assert "Easier version of Sphinx Pose" in answer and "Or instead, for a similar area:" in answer
+
+
+def test_a_misspelt_stretch_word_still_asks_for_stretches(dialogue):
+    answer, _ = say(
+        dialogue,
+        "Hola, what is good strech for the sides of the back? I feel tight when I reach up",
+        "general_advice",
+        Context(),
+        0.73,
+    )
+    assert answer.startswith("For sides of the back, try:") and "Side Stretch" in answer, answer
+
+
+def test_a_stretch_asked_about_for_older_people_says_what_it_gives(dialogue):
+    answer, _ = say(
+        dialogue,
+        "Is the kneeling back rotation suitable for older people? I'm 65 and not very fit.",
+        "ask_suitability",
+    )
+    assert "specific to age" in answer and "What it does for you" in answer, answer
+    assert "most fitness levels" in answer, answer

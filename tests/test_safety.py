@@ -739,6 +739,10 @@ def test_an_accident_a_saddle_numbness_that_stays_and_a_numb_groin_still_count(c
         ("every time I laugh I nearly wet myself since the back went", "bladder_bowel"),
         # pain one wants to prevent beside pain that wakes you
         ("I want to prevent back pain. it hurts at night and wakes me", "night_pain"),
+        # night pain denied in one breath, but waking one up
+        ("my back is not bad at night but it wakes me at 3am with pain", "night_pain"),
+        # a sharp nip in a stretch (set 73's conversations)
+        ("tried it, gives me a sharp nip in the lower back", "sharp_pain"),
     ],
 )
 def test_a_seat_not_there_a_laugh_with_a_leak_and_night_pain_beside_prevention_count(
@@ -752,6 +756,8 @@ def test_a_seat_not_there_a_laugh_with_a_leak_and_night_pain_beside_prevention_c
     [
         "laughed so hard at my mate's joke I nearly peed my pants haha, back only stiff from my desk",
         "which pillow is best for not having back pain? I wake up every morning a bit stiff",
+        # (red-flag set 13) night pain denied
+        "The pain is NOT worse at night, I sleep very good, it is only in the day at my desk",
     ],
 )
 def test_a_laugh_and_a_pillow_against_pain_are_no_warning_signs(checker, text):

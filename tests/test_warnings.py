@@ -300,6 +300,14 @@ def test_a_hint_of_a_sign_said_to_have_passed_backs_no_suspicion_the_model_reads
         ("my bum went a bit numb on the stool, then I stand up and walk and it is ok", True),
         ("slept on a sofa bed and woke up with a crick, back in my own bed and it's gone", True),
         ("Severe pain? No, nothing like that, it's easing off every day", True),
+        # (red-flag set 13)
+        ("tripped over the dog's lead, landed on my bum, zero pain, just my pride hurt", True),
+        ("hurt my back in a car crash in 2009, healed, pain-free for over a decade", True),
+        ("a sharp pain after a 12 hour shift but a hot shower sorted it completely", True),
+        ("is tingling in the legs a reason to stop? I've got no tingling, just asking", True),
+        ("my aunt had pain shooting down her leg for weeks, I don't have anything like that", True),
+        ("knee to chest helped loads, the ache is mostly gone, numb legs before though", True),
+        ("I've got no tingling in my feet but my legs are numb since Monday", False),
         # ... not when the sign is only better at some times, or has got worse
         (
             "pins and needles down my leg into my foot since Tuesday, and it's gone a bit numb",
@@ -324,6 +332,7 @@ def test_a_sign_never_had_or_cleared_up_reads_as_all_clear_but_a_new_one_does_no
     [
         "Is unexplained weight loss a red flag with back pain? I saw it in an article",
         "what sort of night pain is supposed to be worrying with a bad back? my friend said so",
+        "What does saddle numbness mean? just curious after reading about warning signs",
     ],
 )
 def test_a_sign_read_in_an_article_or_asked_which_kind_worries_is_asked_about(dialogue, text):
