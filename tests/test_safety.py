@@ -741,6 +741,8 @@ def test_an_accident_a_saddle_numbness_that_stays_and_a_numb_groin_still_count(c
         ("I want to prevent back pain. it hurts at night and wakes me", "night_pain"),
         # night pain denied in one breath, but waking one up
         ("my back is not bad at night but it wakes me at 3am with pain", "night_pain"),
+        # dress sizes dropped without dieting (tests/data/red_flags_final.yml)
+        ("back pain + dropped 2 dress sizes without dieting lol, what stretches", "weight_loss"),
         # a sharp nip in a stretch (set 73's conversations)
         ("tried it, gives me a sharp nip in the lower back", "sharp_pain"),
     ],
@@ -756,6 +758,7 @@ def test_a_seat_not_there_a_laugh_with_a_leak_and_night_pain_beside_prevention_c
     [
         "laughed so hard at my mate's joke I nearly peed my pants haha, back only stiff from my desk",
         "which pillow is best for not having back pain? I wake up every morning a bit stiff",
+        "dropped a dress size on slimming world, back a bit stiff, which stretches?",
         # (red-flag set 13) night pain denied
         "The pain is NOT worse at night, I sleep very good, it is only in the day at my desk",
     ],
