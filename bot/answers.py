@@ -316,17 +316,16 @@ def _no_floor_answer(stretch, catalogue) -> str:
     )
 
 
-LYING_POSITIONS = ("lying_back", "lying_front", "side_lying")
-
-
 def in_bed(stretch: Stretch, catalogue: Catalogue) -> str:
-    """Whether a stretch can be done lying in bed: how, if it is done lying down; otherwise where
-    it is done and the ones that are done lying down."""
+    """Whether a stretch can be done in bed (the positions content/vocabulary.yml's
+    `spare_positions` leaves out for it): how, if so; otherwise where it is done and the ones that
+    can."""
+    spared = set(catalogue.vocabulary.spare_positions.get("in_bed", ()))
     where = POSITION_NAMES.get(stretch.position, stretch.position)
-    if stretch.position in LYING_POSITIONS:
+    if stretch.position not in spared:
         return f"{stretch.name} is done {where}, so a bed will do.\n\n" + numbered(stretch.steps)
-    lying = [s.name for s in catalogue.by_name() if s.position in LYING_POSITIONS]
-    return f"{stretch.name} is done {where}. Done lying down, in bed too: {', '.join(lying)}."
+    in_bed = [s.name for s in catalogue.by_name() if s.position not in spared]
+    return f"{stretch.name} is done {where}. Done lying down, in bed too: {', '.join(in_bed)}."
 
 
 def alternatives(stretch: Stretch, catalogue: Catalogue) -> List[Stretch]:

@@ -12,7 +12,7 @@ from typing import List, Tuple
 from bot import answers, settings
 from bot.catalogue import Catalogue, Routine, default_catalogue
 from bot.letters import body
-from bot.lexicon import Speller, catalogue_words, default_speller, english_words
+from bot.lexicon import default_speller, english_words, speller_for
 from bot.matching import ENTITY_KINDS, MAX_SESSION_MINUTES, Found, Matcher, default_matcher
 from bot.routine import choose_routine
 from bot.safety import (
@@ -720,13 +720,7 @@ class Dialogue:
         self.understanding = understanding or (
             default_understanding() if catalogue is None else Understanding(self.catalogue)
         )
-        self.speller = (
-            default_speller()
-            if catalogue is None
-            else Speller(
-                catalogue_words(self.catalogue), shorthand=self.catalogue.vocabulary.shorthand
-            )
-        )
+        self.speller = default_speller() if catalogue is None else speller_for(self.catalogue)
         parts = sorted(self.catalogue.vocabulary.other_body_parts, key=len, reverse=True)
         self._other_part = re.compile(
             r"\b(" + "|".join(re.escape(p.lower()) for p in parts) + r")\b" if parts else r"(?!)"
@@ -1196,16 +1190,15 @@ class Dialogue:
             # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
             r.named = [context.stretch]
             r.intent = "ask_modification" if r.needs else "ask_howto"
-        topic_next = next(
-            (i for i, c in r.runners_up if i in STRETCH_TOPICS and c >= OUT_FOLLOW_UP_NEXT_MIN),
-            None,
-        )
         half_out = r.intent == "out_of_scope" and r.confidence < OUT_FOLLOW_UP_MAX_CONFIDENCE
-        if half_out and context.stretch and topic_next and not (r.named or r.described):
+        said_of_it = REFERS_BACK.search(lowered) and not _words_enough(lowered)
+        if half_out and said_of_it and context.stretch and not (r.named or r.described):
             # "bet. whats it actually good 4", "How d'ye dae it then" after a stretch: half read
             # as out of scope, said of "it"; about that stretch, what the classifier guessed next
-            if REFERS_BACK.search(lowered) and not _words_enough(lowered):
-                r.intent = topic_next
+            r.intent = next(
+                (i for i, c in r.runners_up if i in STRETCH_TOPICS and c >= OUT_FOLLOW_UP_NEXT_MIN),
+                r.intent,
+            )
         clear = r.described and r.described.score >= CLEAR_DESCRIPTION
         if r.intent == "out_of_scope" and unsure and clear and not r.named:
             # "the one where you lie on your belly and prop yourself up on your forearms like a
@@ -1980,11 +1973,12 @@ class Dialogue:
             if needs == ["no_floor"] and places:
                 # "can i do the seated thoracic twist at the front desk?": yes, it suits a desk
                 return answers.fit(stretch, areas, places, self.catalogue) + "\n\n" + text
-            others = [s.name for s in answers.alternatives(stretch, self.catalogue)[:3]]
-            if INSTEAD_ASKED.search(lowered) and others and not set(needs) - {"easier"}:
+            if INSTEAD_ASKED.search(lowered) and not set(needs) - {"easier"}:
                 # "what could I do instead that's a wee bit gentler?": the gentler version, and
                 # other stretches for the same area
-                text += f"\n\nOr instead, for a similar area: {', '.join(others)}."
+                others = [s.name for s in answers.alternatives(stretch, self.catalogue)[:3]]
+                if others:
+                    text += f"\n\nOr instead, for a similar area: {', '.join(others)}."
             return text
         if topic == "ask_suitability":
             places = set(tags) - {"beginner"}  # (a beginner is answered as a condition)

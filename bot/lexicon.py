@@ -129,5 +129,9 @@ def catalogue_words(catalogue) -> List[str]:
 def default_speller() -> Speller:
     from bot.catalogue import default_catalogue
 
-    catalogue = default_catalogue()
+    return speller_for(default_catalogue())
+
+
+def speller_for(catalogue) -> Speller:
+    """The speller of a catalogue's words and texting spellings."""
     return Speller(catalogue_words(catalogue), shorthand=catalogue.vocabulary.shorthand)
