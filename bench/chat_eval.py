@@ -81,7 +81,9 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # (fresh69), by two more, at that day's second session's start (bae1a95); set 71 (fresh70), by two
 # more, 30 minutes into that day's third session (with red-flag set 9's dev part learned from); set
 # 72 (fresh71), by two more, at the start of that day's fifth session (8c00c23); set 73 (fresh72),
-# by two more, with 50 multi-turn conversations by two more, 50 minutes into it (dcfd8fd).
+# by two more, with 50 multi-turn conversations by two more, 50 minutes into it (dcfd8fd); set 74
+# (fresh73), by two more, with 50 conversations by two more, at the start of that day's sixth
+# session (9483b30).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -117,6 +119,7 @@ SPLITS = (
     "fresh70-dev", "fresh70-final",
     "fresh71-dev", "fresh71-final",
     "fresh72-dev", "fresh72-final",
+    "fresh73-dev", "fresh73-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -141,6 +144,8 @@ SPLITS = (
     "redflags12-dev", "redflags12-final",
     # the blind red-flag set 13 (2026-12-07, fifth session): the same brief, other voices
     "redflags13-dev", "redflags13-final",
+    # the blind red-flag set 14 (2026-12-07, sixth session): the same brief, other voices
+    "redflags14-dev", "redflags14-final",
 )  # fmt: skip
 
 
@@ -487,6 +492,10 @@ FIRST_CONTACT = {
     "chat fresh72-final": "116/120 (96.7%); 10/10; false 0/110",
     "conversations fresh72-dev (turns)": "79/104 (76.0%); 15/26 whole",
     "conversations fresh72-final (turns)": "84/96 (87.5%); 14/24 whole",
+    "chat fresh73-dev": "136/140 (97.1%); 10/10; false 0/130 (2026-12-07, sixth session, 9483b30)",
+    "chat fresh73-final": "116/120 (96.7%); 10/10; false 0/110",
+    "conversations fresh73-dev (turns)": "88/105 (83.8%); 13/26 whole",
+    "conversations fresh73-final (turns)": "84/96 (87.5%); 15/24 whole",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
@@ -509,6 +518,8 @@ FIRST_CONTACT = {
     "chat redflags12-final": "113/120 (94.2%); 60/60; false 6/60",
     "chat redflags13-dev": "108/120 (90.0%); 60/60; false 11/60 (2026-12-07, fifth session, dcfd8fd)",
     "chat redflags13-final": "109/120 (90.8%); 60/60; false 10/60",
+    "chat redflags14-dev": "104/120 (86.7%); 59/60; false 15/60 (2026-12-07, sixth session, 9483b30)",
+    "chat redflags14-final": "102/120 (85.0%); 57/60; false 15/60",
 }
 
 
