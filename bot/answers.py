@@ -618,30 +618,12 @@ def recommend(
     for stretch in catalogue.stretches.values():
         if stretch.position in spared:
             continue
-        chair_ok = not stretch.uses_floor or any(
-            "chair" in v.name.lower() for v in stretch.variants
-        )
+        chair_ok = _chair_ok(stretch)
         if (
             "no_floor" in want_tags or "chair" in want_tags or "desk" in want_tags
         ) and not chair_ok:
             continue
-        score = 0.0
-        for area in want_areas:
-            if area in stretch.areas:
-                score += 3 if stretch.areas[0] == area else 2
-            elif area == "mid_back" and "upper_back" in stretch.areas:
-                score += 1
-            elif area in ("upper_back", "lower_back", "mid_back") and "whole_back" in stretch.areas:
-                score += 1
-            elif area == "whole_back" and {"upper_back", "lower_back", "mid_back"} & set(
-                stretch.areas
-            ):
-                score += 0.5  # after the whole-back stretches, one for a part of the back
-        for tag in want_tags:
-            if tag in stretch.tags:
-                score += 2
-            elif tag in ("chair", "desk", "no_floor") and chair_ok:
-                score += 1
+        score = _fit(stretch, want_areas, want_tags, chair_ok)
         if score > 0:
             own = _own_stems(stretch.summary, tuple(stretch.benefits)) if said_stems else set()
             scored.append((-score, -len(said_stems & own), stretch.name, stretch))
@@ -657,6 +639,57 @@ def recommend(
             if spare:
                 chosen[chosen.index(spare)] = own
     return sorted(chosen, key=ranked.index)
+
+
+def _chair_ok(stretch: Stretch) -> bool:
+    return not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
+
+
+def _fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], chair_ok: bool) -> float:
+    """How well a stretch suits the areas and situations asked for (0: not at all)."""
+    score = 0.0
+    for area in areas:
+        if area in stretch.areas:
+            score += 3 if stretch.areas[0] == area else 2
+        elif area == "mid_back" and "upper_back" in stretch.areas:
+            score += 1
+        elif area in ("upper_back", "lower_back", "mid_back") and "whole_back" in stretch.areas:
+            score += 1
+        elif area == "whole_back" and {"upper_back", "lower_back", "mid_back"} & set(stretch.areas):
+            score += 0.5  # after the whole-back stretches, one for a part of the back
+    for tag in tags:
+        if tag in stretch.tags:
+            score += 2
+        elif tag in ("chair", "desk", "no_floor") and chair_ok:
+            score += 1
+    return score
+
+
+def fits_better(
+    stretches: Sequence[Stretch], areas: Sequence[str], tags: Sequence[str], said: str
+) -> Stretch | None:
+    """Of a few stretches weighed against each other ("which one's more relaxing?"), the one that
+    suits what was asked clearly best: the areas and situations first, then the words of its own
+    summary and benefits ("which builds more strength": the one that builds core strength); None
+    when none is ahead."""
+    said_stems = _stems(said)
+    scored = sorted(
+        (
+            (
+                _fit(s, areas, tags, _chair_ok(s))
+                if not ({"no_floor", "chair", "desk"} & set(tags)) or _chair_ok(s)
+                else -1.0,
+                len(said_stems & _own_stems(s.summary, tuple(s.benefits))),
+                s,
+            )
+            for s in stretches
+        ),
+        key=lambda t: t[:2],
+        reverse=True,
+    )
+    if len(scored) < 2 or scored[0][:2] == scored[1][:2]:
+        return None
+    return scored[0][2]
 
 
 # Words too common in questions and in the stretches' own texts to tell one stretch from another.

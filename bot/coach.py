@@ -51,6 +51,9 @@ NO_ROUTINE = (
 START_ONLY = re.compile(
     r"^(start|begin|go|let'?s (go|start|begin|do (it|this|that))|start it|start now|do it)[.!]*$"
 )
+# A routine shown is started by a request to start one from this confidence up (set on the dev
+# conversations of blind set 74).
+OFFER_START_MIN_CONFIDENCE = 0.5
 # Without a routine, these commands get "no routine running"; the others ("how long?", "repeat",
 # "stop") and everyday words that are also commands ("back", "done") go to the dialogue, where they
 # may be follow-ups about a stretch.
@@ -317,8 +320,15 @@ class Coach:
         text = (turn.text or "").strip().lower()
         answering = context.pending_topic == START_TOPIC
         agreed = answering and (turn.intent == "affirm" or _yes(text))
+        offered = self._routine_of(session)
         if command in ("resume", "next") or START_ONLY.match(text) or agreed:
-            return self._start(self._routine_of(session), context, None, None, now, can_push, False)
+            return self._start(offered, context, None, None, now, can_push, False)
+        if turn.intent == "start_routine" and turn.confidence >= OFFER_START_MIN_CONFIDENCE:
+            # a request to start one, a few questions after it was shown: the routine it names
+            # ("Ok. Begin comprehensive please", after the basic one was shown too), else the one
+            # shown ("righto, chuck it on then")
+            named = pick_routine(text, self.catalogue, self.dialogue.matcher)
+            return self._start(named or offered, context, None, None, now, can_push, False)
         if command == "stop" or (answering and turn.intent == "deny"):
             return CoachReply(
                 ["No problem. Ask for a routine whenever you're ready."],

@@ -466,10 +466,11 @@ def _name_words(routine: Routine) -> set:
 _NOT_OWN = {"routine", "stretches", "back", "long", "short", "quick", "one", "the", "a", "my"}
 
 
-def _by_its_own_words(lowered: str, catalogue: Catalogue) -> Routine | None:
+def _by_its_own_words(lowered: str, catalogue: Catalogue, asked: bool = False) -> Routine | None:
     """ "the daily back stretch routine": a routine asked for with a word of one routine's names
-    and of no other's, the words in between aside."""
-    if not re.search(r"\br(ou|u|o)tine?s?\b", lowered):
+    and of no other's, the words in between aside; without the word "routine" only when the
+    message is `asked` to start one ("Ok. Begin comprehensive please")."""
+    if not asked and not re.search(r"\br(ou|u|o)tine?s?\b", lowered):
         return None
     words = set(re.findall(r"[a-z]+", lowered))
     own = {routine.id: _name_words(routine) for routine in catalogue.routines.values()}
@@ -498,8 +499,9 @@ def _forgive_typos(lowered: str, catalogue: Catalogue) -> str:
     return "".join(words)
 
 
-def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
-    """The routine a request names or describes; None when it is too vague to pick one."""
+def choose_routine(text: str, catalogue: Catalogue, matcher, asked: bool = False) -> Routine | None:
+    """The routine a request names or describes; None when it is too vague to pick one. `asked`:
+    the message is surely a request to start a routine, so a word of one's name alone names it."""
     found = matcher.find(_forgive_typos(text.lower(), catalogue), ("routine", "duration"))
     named = [f.value for f in found if f.kind == "routine"]
     if named:
@@ -512,7 +514,7 @@ def choose_routine(text: str, catalogue: Catalogue, matcher) -> Routine | None:
         tags = [t for t in tags if t not in DESK_TAGS]
     minutes = next((float(f.value) for f in found if f.kind == "duration"), None)
     if not (areas or tags or minutes):
-        return _by_its_own_words(text.lower(), catalogue)
+        return _by_its_own_words(text.lower(), catalogue, asked)
     # "the 10 minute routine": the articles' own, if one fits (not when a need such as "only
     # standing" or "no floor" rules some of its stretches out)
     if minutes and not (areas or tags or needs):

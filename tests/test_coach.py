@@ -262,6 +262,31 @@ def test_showing_a_routine_offers_it_and_start_begins_it(chat):
     assert chat.status == RUNNING
 
 
+def test_a_request_to_start_after_questions_starts_the_routine_shown(chat):
+    chat.say("what's in the comprehensive routine?", "show_routine")
+    chat.say("should I warm up first?", "general_advice")
+    reply = chat.say("righto, chuck it on then", "start_routine", 0.7)
+    assert reply.messages[0].startswith("Let's do the comprehensive routine")
+    assert chat.status == RUNNING
+
+
+def test_a_request_to_start_another_routine_starts_that_one(chat):
+    chat.say("what's in the basic routine?", "show_routine")
+    reply = chat.say("Ok. Begin comprehensive please", "start_routine", 0.9)
+    assert reply.messages[0].startswith("Let's do the comprehensive routine")
+
+
+def test_a_routine_named_by_one_word_of_its_name_starts_when_asked_to(chat):
+    reply = chat.say("begin the comprehensive please", "start_routine", 0.95)
+    assert reply.messages[0].startswith("Let's do the comprehensive routine")
+
+
+def test_a_question_about_a_routine_with_do_in_it_does_not_start_it(chat):
+    reply = chat.say("how long do the basic routine take then?", "show_routine", 0.53)
+    assert reply.messages[0].startswith("Basic daily routine (10 to 15 minutes)")
+    assert chat.status != RUNNING
+
+
 def test_an_offer_can_be_declined(chat):
     chat.say("show me the daily routine", "recommend")
     reply = chat.say("no thanks", "deny")

@@ -3068,3 +3068,66 @@ def test_a_stretch_asked_about_for_older_people_says_what_it_gives(dialogue):
     )
     assert "specific to age" in answer and "What it does for you" in answer, answer
     assert "most fitness levels" in answer, answer
+
+
+@pytest.mark.parametrize(
+    "first, then, intent, better, fact",
+    [
+        (
+            "what's the difference between cat-cow and pelvic tilts?",
+            "which one builds more strength",
+            "general_advice",
+            "pelvic_tilts",
+            "core strength",
+        ),
+        (
+            "whats the difference between childs pose and the sphinx",
+            "which ones more relaxing",
+            "recommend",
+            "childs_pose",
+            "relax",
+        ),
+        (
+            "difference between sphinx and standing back extension?",
+            "which is better in an open plan office lol",
+            "out_of_scope",
+            "standing_back_extension",
+            "desk",
+        ),
+    ],
+)
+def test_which_one_after_a_comparison_picks_between_the_two(
+    dialogue, catalogue, first, then, intent, better, fact
+):
+    _, context = say(dialogue, first, "ask_howto")
+    answer, context = say(dialogue, then, intent, context, confidence=0.4)
+    name = catalogue.stretch(better).name
+    assert answer.startswith(f"Of the two, {name} suits that better."), answer
+    assert fact in answer.lower() and context.stretch == better
+
+
+def test_which_one_with_nothing_to_tell_them_apart_compares_without_a_pick(dialogue):
+    _, context = say(dialogue, "difference between cat-cow and pelvic tilts?", "ask_howto")
+    answer, context = say(dialogue, "which one is it again?", "ask_howto", context)
+    assert "Of the two" not in answer and "Cat-Cow" in answer and "Pelvic Tilts" in answer
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("when i lift up, my low back have sharp pain", "red_flag"),
+        ("when i push up my lower back hurts", "inform"),
+    ],
+)
+def test_pain_told_while_moving_is_pain_in_the_stretch_being_talked_about(dialogue, text, intent):
+    _, context = say(dialogue, "how do I do sphinx pose?", "ask_howto")
+    answer, context = say(dialogue, text, intent, context)
+    assert "Sphinx Pose" in answer and context.stretch == "sphinx_pose", answer
+
+
+def test_pain_while_sitting_with_stretches_asked_for_is_no_pain_in_the_last_stretch(dialogue):
+    _, context = say(dialogue, "how do I do sphinx pose?", "ask_howto")
+    answer, _ = say(
+        dialogue, "when I sit long my hip hurts, is there a stretch for this?", "recommend", context
+    )
+    assert not answer.startswith("Sphinx Pose"), answer

@@ -30,6 +30,11 @@ def checker():
         ("my leg keeps giving way", "leg_nerve"),
         ("pain shooting down my leg", "radiating_pain"),
         ("burning pain going down the back of my leg into my foot", "radiating_pain"),
+        (
+            "an ache that starts in my lower back and goes all the way down my right leg",
+            "radiating_pain",
+        ),
+        ("sweating buckets then freezing cold in bed with my teeth chattering", "fever"),
         ("I fell down the stairs and my back hurts", "after_fall"),
         ("slipped on ice and landed on my back, can i do knee drops", "after_fall"),
         ("the horse threw me on sunday and my back is sore", "after_fall"),
@@ -168,6 +173,11 @@ def test_red_flags_are_recognised(checker, text, flag):
         "Mate gave me a dead leg playing touch footy, big bruise on the thigh, back's fine.",
         "After six hours of back-to-back Zoom calls my brain is numb and my upper back feels tight",
         "Mundial fever! I watch all the matches on the sofa and now my lower back is stiff",
+        # someone else's fever, the writer well (red-flag set 14's dev part); sweating, then cold
+        # somewhere else
+        "My son is having viral fever and I am nursing him. I am quite fine myself but my back is "
+        "paining from sitting bent over beside his bed. Which stretch please?",
+        "I was sweating in the gym and then freezing outside in the car park, back is stiff",
     ],
 )
 def test_close_but_not_red_flags(checker, text):

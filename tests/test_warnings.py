@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.dialogue import WARNING_HINTED, WARNING_SURE, Turn
+from bot.dialogue import SUSPICION_VETO_BELOW, WARNING_HINTED, WARNING_SURE, Turn
 from bot.safety import ALL_CLEAR_BELOW, LEARNED_CLEAR_BELOW
 from bot.understanding import Match, Meaning
 from bot.warnings import WarningModel, default_warning_model, nlu_examples
@@ -236,8 +236,24 @@ def test_a_hint_of_an_urgent_sign_backs_no_suspicion_the_model_reads_as_ordinary
     assert not dialogue.checker.check(text) and dialogue.checker.hinted(text)
     quiet = Meaning(warning=LEARNED_CLEAR_BELOW / 2)
     assert not dialogue.respond(Turn(text, "red_flag", 0.6, quiet)).red_flag
-    unsure = Meaning(warning=LEARNED_CLEAR_BELOW)
+    # (below SUSPICION_VETO_BELOW the model vetoes a suspicion backed by hints only)
+    unsure = Meaning(warning=SUSPICION_VETO_BELOW)
     assert dialogue.respond(Turn(text, "red_flag", 0.6, unsure)).red_flag
+
+
+def test_a_suspicion_backed_by_hints_only_is_vetoed_when_the_model_is_next_to_sure(dialogue):
+    # a saddle-area word as a hint, no pattern: the classifier suspecting, the model not
+    text = "Saddle sore from my first spin class lol, my butt hurts when I sit down. Any glute stretches?"
+    assert not dialogue.checker.check(text) and dialogue.checker.hinted(text)
+    vetoed = Meaning(warning=SUSPICION_VETO_BELOW / 2)
+    assert not dialogue.respond(Turn(text, "red_flag", 0.8, vetoed)).red_flag
+    assert dialogue.respond(Turn(text, "red_flag", 0.8, Meaning(warning=0.2))).red_flag
+
+
+def test_a_sharp_pain_hint_is_never_vetoed(dialogue):
+    text = "stabby pain in my back with the kneeling rotation. just a tight muscle or?"
+    reply = dialogue.respond(Turn(text, "red_flag", 0.9, Meaning(warning=0.0)))
+    assert reply.red_flag
 
 
 def test_an_emergency_sign_asked_about_as_written_on_a_list_is_cleared_with_the_model(dialogue):
