@@ -34,6 +34,7 @@ SLOTS = {
     "pending_topic": "pending_topic",
     "disclaimer_shown": "disclaimer_shown",
     "offered": "offered",
+    "topic": "topic",
 }
 ROUTINE_BROKE = (
     "Sorry, something went wrong on my side and I had to stop the routine. Say 'start the daily "
@@ -118,6 +119,7 @@ def context_from_tracker(tracker: Tracker) -> Context:
         pending_topic=tracker.get_slot("pending_topic"),
         disclaimer_shown=bool(tracker.get_slot("disclaimer_shown")),
         offered=tuple(tracker.get_slot("offered") or ()),
+        topic=tracker.get_slot("topic"),
     )
 
 

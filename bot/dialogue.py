@@ -61,6 +61,10 @@ GENERIC_WORDS = re.compile(
 REFERS_BACK = re.compile(
     r"\b(it|this|that|this one|that one|the stretch|the same|them|these|those)\b"
 )
+# A short follow-up that names something beside what was just answered ("and the upper part?").
+ADVICE_FOLLOW_UP = re.compile(r"^\W*(and|also|what about|how about|what of|same for|then)\b")
+ADVICE_FOLLOW_UP_MAX_WORDS = 8
+BARE_SIDE = re.compile(r"\b(upper|top|mid|middle|lower|bottom)\b(?! back)")
 # Pain told as felt while moving, in a short message, names the stretch being talked about ("when
 # i lift up, my low back have sharp pain" after the sphinx's steps).
 DOING_IT = re.compile(r"\b(when|while|whenever|as soon as|every time) (i|he|she|we)\b|\bduring\b")
@@ -633,6 +637,9 @@ class Context:
     offered: tuple = ()
     pending_topic: str | None = None  # a question waiting for the user to pick a stretch
     disclaimer_shown: bool = False
+    # The advice topic the last reply answered (content/advice.yml), so "and the upper and mid
+    # part?" after the lumbar spine can follow it up; None after any other reply.
+    topic: str | None = None
 
 
 @dataclass
@@ -649,6 +656,17 @@ class Reply:
     caution: List[str] = field(default_factory=list)  # said before the routine, whatever happens
     needs_clearance: bool = False  # a professional should clear the user before they start
     compared: bool = False  # several routines asked about side by side: shown, none to pick yet
+
+
+class AdviceText(str):
+    """An advice topic's text, knowing its topic (so the reply that says it sets Context.topic)."""
+
+    topic: str
+
+    def __new__(cls, text: str, topic: str) -> AdviceText:
+        made = super().__new__(cls, text)
+        made.topic = topic
+        return made
 
 
 # How often a stretch may be done is its dose, however the question is put.
@@ -782,6 +800,13 @@ class Dialogue:
     def respond(self, turn: Turn, context: Context = Context()) -> Reply:
         """The policy, in the order its rules win: safety, pain in a stretch, comparisons, routines,
         social talk and scope, advice, recommendations, then questions about a stretch."""
+        reply = self._respond(turn, context)
+        topic = next((m.topic for m in reply.messages if isinstance(m, AdviceText)), None)
+        if reply.context.topic != topic:
+            reply.context = replace(reply.context, topic=topic)
+        return reply
+
+    def _respond(self, turn: Turn, context: Context) -> Reply:
         text = turn.text or ""
         reply = self._warning_signs(text, context, turn.meaning) or self._unreadable(text, context)
         if reply:
@@ -791,6 +816,7 @@ class Dialogue:
             self._learned_warning,
             self._pain_in_stretch,
             self._comparison,
+            self._advice_follow_up,
             self._settle,
             self._routine,
             self._social,
@@ -1154,6 +1180,31 @@ class Dialogue:
             return self.with_disclaimer(new_context, [*lead, answers.compare(chosen)])
         return None
 
+    def _advice_follow_up(self, r: _Reading, context: Context) -> Reply | None:
+        """A short follow-up on the advice just given that names another part of it ("and the
+        upper and mid part?" after the lumbar spine, "what about yoga?" after massage): that part."""
+        if (
+            not context.topic
+            or r.named
+            or r.described
+            or context.topic not in self.catalogue.advice
+        ):
+            return None
+        if (
+            not ADVICE_FOLLOW_UP.search(r.lowered)
+            or len(r.lowered.split()) > ADVICE_FOLLOW_UP_MAX_WORDS
+        ):
+            return None
+        text = r.text
+        if self.catalogue.advice[context.topic].areas:
+            # a part of the back said by its side alone, "the back" left out ("and the upper and
+            # mid part?" after the lumbar spine)
+            text = BARE_SIDE.sub(lambda m: m.group(0) + " back", r.lowered)
+        advice = self._advice_for(context.topic, text)
+        if advice == self._advice_topic(context.topic):
+            return None  # nothing else named: left to the rest of the policy
+        return self.with_disclaimer(replace(context, pending_topic=None), [advice])
+
     def _settle(self, r: _Reading, context: Context) -> None:
         """What the classifier's guess becomes once the rest of the message is read: an unsure
         warning sign is a question, an unsure guess with no stretching word is out of scope, words of
@@ -1264,6 +1315,13 @@ class Dialogue:
             and not r.described
             and (r.intent in FOLLOW_UP_INTENTS or half_thanks)
         )
+        if follows and r.intent == "general_advice":
+            # (an advice question nearer an advice topic than any sentence of the stretch: "also
+            # how should i lift the sacks so my back not hurt" after the side stretch is lifting,
+            # though "lift your right arm" is one of its steps)
+            near = self._advice_match(r.meaning, NO_STRETCH_ADVICE_MIN_SCORE)
+            detail = r.meaning.detail(context.stretch)
+            follows = not (near and (detail is None or near.score > detail.score))
         if follows and self._detail(context.stretch, r.meaning, lowered):
             # Said about the stretch being talked about, in words of its own content ("I can't get
             # my bottom down to my heels" after Child's Pose), whatever the classifier guessed.
@@ -1568,7 +1626,15 @@ class Dialogue:
         loose = not r.named and r.described and r.described.score < LOOSE_DESCRIPTION
         signed = None if r.in_stretch and not loose else self._advice_signed(lowered)
         if signed:  # "my gf can touch her toes n i can barely reach my knees": comparing oneself
-            return self.with_disclaimer(context, [self._advice_for(signed, r.text)])
+            advice = self._advice_for(signed, r.text)
+            if self.catalogue.advice[signed].outside_scope:
+                # "which medicine I can take for the sciatica, ibuprofen is ok?" (a migraine's
+                # painkiller is out of scope as a whole: what Stretchbot covers, below)
+                if not (r.found or self._in_domain(lowered)):
+                    signed = None
+                advice = OUTSIDE_SCOPE + " " + advice
+        if signed:
+            return self.with_disclaimer(context, [advice])
         rescue = None if r.in_stretch else self._advice_match(r.meaning, ADVICE_RESCUE_MIN_SCORE)
         # A stretch question that may follow up on one ("what are the benefits", "how long do I
         # hold it") stays with the stretch or asks which; only a question that can't be that is
@@ -2360,12 +2426,12 @@ class Dialogue:
         questions it fired on, e.g. "posture tips for my back".)"""
         return self.matcher.describe(text)
 
-    def _advice_topic(self, topic_id: str) -> str:
+    def _advice_topic(self, topic_id: str) -> AdviceText:
         topic = self.catalogue.advice[topic_id]
         text = topic.text
         if topic.points:
             text += "\n" + answers.bullets(topic.points)
-        return text
+        return AdviceText(text, topic_id)
 
     def with_disclaimer(self, context: Context, messages: List[str]) -> Reply:
         if not context.disclaimer_shown:

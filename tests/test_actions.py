@@ -77,6 +77,20 @@ def tracker(text, intent, slots=None, confidence=0.9, sender="test", channel="so
             [],
         ),
         ("tell me a joke", "out_of_scope", {}, "Sorry, that's outside", []),
+        (
+            "is massage any good?",
+            "general_advice",
+            {"disclaimer_shown": True},
+            "A professional massage",
+            [SlotSet("topic", "massage")],
+        ),
+        (
+            "what about yoga?",
+            "general_advice",
+            {"topic": "massage", "disclaimer_shown": True},
+            "Yoga and Pilates",
+            [SlotSet("topic", "yoga_pilates")],
+        ),
     ],
 )
 def test_action_answer(text, intent, slots, first_words, events):

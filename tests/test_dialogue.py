@@ -3131,3 +3131,54 @@ def test_pain_while_sitting_with_stretches_asked_for_is_no_pain_in_the_last_stre
         dialogue, "when I sit long my hip hurts, is there a stretch for this?", "recommend", context
     )
     assert not answer.startswith("Sphinx Pose"), answer
+
+
+@pytest.mark.parametrize(
+    "first, intent, then, expected",
+    [
+        (
+            "how many vertebrae in the lower back?",
+            "general_advice",
+            "and the upper and mid part?",
+            "twelve vertebrae",
+        ),
+        ("is massage any good?", "general_advice", "what about yoga?", "Yoga and Pilates"),
+    ],
+)
+def test_a_short_follow_up_on_advice_gets_the_part_it_names(
+    dialogue, first, intent, then, expected
+):
+    _, context = say(dialogue, first, intent)
+    assert context.topic
+    answer, context = say(dialogue, then, "ask_muscles", context, confidence=0.5)
+    assert expected in answer, answer
+
+
+def test_the_advice_topic_is_forgotten_after_another_reply(dialogue):
+    _, context = say(dialogue, "how many vertebrae in the lower back?", "general_advice")
+    _, context = say(dialogue, "how do I do cat cow?", "ask_howto", context)
+    assert context.topic is None
+    answer, _ = say(dialogue, "and the upper and mid part?", "ask_muscles", context, 0.5)
+    assert "twelve vertebrae" not in answer
+
+
+def test_a_medicine_asked_for_after_a_stretch_is_refused_then_pointed_on(dialogue):
+    _, context = say(dialogue, "how do I do the piriformis stretch?", "ask_howto")
+    answer, _ = say(
+        dialogue,
+        "Ok obrigado. And which medicine I can take for the sciatica, ibuprofen is ok?",
+        "ask_suitability",
+        context,
+        confidence=0.82,
+    )
+    assert (
+        answer.startswith("Sorry, that's outside what I can help with.") and "medication" in answer
+    )
+
+
+def test_an_advice_question_after_a_stretch_is_not_read_as_about_the_stretch(dialogue):
+    _, context = say(dialogue, "how do I do the side stretch?", "ask_howto")
+    answer, _ = say(
+        dialogue, "also how should i lift the sacks so my back not hurt", "general_advice", context
+    )
+    assert not answer.startswith("Side Stretch") and "knees" in answer, answer
