@@ -23,6 +23,7 @@ from bot.commands import default_commands
 from bot.dialogue import Context, Turn, default_dialogue
 from bot.matching import ENTITY_KINDS, Found
 from bot.understanding import Meaning
+from bot.warnings import default_warning_model
 
 logger = logging.getLogger(__name__)
 SORRY = (
@@ -264,6 +265,10 @@ class ActionRoutineEvent(Action):
 # Build the coach (catalogue, sentence model, content vectors, command model) when the action
 # server starts, not on the first user's message: the content vectors may come from the disk cache,
 # so one sentence is encoded too, which loads the sentence model itself. The learned warning-sign
-# model is not trained here: the NLU server's parse data carries its probability (`meaning`), and
-# only a message that comes without it (a tracker from before the meaning step) trains it, once.
+# model is trained here too (about 8 s on one core): the NLU server's parse data carries its
+# probability for the message (`meaning`), but the dialogue asks it again about part of a message
+# (the words of the stretch being talked about left out), and trained on that first call it held
+# the action server past its health check (ACTION_TIMEOUT_S), so that and the next turns got "part of
+# me is restarting".
 default_coach().dialogue.understanding.command("warm up")
+default_warning_model()

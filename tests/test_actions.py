@@ -338,3 +338,12 @@ def test_the_pipeline_entities_keep_the_words_they_were_found_in():
     }
     (found,) = entities_from_parse(parse)
     assert (found.kind, found.value, found.text) == ("need", "in_bed", "lying on the bed")
+
+
+def test_the_action_server_trains_the_warning_sign_model_when_it_starts():
+    """The dialogue asks the learned warning-sign model about part of a message (the words of the
+    stretch talked about left out); trained on that first call (about 8 s), it held the action
+    server past its health check and the turns after got "part of me is restarting"."""
+    from bot.warnings import default_warning_model
+
+    assert default_warning_model.cache_info().currsize == 1
