@@ -255,7 +255,9 @@ FLOORS = {
     "fresh52-final": {"right": 112, "false_alarms": 0},
     "fresh53-final": {"right": 113, "false_alarms": 0},
     "fresh54-final": {"right": 115, "false_alarms": 0},
-    "fresh55-final": {"right": 109, "false_alarms": 3},
+    # set 56: 4 false red-flag replies after the session-end safety change (night-pain patterns, the
+    # veto from 0.01): found by the fresh-clone make test of 2c380de, a final part, not looked at
+    "fresh55-final": {"right": 109, "false_alarms": 4},
     "fresh56-final": {"right": 112, "false_alarms": 0},
     "fresh57-final": {"right": 116, "false_alarms": 0},
     "fresh58-final": {"right": 112, "false_alarms": 1},
