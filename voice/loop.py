@@ -25,6 +25,7 @@ from bot.safety import default_checker
 from voice import meaning as voice_meaning
 from voice.bot import BotUnavailable
 from voice.recognizer import Heard
+from voice.sounds import default_sounds
 
 GREETING = (
     "Hi, I'm Stretchbot. Ask me about a stretch, or say something like: start the daily routine."
@@ -209,6 +210,9 @@ class VoiceSession:
             same_now(self.engine),
             words,
         )
+        sound = self.sounds_like(heard, allowed, meant)
+        if sound is not None:
+            meant = voice_meaning.Meaning(sound, meant.confidence, "obey", agreed=True)
         if meant.act == "obey" and meant.agreed and self.just_obeyed(meant.command, heard):
             return Reading("nothing", meaning=meant)
         if meant.act == "obey" and not heard.unsure:
@@ -218,6 +222,20 @@ class VoiceSession:
         if len(heard.text.split()) >= MIN_QUESTION_WORDS and not heard.unsure:
             return Reading("question" if meant.act == "question" else "remark", meaning=meant)
         return Reading("nothing", meaning=meant)
+
+    @staticmethod
+    def sounds_like(heard: Heard, allowed: tuple, meant) -> str | None:
+        """The command a short reading whose words mean none sounds like ("paul" for pause,
+        `voice.sounds`), or the one they are unsure of when it sounds like it too; else None."""
+        if not allowed or heard.unsure or meant.act == "obey":
+            return None
+        table = default_commands()
+        if table.match(heard.text) or heard.text in {p for p, _ in table.examples}:
+            return None  # a phrase heard as itself: its words decide, not its sound
+        sound = default_sounds().command(heard.text, allowed)
+        if sound is None or (meant.act == "ask" and meant.command != sound):
+            return None
+        return sound
 
     def answered(self, heard: Heard) -> bool:
         """A yes or no to "Did you say ...?" (any other words drop the question)."""
