@@ -62,3 +62,14 @@ def test_without_espeak_nothing_sounds_like_a_command(monkeypatch):
         assert sounds.SoundsLike([("pause", "pause")]).command("paul", ("pause",)) is None
     finally:
         sounds.phonemes.cache_clear()
+
+
+def test_an_allowed_command_word_heard_is_left_to_the_words():
+    # "next week" sounds near "next step", but "next" itself was heard: the words decide (no)
+    assert sounds.default_sounds().command("next week", ALL) is None
+
+
+def test_unpause_heard_as_and_pause_while_paused_is_resume():
+    assert sounds.default_sounds().command("and pause", ("resume", "stop", "next")) == "resume"
+    _, obeyed, said, _ = run([(1010.0, "and pause", [])], paused=True)
+    assert obeyed == ["resume"], said
