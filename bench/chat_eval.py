@@ -83,7 +83,8 @@ CONCURRENT = 4  # single questions asked at once (each in its own conversation)
 # 72 (fresh71), by two more, at the start of that day's fifth session (8c00c23); set 73 (fresh72),
 # by two more, with 50 multi-turn conversations by two more, 50 minutes into it (dcfd8fd); set 74
 # (fresh73), by two more, with 50 conversations by two more, at the start of that day's sixth
-# session (9483b30).
+# session (9483b30); set 75 (fresh74), by two more, with 50 conversations by the same two, at the
+# start of that day's eighth session (a0cbbca, the product code of 5f0eb0b).
 SPLITS = (
     "dev", "final", "fresh-dev", "fresh-final", "fresh2-dev", "fresh2-final", "fresh3-dev", "fresh3-final",
     "fresh4-dev", "fresh4-final", "fresh5-dev", "fresh5-final", "fresh6-dev", "fresh6-final",
@@ -120,6 +121,7 @@ SPLITS = (
     "fresh71-dev", "fresh71-final",
     "fresh72-dev", "fresh72-final",
     "fresh73-dev", "fresh73-final",
+    "fresh74-dev", "fresh74-final",
     # the blind red-flag set 3: warning signs and hard near misses only (its "right" counts a near
     # miss answered without a red-flag reply and not refused)
     "redflags3-dev", "redflags3-final",
@@ -146,6 +148,8 @@ SPLITS = (
     "redflags13-dev", "redflags13-final",
     # the blind red-flag set 14 (2026-12-07, sixth session): the same brief, other voices
     "redflags14-dev", "redflags14-final",
+    # the blind red-flag set 15 (2026-12-07, eighth session): the same brief, other voices
+    "redflags15-dev", "redflags15-final",
 )  # fmt: skip
 
 
