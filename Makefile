@@ -23,12 +23,13 @@ find_python = for p in python3.10 $$(pyenv root 2>/dev/null)/versions/3.10*/bin/
 SYSTEM_PACKAGES := espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox libportaudio2 pulseaudio \
 	chromium postgresql redis-server
 
-.PHONY: help run serve test bench bench-load bench-speed train lint format clean voice sysdeps
+.PHONY: help run serve test test-blind bench bench-load bench-speed train lint format clean voice sysdeps
 
 help:
 	@echo "make run    - set up, train if needed, start Stretchbot and chat in this terminal"
 	@echo "make serve  - the same servers without the chat: REST + socket.io on :5005, actions on :5055"
 	@echo "make test   - lint, rasa data validate, and every test (starts the servers itself)"
+	@echo "make test-blind - every final part of the blind chat sets against its floor (make test runs a slice)"
 	@echo "make bench  - latency, training time, start-up time, memory and NLU accuracy -> BENCHMARKS.md"
 	@echo "make bench-load - only 10 and 50 concurrent users against the starter bot (a few minutes)"
 	@echo "make bench-speed - latency (1, 10, 50 users) and faults against the starter bot -> BENCHMARKS.md"
@@ -99,6 +100,10 @@ test: sysdeps lint $(MODEL) $(MOONSHINE)
 	  || { grep -v -i "tensorflow\|deprecat" validate.log | tail -30; rm -f validate.log; exit 1; }
 	@rm -f validate.log
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest --durations=15
+
+# Every final part of the blind chat sets against its floor (`make test` runs a slice of them).
+test-blind: $(MODEL)
+	STRETCHBOT_BLIND_ALL=1 TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m pytest tests/test_blind_eval.py
 
 bench: $(MODEL) $(MOONSHINE)
 	TF_CPP_MIN_LOG_LEVEL=3 $(PY) -m bench.run

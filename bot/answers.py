@@ -645,6 +645,11 @@ def _chair_ok(stretch: Stretch) -> bool:
     return not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
 
 
+def off_the_floor(stretch: Stretch) -> bool:
+    """Whether the stretch, or a version of it, is done without getting down on the floor."""
+    return _chair_ok(stretch)
+
+
 def _fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], chair_ok: bool) -> float:
     """How well a stretch suits the areas and situations asked for (0: not at all)."""
     score = 0.0

@@ -292,6 +292,11 @@ LEVEL_CHANGE = re.compile(
     r"\b(harder|easier|gentler|softer|deeper|tougher|simpler|more (hard|difficult|challenging|"
     r"intense|effective|easy|gentle)|less (hard|intense|difficult))\b"
 )
+# A stretch asked for by what it works ("which exercise is for the muscles on the side of the back?")
+WHICH_STRETCH_FOR = re.compile(
+    r"\b(which|what) (\w+ )?(stretch|stretches|exercise|exercises|move|moves|pose|poses)\b "
+    r"(is|are|works?|targets?|hits?|gets?|helps?|would|should|for)\b"
+)
 # "Anything to make the knee roll over nicer?": a change in that stretch, not other stretches.
 MAKE_IT = re.compile(r"\b(anything|something|a way|any way|ways?) to make\b")
 # One side tighter than the other ("my right side feels way tighter than the left").
@@ -945,7 +950,13 @@ class Dialogue:
                 r.found = [f for f in r.found if f.kind != "stretch"]
                 r.named, r.described = [], described
         if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
-            picked = self._pick_offered(r.lowered, context.offered)
+            offered = context.offered
+            if {"no_floor", "chair", "desk"} & set(r.tags):
+                # "which of those can I do standing up at the salon?": only one done off the floor
+                offered = tuple(
+                    s for s in offered if answers.off_the_floor(self.catalogue.stretch(s))
+                )
+            picked = self._pick_offered(r.lowered, offered) if offered else None
             r.named = [picked] if picked else r.named
         if r.described:
             # "standing, one arm reaching up over my head ...": the position describes the
@@ -1150,6 +1161,12 @@ class Dialogue:
         )
         lead = []
         which = not named and WHICH_ASKED.search(lowered)
+        place = {"no_floor", "chair", "desk"} & set(r.tags)
+        offered = [self.catalogue.stretch(s) for s in context.offered]
+        if place and offered and not named and not any(map(answers.off_the_floor, offered)):
+            # "which of those can I do standing up at the salon?" after floor stretches: none of
+            # them; the stretches for there (the recommendation) answer it
+            return None
         if len(pair) < 2 and (both or which) and len(context.offered) == 2:
             # "which of the two is more relaxing?": both side by side, the one it fits first
             pair = sorted(context.offered, key=lambda s: s not in named)
@@ -1623,6 +1640,10 @@ class Dialogue:
         """A question the advice answers better than the classifier's guess; out of scope; the
         list of stretches; "no"."""
         text, lowered, intent = r.text, r.lowered, r.intent
+        if intent in ("ask_muscles", "ask_benefits") and r.areas and not (r.named or r.described):
+            if WHICH_STRETCH_FOR.search(lowered):
+                # "Which exercise is for the muscles on the side of the back?": a stretch asked for
+                r.intent = intent = "recommend"
         # (a description this loose is no stretch talked about: "My wife can fold forward like a
         # pretzel and I can barely touch my shins" is comparing oneself, not child's pose)
         loose = not r.named and r.described and r.described.score < LOOSE_DESCRIPTION
