@@ -500,6 +500,10 @@ FIRST_CONTACT = {
     "chat fresh73-final": "116/120 (96.7%); 10/10; false 0/110",
     "conversations fresh73-dev (turns)": "88/105 (83.8%); 13/26 whole",
     "conversations fresh73-final (turns)": "84/96 (87.5%); 15/24 whole",
+    "chat fresh74-dev": "122/128 (95.3%); 10/10; false 1/118 (2026-12-07, eighth session, a0cbbca)",
+    "chat fresh74-final": "125/132 (94.7%); 10/10; false 0/122",
+    "conversations fresh74-dev (turns)": "92/100 (92.0%); 19/26 whole",
+    "conversations fresh74-final (turns)": "85/95 (89.5%); 15/24 whole",
     "chat redflags3-dev": "98/115 (85.2%); 45/55; false 7/60 (2026-12-04, 80 minutes in)",
     "chat redflags3-final": "92/115 (80.0%); 43/55; false 11/60",
     "chat redflags4-dev": "93/120 (77.5%); 53/60; false 20/60 (2026-12-06, fourth session, 5886a4e)",
@@ -524,6 +528,8 @@ FIRST_CONTACT = {
     "chat redflags13-final": "109/120 (90.8%); 60/60; false 10/60",
     "chat redflags14-dev": "104/120 (86.7%); 59/60; false 15/60 (2026-12-07, sixth session, 9483b30)",
     "chat redflags14-final": "102/120 (85.0%); 57/60; false 15/60",
+    "chat redflags15-dev": "112/120 (93.3%); 60/60; false 8/60 (2026-12-07, eighth session, a0cbbca)",
+    "chat redflags15-final": "113/120 (94.2%); 60/60; false 7/60",
 }
 
 
