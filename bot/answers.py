@@ -618,7 +618,7 @@ def recommend(
     for stretch in catalogue.stretches.values():
         if stretch.position in spared:
             continue
-        chair_ok = _chair_ok(stretch)
+        chair_ok = off_the_floor(stretch)
         if (
             "no_floor" in want_tags or "chair" in want_tags or "desk" in want_tags
         ) and not chair_ok:
@@ -641,13 +641,13 @@ def recommend(
     return sorted(chosen, key=ranked.index)
 
 
-def _chair_ok(stretch: Stretch) -> bool:
-    return not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
+# Situations that rule out getting down on the floor.
+OFF_THE_FLOOR_TAGS = frozenset({"no_floor", "chair", "desk"})
 
 
 def off_the_floor(stretch: Stretch) -> bool:
     """Whether the stretch, or a version of it, is done without getting down on the floor."""
-    return _chair_ok(stretch)
+    return not stretch.uses_floor or any("chair" in v.name.lower() for v in stretch.variants)
 
 
 def _fit(stretch: Stretch, areas: Sequence[str], tags: Sequence[str], chair_ok: bool) -> float:
@@ -681,8 +681,8 @@ def fits_better(
     scored = sorted(
         (
             (
-                _fit(s, areas, tags, _chair_ok(s))
-                if not ({"no_floor", "chair", "desk"} & set(tags)) or _chair_ok(s)
+                _fit(s, areas, tags, off_the_floor(s))
+                if not (OFF_THE_FLOOR_TAGS & set(tags)) or off_the_floor(s)
                 else -1.0,
                 len(said_stems & _own_stems(s.summary, tuple(s.benefits))),
                 s,

@@ -951,7 +951,7 @@ class Dialogue:
                 r.named, r.described = [], described
         if not r.named and not r.described and context.offered and ONE_OF.search(r.lowered):
             offered = context.offered
-            if {"no_floor", "chair", "desk"} & set(r.tags):
+            if answers.OFF_THE_FLOOR_TAGS & set(r.tags):
                 # "which of those can I do standing up at the salon?": only one done off the floor
                 offered = tuple(
                     s for s in offered if answers.off_the_floor(self.catalogue.stretch(s))
@@ -1161,7 +1161,7 @@ class Dialogue:
         )
         lead = []
         which = not named and WHICH_ASKED.search(lowered)
-        place = {"no_floor", "chair", "desk"} & set(r.tags)
+        place = answers.OFF_THE_FLOOR_TAGS & set(r.tags)
         offered = [self.catalogue.stretch(s) for s in context.offered]
         if place and offered and not named and not any(map(answers.off_the_floor, offered)):
             # "which of those can I do standing up at the salon?" after floor stretches: none of
@@ -2225,7 +2225,7 @@ class Dialogue:
         if not areas and ("back_pain" in conditions or "stiffness" in conditions):
             areas = ["lower_back"] if "lower" in lowered else ["whole_back"]
         if {"in_bed", "lying_down"} & set(needs):  # the lying stretches, not the chair ones
-            tags = [t for t in tags if t not in ("no_floor", "chair", "desk")]
+            tags = [t for t in tags if t not in answers.OFF_THE_FLOOR_TAGS]
         if "standing_only" in needs:  # "on a train platform": no seat either
             tags = [t for t in tags if t != "chair"]
         spares = self.catalogue.vocabulary.spare_positions
